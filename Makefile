@@ -1,0 +1,34 @@
+# Every target bootstraps .venv when it is missing and installs the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench check schema clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/aifactory validate --preset enterprise-hub-spoke --demo; \
+	$(BIN)/aifactory network --preset poc-standalone
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --write
+
+check: $(STAMP)
+	$(BIN)/ruff check wizard presets sandbox deploy screens tests bench
+	$(BIN)/mypy wizard deploy
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/aifactory export --format schema -o presets/factory-config.schema.json
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,67 @@
+"""Upgrading preset files written by older versions of the wizard.
+
+A preset is a user's saved work, so a new release must still open it. Each migration takes the
+raw mapping of one version and returns the next; `migrate` runs them in order. Version 0 was the
+pre-release layout: the landing-zone mode and the name prefix sat at the top level and the
+environment ranges were written as `address_space` per environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wizard.model import SCHEMA_VERSION
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Move `mode`/`prefix` under `landing_zone`/`naming`; drop per-environment `address_space`."""
+    out = dict(data)
+    mode = out.pop("mode", None)
+    if mode is not None:
+        zone = dict(out.get("landing_zone") or {})
+        zone.setdefault("mode", mode)
+        out["landing_zone"] = zone
+    prefix = out.pop("prefix", None)
+    if prefix is not None:
+        naming = dict(out.get("naming") or {})
+        naming.setdefault("prefix", prefix)
+        out["naming"] = naming
+    environments = out.get("environments")
+    if isinstance(environments, dict):
+        cleaned = {}
+        for name, env in environments.items():
+            if isinstance(env, dict) and "address_space" in env:
+                env = {k: v for k, v in env.items() if k != "address_space"}
+            cleaned[name] = env
+        out["environments"] = cleaned
+    out["version"] = 1
+    return out
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+"""From-version -> function producing the next version."""
+
+
+class MigrationError(ValueError):
+    """A preset from a newer wizard, or of an unknown version."""
+
+
+def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Bring `data` to the current version; returns it and a note per step taken."""
+    version = data.get("version", 0)
+    if not isinstance(version, int) or version < 0:
+        raise MigrationError(f"version {version!r} is not a version number; use {SCHEMA_VERSION}")
+    if version > SCHEMA_VERSION:
+        raise MigrationError(
+            f"was written by a newer aifactory-wizard (format {version}; this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade aifactory-wizard"
+        )
+    notes = []
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        notes.append(f"upgraded from format {version} to {version + 1}")
+        version += 1
+    return data, notes

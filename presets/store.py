@@ -1,0 +1,363 @@
+"""Presets: the built-in starting points and the user's own saved configurations.
+
+A preset is a YAML file holding a sparse FactoryConfig (only what differs from the defaults, or
+from the preset it `extends:`), plus `$schema` and `version`. Built-ins ship in
+`presets/builtin/`; the user's own live in the platform config directory. Saving is atomic and
+keeps the previous file as `<name>.yaml.bak`, deleting moves the file there too, so nothing a
+user saved is ever lost to one mistake. Secrets are never written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from presets.migrations import MigrationError, migrate
+from wizard.errors import ConfigError, FieldProblem, friendly_problems
+from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
+from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file, load_yaml_text
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
+"""Where the built-in presets ship."""
+SCHEMA_FILE = Path(__file__).resolve().parent / "factory-config.schema.json"
+"""The committed JSON Schema of preset files (regenerate with `make schema`)."""
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+META_KEYS = ("$schema", "version", "name", "extends")
+"""Keys of a preset file that are about the file, not the configuration."""
+SECRET_KEY = re.compile(r"(PASSWORD|CLIENT_?SECRET|AZURE_CREDENTIALS|ACCESS_TOKEN|SAS_?TOKEN|PRIVATE_KEY)", re.I)
+"""Variable names whose values are secrets; such values are never saved."""
+
+Source = Literal["builtin", "user"]
+
+
+def user_presets_dir() -> Path:
+    """The user's preset folder (platformdirs config dir, e.g. ~/.config/aifactory-wizard/presets)."""
+    from platformdirs import user_config_path
+
+    return user_config_path("aifactory-wizard", appauthor=False) / "presets"
+
+
+@dataclass(frozen=True, slots=True)
+class PresetInfo:
+    """One preset as listed."""
+
+    name: str
+    """The preset's name (its file name without .yaml)."""
+    source: Source
+    """builtin or user."""
+    path: Path
+    """Where the file is."""
+    description: str = ""
+    """First line of its description."""
+    extends: str | None = None
+    """The preset it builds on, if any."""
+
+
+@dataclass(slots=True)
+class LoadedPreset:
+    """A resolved preset: the validated configuration and what happened on the way."""
+
+    name: str
+    config: FactoryConfig
+    path: Path
+    notes: list[str] = field(default_factory=list)
+    """Migrations applied and secrets dropped, for the user to see."""
+
+
+class PresetError(Exception):
+    """A preset that cannot be used; the message names file, line and fix."""
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` laid over `base`: mappings merge key by key, everything else replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def sparse(data: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """The parts of `data` that differ from `base` (mappings compared key by key)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in base:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(base[key], dict):
+            inner = sparse(value, base[key])
+            if inner:
+                out[key] = inner
+        elif value != base[key]:
+            out[key] = value
+    return out
+
+
+def scrub_secrets(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Drop values of secret-named AI Factory variables; returns the cleaned data and notes."""
+    extra = data.get("aifactory_extra")
+    if not isinstance(extra, dict):
+        return data, []
+    dropped = sorted(key for key in extra if SECRET_KEY.search(key) and "KV_S_NAME" not in key)
+    if not dropped:
+        return data, []
+    kept = {k: v for k, v in extra.items() if k not in dropped}
+    notes = [f"{key} holds a secret and was not saved" for key in dropped]
+    return {**data, "aifactory_extra": kept}, notes
+
+
+def config_to_data(config: FactoryConfig, base: FactoryConfig | None = None) -> dict[str, Any]:
+    """The sparse mapping that, laid over `base` (or the defaults), gives `config` again."""
+    data = config.model_dump(mode="json", by_alias=True)
+    reference = (base or FactoryConfig()).model_dump(mode="json", by_alias=True)
+    out = sparse(data, reference)
+    out.pop("version", None)
+    _sparse_items(out, ("projects",), ProjectConfig(number="001"), keep="number")
+    _sparse_items(out, ("skus", "models"), ModelDeployment(model="x"), keep="model")
+    reference_zone = (base or FactoryConfig()).landing_zone
+    if type(reference_zone) is not type(config.landing_zone):
+        reference_zone = type(config.landing_zone)(mode=config.mode)
+    zone = sparse(config.landing_zone.model_dump(mode="json"), reference_zone.model_dump(mode="json"))
+    out.pop("landing_zone", None)
+    if zone or config.mode != (base or FactoryConfig()).mode:
+        out["landing_zone"] = {"mode": config.mode, **zone}
+    return out
+
+
+def _sparse_items(data: dict[str, Any], path: tuple[str, ...], default: Any, keep: str) -> None:
+    """Write list items (projects, models) without the keys that hold their defaults."""
+    parent: Any = data
+    for key in path[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    items = parent.get(path[-1]) if isinstance(parent, dict) else None
+    if not isinstance(items, list):
+        return
+    reference = default.model_dump(mode="json")
+    parent[path[-1]] = [
+        {k: v for k, v in item.items() if k == keep or v != reference.get(k)} if isinstance(item, dict) else item
+        for item in items
+    ]
+
+
+def render_preset(config: FactoryConfig, *, extends: str | None = None,
+                  base: FactoryConfig | None = None) -> str:
+    """The YAML text of a preset file for `config` (sparse against `base`)."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    body, _ = scrub_secrets(config_to_data(config, base))
+    document: dict[str, Any] = {"$schema": SCHEMA_FILE.as_uri(), "version": SCHEMA_VERSION}
+    if extends:
+        document["extends"] = extends
+    document.update(body)
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    stream = StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+def atomic_write(path: Path, text: str, *, backup: bool = True) -> Path | None:
+    """Write `text` to `path` all at once; the previous file becomes `<path>.bak`.
+
+    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over
+    the target, so a crash leaves either the old file or the new one, never half of one.
+    Returns the backup's path when one was made.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        backup_path = None
+        if backup and path.exists():
+            backup_path = path.with_name(path.name + ".bak")
+            os.replace(path, backup_path)
+        os.replace(temp_name, path)
+        return backup_path
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+class PresetStore:
+    """Lists, loads, saves, diffs and deletes presets."""
+
+    def __init__(self, user_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR) -> None:
+        self.user_dir = user_dir or user_presets_dir()
+        self.builtin_dir = builtin_dir
+
+    # ---------------------------------------------------------------- listing
+
+    def _files(self) -> Iterator[tuple[Source, Path]]:
+        for source, folder in (("builtin", self.builtin_dir), ("user", self.user_dir)):
+            if folder.is_dir():
+                for path in sorted(folder.glob("*.yaml")):
+                    yield source, path  # type: ignore[misc]
+
+    def list(self) -> list[PresetInfo]:
+        """Every preset, built-ins first; unreadable user files are listed with their problem."""
+        infos = []
+        for source, path in self._files():
+            description, extends = "", None
+            try:
+                data = load_yaml_file(path).data
+                if isinstance(data, dict):
+                    description = str(data.get("description") or "").strip().split("\n")[0]
+                    extends = data.get("extends")
+            except YamlError as exc:
+                description = f"(unreadable: {exc.message})"
+            infos.append(PresetInfo(path.stem, source, path, description, extends))
+        return infos
+
+    def find(self, name: str) -> PresetInfo:
+        """The preset called `name`; a user preset never shadows a built-in."""
+        for info in self.list():
+            if info.name == name:
+                return info
+        names = ", ".join(info.name for info in self.list())
+        raise PresetError(f"no preset named {name!r}; available: {names}")
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self, name: str) -> LoadedPreset:
+        """Resolve `extends:` chains, migrate old versions and validate."""
+        info = self.find(name)
+        data, lines, notes = self._resolve_file(info.path, chain=[])
+        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes)
+
+    def load_file(self, path: Path) -> LoadedPreset:
+        """A configuration file in preset format, which may `extends:` a preset by name."""
+        data, lines, notes = self._resolve_file(path, chain=[])
+        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes)
+
+    def _read(self, path: Path) -> LoadedYaml:
+        try:
+            loaded = load_yaml_file(path)
+        except YamlError as exc:
+            raise PresetError(str(exc)) from None
+        if loaded.data is None:
+            raise PresetError(f"{path}: is empty — a preset needs at least `landing_zone: {{mode: standalone}}`")
+        if not isinstance(loaded.data, dict):
+            raise PresetError(f"{path}:1: must be a mapping of settings, not a {type(loaded.data).__name__}")
+        return loaded
+
+    def _resolve_file(self, path: Path, chain: list[str]) -> tuple[dict[str, Any], dict[str, int], list[str]]:
+        loaded = self._read(path)
+        data = dict(loaded.data)
+        try:
+            data, notes = migrate(data)
+        except MigrationError as exc:
+            raise PresetError(f"{path}:{loaded.lines.get('version', 1)}: {exc}") from None
+        notes = [f"{path.name}: {note}" for note in notes]
+        parent_name = data.get("extends")
+        body = {k: v for k, v in data.items() if k not in META_KEYS}
+        if parent_name is None:
+            return body, loaded.lines, notes
+        line = loaded.lines.get("extends")
+        if not isinstance(parent_name, str):
+            raise PresetError(f"{path}:{line}: extends must be a preset name")
+        here = path.stem
+        if parent_name in (*chain, here):
+            cycle = " -> ".join([*chain, here, parent_name])
+            raise PresetError(f"{path}:{line}: extends makes a loop ({cycle}); remove one `extends:`")
+        try:
+            parent = self.find(parent_name)
+        except PresetError as exc:
+            raise PresetError(f"{path}:{line}: extends {exc}") from None
+        base, _, parent_notes = self._resolve_file(parent.path, [*chain, here])
+        return deep_merge(base, body), loaded.lines, parent_notes + notes
+
+    @staticmethod
+    def _validate(data: dict[str, Any], lines: dict[str, int], path: Path) -> FactoryConfig:
+        try:
+            return FactoryConfig.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(str(path), friendly_problems(exc, FactoryConfig, lines)) from None
+
+    # ---------------------------------------------------------------- writing
+
+    def _user_path(self, name: str) -> Path:
+        if not NAME_PATTERN.match(name):
+            raise PresetError(
+                f"{name!r} is not a usable preset name; use lowercase letters, digits, '.', '_' or '-'"
+            )
+        if (self.builtin_dir / f"{name}.yaml").exists():
+            raise PresetError(f"{name!r} is a built-in preset; save under another name, e.g. my-{name}")
+        return self.user_dir / f"{name}.yaml"
+
+    def save(self, name: str, config: FactoryConfig, *, extends: str | None = None,
+             overwrite: bool = False) -> tuple[Path, Path | None, list[str]]:
+        """Save `config` as the user preset `name` (sparse against `extends` when given).
+
+        Returns the path, the backup made of the previous version (if any), and notes such as
+        secrets that were left out.
+        """
+        path = self._user_path(name)
+        if path.exists() and not overwrite:
+            raise PresetError(f"a preset named {name!r} exists ({path}); pass --force to replace it (a backup is kept)")
+        base = self.load(extends).config if extends else None
+        _, notes = scrub_secrets(config.model_dump(mode="json"))
+        text = render_preset(config, extends=extends, base=base)
+        backup = atomic_write(path, text)
+        return path, backup, notes
+
+    def delete(self, name: str) -> Path:
+        """Move the user preset `name` to `<name>.yaml.bak`; returns the backup path."""
+        path = self._user_path(name)
+        if not path.exists():
+            raise PresetError(f"no user preset named {name!r} in {self.user_dir}")
+        backup = path.with_name(path.name + ".bak")
+        os.replace(path, backup)
+        return backup
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """A nested mapping as dotted paths -> leaf values (lists stay whole leaves)."""
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: data}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One setting that differs between two configurations."""
+
+    field: str
+    left: Any
+    right: Any
+
+
+def diff_configs(left: FactoryConfig, right: FactoryConfig) -> list[Difference]:
+    """Every leaf setting that differs, in field order."""
+    a = flatten(left.model_dump(mode="json"))
+    b = flatten(right.model_dump(mode="json"))
+    keys = list(dict.fromkeys([*a, *b]))
+    return [Difference(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
+
+
+def problems_text(exc: ConfigError | PresetError) -> str:
+    """The user-facing text of a preset or config problem."""
+    return str(exc)
+
+
+__all__ = [
+    "BUILTIN_DIR", "ConfigError", "Difference", "FieldProblem", "LoadedPreset", "PresetError",
+    "PresetInfo", "PresetStore", "atomic_write", "config_to_data", "deep_merge", "diff_configs",
+    "flatten", "load_yaml_text", "render_preset", "sparse", "user_presets_dir",
+]

@@ -1,0 +1,385 @@
+"""The `aifactory` command line: one click group, headless commands with `--json`.
+
+Start-up matters: `aifactory --help` runs in every shell completion and CI step, so this module
+imports only click at the top. pydantic, ruamel, rich and (later) Textual and the Azure SDK are
+imported inside the command that needs them. Exit codes are `findings.ExitCode`: 0 ok,
+1 findings with errors (or warnings under --strict), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from wizard import __version__
+
+if TYPE_CHECKING:
+    from presets.store import LoadedPreset, PresetStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+"""Mirrors wizard.findings.ExitCode without importing the core at start-up."""
+
+
+def fail(message: str, hint: str = "") -> NoReturn:
+    """Print a bad-input message (never a traceback) and exit with code 2."""
+    click.secho(f"error: {message}", fg="red", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _store() -> PresetStore:
+    from presets.store import PresetStore
+
+    return PresetStore()
+
+
+def load_source(preset: str | None, config: Path | None) -> LoadedPreset:
+    """The configuration named by --preset or --config, or exit 2 with a clear message.
+
+    --config takes a preset-format YAML/JSON file, or the AI Factory's own `.env` /
+    `variables.yaml`, which is imported on the fly.
+    """
+    from presets.store import LoadedPreset, PresetError
+    from wizard.errors import ConfigError
+    from wizard.safe_yaml import YamlError
+
+    if bool(preset) == bool(config):
+        fail("give exactly one of --preset NAME or --config FILE", "aifactory presets list shows the names")
+    try:
+        if preset:
+            return _store().load(preset)
+        assert config is not None
+        if _is_aifactory_file(config):
+            from wizard.interop import InteropError, import_file
+
+            try:
+                result = import_file(config)
+            except InteropError as exc:
+                fail(str(exc))
+            return LoadedPreset(config.stem, result.config, config, list(result.notes))
+        return _store().load_file(config)
+    except ConfigError as exc:
+        fail(f"{exc.path} is not a valid configuration:\n  " + "\n  ".join(p.render(exc.path) for p in exc.problems))
+    except (PresetError, YamlError) as exc:
+        fail(str(exc))
+
+
+def _is_aifactory_file(path: Path) -> bool:
+    """True for the AI Factory's `.env` (GitHub) or `variables.yaml` (Azure DevOps)."""
+    name = path.name.lower()
+    return name.endswith(".env") or name.startswith(".env") or name == "variables.yaml"
+
+
+def source_options(func: F) -> F:
+    """--preset NAME | --config FILE, shared by every command that reads a configuration."""
+    func = click.option(
+        "--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+        help="A configuration file: preset YAML, or the AI Factory's .env / variables.yaml.",
+    )(func)
+    func = click.option("--preset", "preset", metavar="NAME", help="A built-in or saved preset.")(func)
+    return func
+
+
+def emit_json(data: object) -> None:
+    """Print JSON for scripts: stable key order, UTF-8."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a user's output file atomically, keeping the previous one as .bak."""
+    from presets.store import atomic_write
+
+    try:
+        backup = atomic_write(path, text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror}", "check the folder exists and is writable")
+    note = f" (previous version kept as {backup.name})" if backup else ""
+    click.echo(f"wrote {path}{note}", err=True)
+
+
+# ------------------------------------------------------------------------------------ group
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="aifactory")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Set up Microsoft's Enterprise Scale AI Factory on Azure.
+
+    Pick a landing-zone mode, environments, address plan, services and SKUs; validate them
+    offline and live against Azure; save presets; export the AI Factory's .env and
+    variables.yaml.
+
+    \b
+    Exit codes: 0 ok, 1 validation found errors (warnings too with --strict),
+                2 bad input or usage.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+# ------------------------------------------------------------------------------------ presets
+
+
+@cli.group()
+def presets() -> None:
+    """List, show, save, diff and delete presets."""
+
+
+@presets.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def presets_list(as_json: bool) -> None:
+    """List the built-in presets and your own."""
+    infos = _store().list()
+    if as_json:
+        emit_json([
+            {"name": i.name, "source": i.source, "description": i.description, "extends": i.extends,
+             "path": str(i.path)}
+            for i in infos
+        ])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Presets", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("source")
+    table.add_column("description", overflow="fold")
+    for info in infos:
+        extends = f" (extends {info.extends})" if info.extends else ""
+        table.add_row(info.name, info.source, info.description + extends)
+    Console().print(table)
+
+
+@presets.command("show")
+@click.argument("name")
+@click.option("--resolved", is_flag=True, help="Show every setting, with extends and defaults applied.")
+def presets_show(name: str, resolved: bool) -> None:
+    """Print a preset's YAML."""
+    from presets.store import render_preset
+
+    loaded = load_source(name, None)
+    if resolved:
+        from ruamel.yaml import YAML
+
+        YAML().dump(loaded.config.model_dump(mode="json"), sys.stdout)
+    else:
+        click.echo(render_preset(loaded.config), nl=False)
+
+
+@presets.command("save")
+@click.argument("name")
+@source_options
+@click.option("--extends", "extends", metavar="BASE", help="Save only what differs from preset BASE.")
+@click.option("--force", is_flag=True, help="Replace an existing preset (a backup is kept).")
+def presets_save(name: str, preset: str | None, config: Path | None, extends: str | None, force: bool) -> None:
+    """Save a configuration (a file or another preset) as your preset NAME."""
+    from presets.store import PresetError
+
+    loaded = load_source(preset, config)
+    try:
+        path, backup, notes = _store().save(name, loaded.config, extends=extends, overwrite=force)
+    except PresetError as exc:
+        fail(str(exc))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    kept = f"; previous version kept as {backup.name}" if backup else ""
+    click.echo(f"saved preset {name!r} to {path}{kept}")
+
+
+@presets.command("diff")
+@click.argument("left")
+@click.argument("right", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def presets_diff(left: str, right: str | None, as_json: bool) -> None:
+    """Compare two presets, or a preset with the defaults."""
+    from presets.store import diff_configs
+    from wizard.model import FactoryConfig
+
+    a = load_source(left, None).config
+    b = load_source(right, None).config if right else FactoryConfig()
+    diffs = diff_configs(b if not right else a, a if not right else b)
+    left_name, right_name = (left, right) if right else ("defaults", left)
+    if as_json:
+        emit_json({"left": left_name, "right": right_name,
+                   "differences": [{"field": d.field, "left": d.left, "right": d.right} for d in diffs]})
+        return
+    if not diffs:
+        click.echo(f"{left_name} and {right_name} are the same")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{left_name} → {right_name}", title_justify="left")
+    table.add_column("setting")
+    table.add_column(left_name, overflow="fold")
+    table.add_column(right_name, overflow="fold")
+    for d in diffs:
+        table.add_row(d.field, json.dumps(d.left), json.dumps(d.right))
+    Console().print(table)
+
+
+@presets.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def presets_delete(name: str, yes: bool) -> None:
+    """Delete your preset NAME (it is kept as NAME.yaml.bak)."""
+    from presets.store import PresetError
+
+    if not yes and sys.stdin.isatty() and not click.confirm(f"Delete preset {name!r}?"):
+        click.echo("kept")
+        return
+    try:
+        backup = _store().delete(name)
+    except PresetError as exc:
+        fail(str(exc))
+    click.echo(f"deleted preset {name!r}; restore it with: mv {backup} {backup.with_suffix('')}")
+
+
+@presets.command("path")
+def presets_path() -> None:
+    """Print the folder your presets are saved in."""
+    click.echo(str(_store().user_dir))
+
+
+# ------------------------------------------------------------------------------------ validate
+
+
+@cli.command()
+@source_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {ok, findings}.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(preset: str | None, config: Path | None, as_json: bool, strict: bool) -> None:
+    """Check a configuration against the AI Factory's rules (offline)."""
+    from wizard.findings import has_blocking, sort_findings
+    from wizard.rules import run_rules
+
+    loaded = load_source(preset, config)
+    findings = sort_findings(run_rules(loaded.config))
+    ok = not has_blocking(findings, strict=strict)
+    if as_json:
+        emit_json({"ok": ok, "findings": [f.to_json() for f in findings]})
+    else:
+        from wizard.report import print_findings
+
+        for note in loaded.notes:
+            click.echo(f"note: {note}", err=True)
+        print_findings(findings, title=f"{loaded.name}: offline checks")
+    sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+# ------------------------------------------------------------------------------------ network
+
+
+@cli.command()
+@source_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--propose", is_flag=True, help="Propose a non-overlapping plan for every environment.")
+def network(preset: str | None, config: Path | None, as_json: bool, propose: bool) -> None:
+    """Show the address plan: each environment's VNet, subnets per project, capacity."""
+    from wizard import network as net
+
+    loaded = load_source(preset, config)
+    cfg = loaded.config
+    proposal = net.propose_plan(cfg) if propose else None
+    if proposal is not None:
+        cfg = net.apply_proposal(cfg, proposal)
+    plans = net.plan_all(cfg)
+    findings = net.network_findings(cfg)
+    if as_json:
+        data: dict[str, Any] = {
+            "environments": {name: net.plan_to_json(plan) for name, plan in plans.items()},
+            "findings": [f.to_json() for f in findings],
+        }
+        if proposal is not None:
+            data["proposal"] = net.proposal_to_json(proposal)
+        emit_json(data)
+        return
+    from wizard.report import print_findings, print_network
+
+    print_network(plans, proposal)
+    if findings:
+        print_findings(findings, title="address plan")
+
+
+# ------------------------------------------------------------------------------------ import/export
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the configuration as a preset-format YAML file.")
+@click.option("--save-preset", metavar="NAME", help="Save it as your preset NAME.")
+@click.option("--force", is_flag=True, help="Replace an existing preset or file (a backup is kept).")
+def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: bool) -> None:
+    """Import the AI Factory's .env (GitHub) or variables.yaml (Azure DevOps)."""
+    from presets.store import PresetError, render_preset
+    from wizard.interop import InteropError, import_file
+
+    try:
+        result = import_file(file)
+    except InteropError as exc:
+        fail(str(exc))
+    click.echo(f"imported {file} ({result.format}): {len(result.config.projects)} project(s), "
+               f"landing zone {result.config.mode}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if result.unknown_keys:
+        click.echo(f"kept {len(result.unknown_keys)} variable(s) the wizard does not model: "
+                   + ", ".join(result.unknown_keys), err=True)
+    if save_preset:
+        try:
+            path, _, _ = _store().save(save_preset, result.config, overwrite=force)
+        except PresetError as exc:
+            fail(str(exc))
+        click.echo(f"saved preset {save_preset!r} to {path}")
+    text = render_preset(result.config)
+    if output:
+        if output.exists() and not force:
+            fail(f"{output} exists", "pass --force to replace it (a backup is kept)")
+        write_output(output, text)
+    elif not save_preset:
+        click.echo(text, nl=False)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema"]), required=True,
+              help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets.")
+@source_options
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to PATH.")
+@click.option("--base", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Update this existing .env / variables.yaml in place (keeps its order and comments).")
+def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path | None, base: Path | None) -> None:
+    """Export a configuration as the AI Factory's own files."""
+    if fmt == "schema":
+        from wizard.model import config_json_schema
+
+        text = json.dumps(config_json_schema(), indent=2) + "\n"
+    else:
+        from wizard.interop import InteropError, export_ado, export_env
+
+        loaded = load_source(preset, config)
+        try:
+            result = (export_env if fmt == "env" else export_ado)(loaded.config, base)
+        except InteropError as exc:
+            fail(str(exc))
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        text = result.text
+    if output:
+        write_output(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="aifactory")

@@ -1,0 +1,90 @@
+"""Human output of the headless commands: findings and address plans as rich tables.
+
+Only the CLI imports this (inside commands), so rich stays out of `aifactory --help`. User text
+goes through `Text` objects, never markup strings, so brackets in values (e.g. `[todo]`) show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wizard.findings import Finding
+
+if TYPE_CHECKING:
+    from wizard.network import EnvironmentPlan, NetworkProposal
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def findings_table(findings: Sequence[Finding], title: str) -> Table:
+    """A table with a row per finding: severity, code, where, what and what to do."""
+    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("code", no_wrap=True, style="dim")
+    table.add_column("env", no_wrap=True)
+    table.add_column("finding", overflow="fold", ratio=1)
+    for f in findings:
+        body = Text(f.message)
+        if f.hint:
+            body.append("\n→ " + f.hint, style="green")
+        if f.field:
+            body.append(f"\n  field: {f.field}", style="dim")
+        table.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, f.environment or "-", body)
+    return table
+
+
+def summary_line(findings: Sequence[Finding]) -> Text:
+    """`2 errors, 1 warning, 3 notes` in colour, or a green all-clear."""
+    counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in ("error", "warning", "info")}
+    if not any(counts.values()):
+        return Text("✓ no findings", style="bold green")
+    parts = []
+    for sev, word in (("error", "error"), ("warning", "warning"), ("info", "note")):
+        n = counts[sev]
+        if n:
+            parts.append(Text(f"{n} {word}{'s' if n != 1 else ''}", style=SEVERITY_STYLE[sev]))
+    return Text(", ").join(parts)
+
+
+def print_findings(findings: Sequence[Finding], title: str) -> None:
+    """Print the findings table (when there are any) and a one-line summary."""
+    console = _console()
+    if findings:
+        console.print(findings_table(findings, title))
+    console.print(Text(f"{title}: ").append_text(summary_line(findings)))
+
+
+def print_network(plans: Mapping[str, EnvironmentPlan], proposal: NetworkProposal | None = None) -> None:
+    """Print each environment's VNet, common subnets, every project's subnets and the capacity."""
+    console = _console()
+    if proposal is not None:
+        console.print(Text("Proposed plan:", style="bold"))
+        for line in proposal.explanation:
+            console.print(Text(f"  • {line}"))
+    for name, plan in plans.items():
+        table = Table(title=f"{name}: VNet {plan.vnet} ({plan.vnet.num_addresses:,} addresses)",
+                      title_justify="left")
+        table.add_column("project", no_wrap=True)
+        table.add_column("subnet", no_wrap=True)
+        table.add_column("range", no_wrap=True)
+        table.add_column("addresses", justify="right")
+        for subnet in plan.common_subnets:
+            table.add_row("common", subnet.name, str(subnet.network), f"{subnet.network.num_addresses:,}")
+        for project in plan.projects:
+            for index, subnet in enumerate(project.subnets):
+                table.add_row(project.number if index == 0 else "", subnet.name, str(subnet.network),
+                              f"{subnet.network.num_addresses:,}")
+        console.print(table)
+        fit = Text(f"{name}: {len(plan.projects)} project(s) placed, room for {plan.capacity_left} more")
+        if plan.unplaced:
+            fit.append(f"; do not fit: {', '.join(plan.unplaced)}", style="bold red")
+        console.print(fit)

@@ -1,0 +1,261 @@
+"""Offline checks: a FactoryConfig in, Findings out, no network.
+
+These port the AI Factory preflight's static checks (aifactory.md §5.3) and add what it misses:
+missing values, `<todo>` left in, name lengths, risky combinations (free AI Search with private
+endpoints, CMK without purge protection), duplicate projects and shared subscriptions. Address
+planning problems come from `network.network_findings`. Each rule is a small function; `RULES`
+lists them and `run_rules` runs them all. Live checks (quotas, providers, permissions) are in
+`wizard/azure/checks.py` and report the same Finding shape.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from wizard import catalog, naming, network
+from wizard.findings import Finding
+from wizard.model import TODO, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
+
+Rule = Callable[[FactoryConfig], Iterator[Finding]]
+
+
+def _required(config: FactoryConfig) -> Iterator[Finding]:
+    """Values the AI Factory needs before it can deploy; tenant-specific ones warn until set."""
+    for name, env in config.environments.enabled():
+        if env.subscription_id is None:
+            yield Finding(
+                "warning", "AIF-REQ-SUBSCRIPTION", f"{name} has no subscription yet",
+                "pick one (aifactory validate --demo fills the demo tenant's) before deploying",
+                f"environments.{name}.subscription_id", name, "required",
+            )
+    identity = config.identity
+    if identity.tenant_id is None:
+        yield Finding("warning", "AIF-REQ-TENANT", "the tenant id is not set",
+                      "Entra ID > Overview > Tenant ID; signing in fills it", "identity.tenant_id",
+                      check="required")
+    if config.services.ai_foundry and identity.azureml_oid is None:
+        yield Finding(
+            "warning", "AIF-REQ-AZUREML-OID",
+            "AI Foundry needs the object id of the 'Azure Machine Learning' enterprise application",
+            "Entra ID > Enterprise applications > Azure Machine Learning > Object ID "
+            "(not the appId 0736f41a-…)", "identity.azureml_oid", check="required",
+        )
+    if config.services.databricks and identity.databricks_oid is None:
+        yield Finding("error", "AIF-REQ-DATABRICKS-OID",
+                      "Databricks is on but the 'AzureDatabricks' enterprise app object id is missing",
+                      "Entra ID > Enterprise applications > AzureDatabricks > Object ID",
+                      "identity.databricks_oid", check="required")
+    for index, project in enumerate(config.projects):
+        if not project.members:
+            yield Finding("warning", "AIF-REQ-MEMBERS", f"project {project.number} has no members",
+                          "add the Entra object ids of its users or groups",
+                          f"projects.{index}.members", check="required")
+
+
+def _zone(config: FactoryConfig) -> Iterator[Finding]:
+    """What each landing-zone mode needs from the hub, and access that contradicts the mode."""
+    zone = config.landing_zone
+    if isinstance(zone, (HubSpokeZone, VwanZone)):
+        ids = zone.hub_vnet_ids if isinstance(zone, HubSpokeZone) else zone.virtual_hub_ids
+        key = "hub_vnet_ids" if isinstance(zone, HubSpokeZone) else "virtual_hub_ids"
+        what = "hub VNet" if isinstance(zone, HubSpokeZone) else "virtual hub"
+        for name, _ in config.environments.enabled():
+            if name not in ids:
+                yield Finding("error", "AIF-ZONE-HUB-MISSING", f"{name} has no {what} to connect to",
+                              f"give the {what}'s resource id", f"landing_zone.{key}.{name}", name, "landing_zone")
+        if zone.dns.subscription_id is None or zone.dns.resource_group is None:
+            yield Finding("error", "AIF-ZONE-DNS-MISSING",
+                          "the hub's private DNS zones (subscription and resource group) are not set",
+                          "name the connectivity subscription and the resource group holding privatelink.* zones",
+                          "landing_zone.dns", check="landing_zone")
+        if not zone.dns.records_by_policy:
+            yield Finding("warning", "AIF-ZONE-DNS-POLICY",
+                          "without a DNS policy in the hub nobody creates the private endpoints' A-records",
+                          "assign the DeployIfNotExists private-DNS policy in the hub, or create records yourself",
+                          "landing_zone.dns.records_by_policy", check="landing_zone")
+        if not config.access.is_private_only:
+            yield Finding("info", "AIF-ZONE-PUBLIC", f"public access is on although the {what} gives private reach",
+                          "turn the three public-access switches off for private-only access",
+                          "access", check="landing_zone")
+    if isinstance(zone, HybridZone):
+        if "ip_allow_list" in zone.access_paths:
+            if not config.access.ip_allow_list and not any(p.ip_allow_list for p in config.projects):
+                yield Finding("error", "AIF-HYBRID-NO-IPS", "hybrid access by IP allow-list, but the list is empty",
+                              "add the users' public IPs or ranges, e.g. 203.0.113.0/24", "access.ip_allow_list",
+                              check="landing_zone")
+            if config.access.is_private_only:
+                yield Finding("error", "AIF-HYBRID-PRIVATE", "hybrid access by IP allow-list, but all public access is off",
+                              "turn on enable_public_genai_access and allow_public_access_when_behind_vnet",
+                              "access.enable_public_genai_access", check="landing_zone")
+        if "bastion" in zone.access_paths and not config.access.bastion:
+            yield Finding("error", "AIF-HYBRID-BASTION", "hybrid access through Bastion, but Bastion is off",
+                          "turn on access.bastion", "access.bastion", check="landing_zone")
+        if "vpn" in zone.access_paths and not zone.vpn_client_prefixes:
+            yield Finding("warning", "AIF-HYBRID-VPN-POOL", "point-to-site VPN without a client address pool",
+                          "give the VPN client range so overlaps can be checked", "landing_zone.vpn_client_prefixes",
+                          check="landing_zone")
+    for ip in [*config.access.ip_allow_list, *(ip for p in config.projects for ip in p.ip_allow_list)]:
+        if ip.endswith("/0"):
+            yield Finding("warning", "AIF-IP-ANY", f"the IP allow-list contains {ip}, which admits the whole internet",
+                          "list only your users' addresses", "access.ip_allow_list", check="landing_zone")
+
+
+def _todos(config: FactoryConfig) -> Iterator[Finding]:
+    """`<todo>` placeholders left from an imported AI Factory file."""
+
+    def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from walk(inner, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from walk(inner, f"{path}.{index}")
+        elif isinstance(value, str) and TODO in value:
+            yield path, value
+
+    data = config.model_dump(mode="json")
+    extra = data.pop("aifactory_extra", {})
+    for path, value in walk(data, ""):
+        yield Finding("error", "AIF-TODO", f"{path} still holds the placeholder {value!r}",
+                      "replace it with the real value", path, check="required")
+    for key, value in extra.items():
+        if TODO in value:
+            yield Finding("warning", "AIF-TODO-EXTRA", f"the AI Factory variable {key} still holds {value!r}",
+                          "replace it if your setup uses it", f"aifactory_extra.{key}", check="required")
+
+
+def _regions(config: FactoryConfig) -> Iterator[Finding]:
+    """Each environment's region must exist."""
+    for name, env in config.environments.enabled():
+        if catalog.region(env.region) is None:
+            close = catalog.suggest_region(env.region)
+            hint = f"did you mean {close[0]}?" if close else "use an Azure region name such as eastus2"
+            yield Finding("error", "AIF-REGION-UNKNOWN", f"{name}: {env.region!r} is not an Azure region",
+                          hint, f"environments.{name}.region", name, "region")
+
+
+def _names(config: FactoryConfig) -> Iterator[Finding]:
+    """Every generated name within Azure's length and character rules."""
+    seen: set[tuple[str, str]] = set()
+    for generated in naming.all_names(config):
+        problem = naming.check_name(generated.kind, generated.name)
+        if problem is None or (generated.kind, generated.name) in seen:
+            continue
+        seen.add((generated.kind, generated.name))
+        yield Finding("error", "AIF-NAME", f"{generated.kind} name {generated.name!r}: {problem}",
+                      "shorten naming.prefix (or the suffixes) so every name fits",
+                      generated.field, generated.environment or "", "naming")
+    if config.naming.prefix and not config.naming.prefix.endswith("-"):
+        yield Finding("info", "AIF-NAME-PREFIX-DASH", f"the prefix {config.naming.prefix!r} has no trailing dash",
+                      f"use {config.naming.prefix + '-'!r} to separate it from the rest of each name",
+                      "naming.prefix", check="naming")
+
+
+def _services(config: FactoryConfig) -> Iterator[Finding]:
+    """Service combinations the AI Factory cannot deploy."""
+    skus, services = config.skus, config.services
+    if services.ai_search and skus.ai_search_tier == "free":
+        yield Finding("error", "AIF-SEARCH-FREE-PE", "the free AI Search tier cannot use private endpoints",
+                      "use basic or higher", "skus.ai_search_tier", check="services")
+    if services.ai_search and skus.semantic_tier != "disabled" and skus.ai_search_tier == "free":
+        yield Finding("warning", "AIF-SEARCH-SEMANTIC", "the semantic ranker needs AI Search basic or higher",
+                      "raise the tier or disable the semantic ranker", "skus.semantic_tier", check="services")
+    if services.foundry_caphost and not services.cosmos_db:
+        yield Finding("error", "AIF-CAPHOST-COSMOS", "the Foundry capability host keeps agent threads in Cosmos DB, which is off",
+                      "turn on services.cosmos_db or turn off services.foundry_caphost",
+                      "services.cosmos_db", check="services")
+    if skus.acr_sku != "Premium":
+        yield Finding("error", "AIF-ACR-PREMIUM", f"ACR {skus.acr_sku} cannot have private endpoints",
+                      "use the Premium SKU", "skus.acr_sku", check="services")
+    if services.azure_ml and not services.aks_for_azure_ml:
+        yield Finding("info", "AIF-AML-NO-AKS", "Azure ML without AKS: online endpoints will use managed compute",
+                      "turn on services.aks_for_azure_ml for AKS inference", "services.aks_for_azure_ml",
+                      check="services")
+    for index, deployment in enumerate(skus.models):
+        known = catalog.MODELS.get(deployment.model)
+        field = f"skus.models.{index}"
+        if known is None:
+            yield Finding("warning", "AIF-MODEL-UNKNOWN", f"model {deployment.model!r} is not one the wizard knows",
+                          f"known models: {', '.join(catalog.MODELS)}", f"{field}.model", check="models")
+        elif deployment.sku not in known.skus:
+            yield Finding("error", "AIF-MODEL-SKU", f"{deployment.model} cannot be deployed as {deployment.sku}",
+                          f"use one of {', '.join(known.skus)}", f"{field}.sku", check="models")
+
+
+def _security(config: FactoryConfig) -> Iterator[Finding]:
+    """CMK and Key Vault protection that fit together."""
+    security = config.security
+    if security.cmk:
+        if not security.keyvault_purge_protection:
+            yield Finding("error", "AIF-CMK-PURGE", "customer-managed keys need Key Vault purge protection",
+                          "turn on security.keyvault_purge_protection (it cannot be turned off later)",
+                          "security.keyvault_purge_protection", check="security")
+        if security.keyvault_soft_delete_days == 0:
+            yield Finding("error", "AIF-CMK-SOFT-DELETE", "customer-managed keys need Key Vault soft-delete",
+                          "set security.keyvault_soft_delete_days to 90", "security.keyvault_soft_delete_days",
+                          check="security")
+        if not security.cmk_key_name:
+            yield Finding("error", "AIF-CMK-KEY", "CMK is on but no key name is given",
+                          "name the RSA 2048 key in the seeding Key Vault", "security.cmk_key_name", check="security")
+    if security.keyvault_purge_protection and security.keyvault_soft_delete_days == 0:
+        yield Finding("error", "AIF-KV-PURGE-NO-SOFT-DELETE", "purge protection needs soft-delete",
+                      "set security.keyvault_soft_delete_days to 7-90", "security.keyvault_soft_delete_days",
+                      check="security")
+    if 0 < security.keyvault_soft_delete_days < 90:
+        yield Finding("info", "AIF-KV-SOFT-DELETE-SHORT",
+                      f"deleted Key Vaults are kept {security.keyvault_soft_delete_days} days",
+                      "90 days is recommended for production", "security.keyvault_soft_delete_days",
+                      check="security")
+
+
+def _projects(config: FactoryConfig) -> Iterator[Finding]:
+    """Project numbering and the scale set's practical limits."""
+    counts = Counter(p.number for p in config.projects)
+    for number, count in counts.items():
+        if count > 1:
+            index = next(i for i, p in enumerate(config.projects) if p.number == number)
+            yield Finding("error", "AIF-PRJ-DUPLICATE", f"project number {number} is used {count} times",
+                          f"give each project its own number; the next free one is {_next_free(counts)}",
+                          f"projects.{index}.number", check="projects")
+    if len(config.projects) >= 20:
+        yield Finding("warning", "AIF-PRJ-RBAC-LIMIT",
+                      f"{len(config.projects)} projects: at about 75 role assignments each, a subscription's "
+                      "4,000 are nearly used up", "start a new scale set (naming.scale_set_suffix -002)",
+                      "projects", check="projects")
+    elif len(config.projects) >= 10:
+        yield Finding("info", "AIF-PRJ-SCALE-SET", f"{len(config.projects)} projects in one scale set",
+                      "the AI Factory recommends a new scale set before the 10th project",
+                      "naming.scale_set_suffix", check="projects")
+
+
+def _next_free(counts: Counter[str]) -> str:
+    number = 1
+    while f"{number:03d}" in counts:
+        number += 1
+    return f"{number:03d}"
+
+
+def _subscriptions(config: FactoryConfig) -> Iterator[Finding]:
+    """Production should not share development's subscription."""
+    envs = config.environments
+    if envs.prod.enabled and envs.dev.enabled and envs.prod.subscription_id is not None \
+            and envs.prod.subscription_id == envs.dev.subscription_id:
+        yield Finding("warning", "AIF-SUB-SHARED-PROD", "prod uses the same subscription as dev",
+                      "give prod its own subscription (and its own service principal)",
+                      "environments.prod.subscription_id", "prod", "subscription")
+
+
+def _network(config: FactoryConfig) -> Iterator[Finding]:
+    yield from network.network_findings(config)
+
+
+RULES: tuple[Rule, ...] = (
+    _required, _todos, _zone, _regions, _network, _names, _services, _security, _projects, _subscriptions,
+)
+"""Every offline rule, in the order their findings are reported."""
+
+
+def run_rules(config: FactoryConfig) -> list[Finding]:
+    """All offline findings for `config`."""
+    return [finding for rule in RULES for finding in rule(config)]
