@@ -25,21 +25,26 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def findings_table(findings: Sequence[Finding], title: str) -> Table:
-    """A table with a row per finding: severity, code, where, what and what to do."""
-    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("code", no_wrap=True, style="dim")
-    table.add_column("env", no_wrap=True)
-    table.add_column("finding", overflow="fold", ratio=1)
+SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
+
+
+def findings_grid(findings: Sequence[Finding]) -> Table:
+    """Findings as a borderless grid: the mark and severity, then what, hint and field indented."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for f in findings:
-        body = Text(f.message)
+        body = Text()
+        body.append(f.code, style="dim")
+        if f.environment:
+            body.append(f" [{f.environment}]", style="bold")
+        body.append(" " + f.message)
         if f.hint:
             body.append("\n→ " + f.hint, style="green")
         if f.field:
-            body.append(f"\n  field: {f.field}", style="dim")
-        table.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, f.environment or "-", body)
-    return table
+            body.append(f"\nfield: {f.field}", style="dim")
+        grid.add_row(Text(f"{SEVERITY_MARK[f.severity]} {f.severity}", style=SEVERITY_STYLE[f.severity]), body)
+    return grid
 
 
 def summary_line(findings: Sequence[Finding]) -> Text:
@@ -59,7 +64,8 @@ def print_findings(findings: Sequence[Finding], title: str) -> None:
     """Print the findings table (when there are any) and a one-line summary."""
     console = _console()
     if findings:
-        console.print(findings_table(findings, title))
+        console.print(Text(title, style="bold underline"))
+        console.print(findings_grid(findings))
     console.print(Text(f"{title}: ").append_text(summary_line(findings)))
 
 

@@ -144,8 +144,8 @@ def _names(config: FactoryConfig) -> Iterator[Finding]:
             continue
         seen.add((generated.kind, generated.name))
         yield Finding("error", "AIF-NAME", f"{generated.kind} name {generated.name!r}: {problem}",
-                      "shorten naming.prefix (or the suffixes) so every name fits",
-                      generated.field, generated.environment or "", "naming")
+                      f"shorten {generated.field} so every name fits", generated.field,
+                      generated.environment or "", "naming")
     if config.naming.prefix and not config.naming.prefix.endswith("-"):
         yield Finding("info", "AIF-NAME-PREFIX-DASH", f"the prefix {config.naming.prefix!r} has no trailing dash",
                       f"use {config.naming.prefix + '-'!r} to separate it from the rest of each name",
