@@ -29,7 +29,7 @@ EXPECTED = {
     "prefix-40.yaml": [":2:", "naming.prefix", "at most 10"],
     "unknown-key.yaml": [":3:", "environments.dev.regoin", "did you mean 'region'"],
     "wrong-type.yaml": [":3:", "environments.dev.cidr_octet", "not a whole number"],
-    "yaml-bomb.yaml": [":2:", "anchors or aliases"],
+    "yaml-bomb.yaml": [":1:", "anchors or aliases"],
 }
 
 

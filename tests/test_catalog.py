@@ -244,7 +244,7 @@ def test_zones_for_the_default_selection() -> None:
     zones = catalog.private_dns_zones(FactoryConfig())
     for zone in ("privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net",
                  "privatelink.search.windows.net", "privatelink.services.ai.azure.com",
-                 "privatelink.azurecr.io", "eastus2.data.privatelink.azurecr.io"):
+                 "privatelink.azurecr.io"):
         assert zone in zones
     assert "privatelink.api.azureml.ms" not in zones
     assert zones == sorted(zones)

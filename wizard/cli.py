@@ -255,25 +255,73 @@ def presets_path() -> None:
 
 @cli.command()
 @source_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {ok, findings}.")
+@click.option("--demo", is_flag=True, help="Check against the built-in sandbox (demo tenant), not Azure.")
+@click.option("--offline", is_flag=True, help="Only the offline rules; do not contact Azure.")
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+@click.option("--register-providers", is_flag=True,
+              help="Register missing resource providers (you consent to the change).")
+@click.option("--json", "as_json", is_flag=True, help='Print JSON: {"ok", "findings", "grid"}.')
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(preset: str | None, config: Path | None, as_json: bool, strict: bool) -> None:
-    """Check a configuration against the AI Factory's rules (offline)."""
+def validate(preset: str | None, config: Path | None, demo: bool, offline: bool, tenant: str | None,
+             device_code: bool, register_providers: bool, as_json: bool, strict: bool) -> None:
+    """Check a configuration: offline rules, then live checks against Azure (or --demo)."""
     from wizard.findings import has_blocking, sort_findings
-    from wizard.rules import run_rules
 
+    if demo and offline:
+        fail("--demo and --offline exclude each other", "use one of them")
     loaded = load_source(preset, config)
-    findings = sort_findings(run_rules(loaded.config))
+    notes = list(loaded.notes)
+    skipped = None
+    if not (offline or demo or tenant or device_code):
+        from wizard.azure.credentials import likely_signed_in
+
+        if not likely_signed_in():
+            offline = True
+            skipped = _live_skipped()
+    if offline:
+        from wizard.rules import run_rules
+
+        findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
+        grid = None
+    else:
+        from wizard.azure.run import LiveRunError, run_live_validation
+
+        try:
+            outcome = run_live_validation(
+                loaded.config, demo=demo, tenant=tenant, device_code=device_code,
+                register_providers=register_providers, interactive=not as_json and sys.stdin.isatty(),
+                progress=not as_json,
+            )
+        except LiveRunError as exc:
+            fail(exc.message, exc.hint)
+        notes += outcome.notes
+        findings = sort_findings(outcome.result.findings)
+        grid = outcome.result
     ok = not has_blocking(findings, strict=strict)
     if as_json:
-        emit_json({"ok": ok, "findings": [f.to_json() for f in findings]})
+        data: dict[str, Any] = {"ok": ok, "findings": [f.to_json() for f in findings]}
+        if grid is not None:
+            data["grid"] = grid.grid
+        emit_json(data)
     else:
-        from wizard.report import print_findings
+        from wizard.report import print_findings, print_grid
 
-        for note in loaded.notes:
+        for note in notes:
             click.echo(f"note: {note}", err=True)
-        print_findings(findings, title=f"{loaded.name}: offline checks")
+        title = f"{loaded.name}: {'offline checks' if grid is None else 'preflight'}"
+        print_findings(findings, title=title)
+        if grid is not None:
+            print_grid(grid)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _live_skipped() -> Any:
+    from wizard.findings import Finding
+
+    return Finding("info", "AIF-LIVE-SKIPPED", "live checks skipped: not signed in to Azure",
+                   "run `az login` (or pass --device-code), or try them against the demo tenant with --demo; "
+                   "--offline silences this", check="signin")
 
 
 # ------------------------------------------------------------------------------------ network
@@ -378,6 +426,26 @@ def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path |
         write_output(output, text)
     else:
         click.echo(text, nl=False)
+
+
+# ------------------------------------------------------------------------------------ sandbox
+
+
+@cli.group()
+def sandbox() -> None:
+    """The offline stand-in for Azure Resource Manager."""
+
+
+@sandbox.command("serve")
+@click.option("--port", type=int, default=0, show_default="a free port", help="Port on 127.0.0.1.")
+@click.option("--fresh", is_flag=True, help="Start from the seeded demo tenant, not the saved demo state.")
+def sandbox_serve(port: int, fresh: bool) -> None:
+    """Serve the sandbox on 127.0.0.1 for other tools (and end-to-end tests); Ctrl+C stops it."""
+    from sandbox.server import main as serve
+    from wizard.azure.demo import state_path
+
+    path = None if fresh else state_path()
+    serve(port, state_path=path)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from rich.text import Text
 from wizard.findings import Finding
 
 if TYPE_CHECKING:
+    from wizard.azure.preflight import PreflightResult
     from wizard.network import EnvironmentPlan, NetworkProposal
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -94,3 +95,25 @@ def print_network(plans: Mapping[str, EnvironmentPlan], proposal: NetworkProposa
         if plan.unplaced:
             fit.append(f"; do not fit: {', '.join(plan.unplaced)}", style="bold red")
         console.print(fit)
+
+
+GRID_CELL = {"pass": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "bold red"), "n/a": ("-", "dim")}
+
+
+def print_grid(result: PreflightResult) -> None:
+    """The preflight grid: a row per check, a column per environment (narrow terminals fit)."""
+    table = Table(title="preflight: check × environment", title_justify="left")
+    table.add_column("check", no_wrap=True)
+    rows = list(result.grid)
+    for env in rows:
+        table.add_column(env, justify="center", no_wrap=True)
+    for column in result.columns:
+        cells = [result.grid[env][column] for env in rows]
+        table.add_row(column.replace("_", " "), *(Text(GRID_CELL[c][0], style=GRID_CELL[c][1]) for c in cells))
+    console = _console()
+    console.print(table)
+    console.print(Text("✓ pass   ! warning   ✗ fail   - does not apply", style="dim"))
+    stats = result.stats
+    if stats is not None:
+        console.print(Text(f"{result.elapsed:.1f} s, {stats.distinct_reads} distinct ARM reads, "
+                           f"{stats.http_requests} HTTP requests", style="dim"))

@@ -1,0 +1,304 @@
+"""The sandbox's Azure Resource Manager: a state machine from request to response, no sockets.
+
+`Arm.handle(method, url, headers, body)` is the whole interface. The in-process transport
+(`sandbox.transport`) and the loopback server (`sandbox.server`) both call it, so the SDK sees
+the same behaviour either way. Work that takes time in Azure (deployments, provider
+registration, resource group deletion) is recorded with its start time and computed from the
+sandbox clock on every read; nothing runs in the background.
+
+Typical use::
+
+    arm = Arm()                                  # the seeded demo tenant, wall clock
+    arm = Arm(clock=SandboxClock.frozen())       # deterministic, for tests
+    arm = Arm.open(path)                         # demo mode: resume saved state, autosave
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sandbox import (
+    deployments,
+    routes_authorization,
+    routes_capacity,
+    routes_deployments,
+    routes_names,
+    routes_resources,
+    routes_subscriptions,
+    seed,
+)
+from sandbox.clock import SandboxClock
+from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
+from sandbox.routing import Router
+from sandbox.state import Catalog, World
+from sandbox.wire import ArmError, Reply, Request
+
+STATE_VERSION = 1
+_ID_NAMESPACE = uuid.UUID("0e5b2f3a-6c1d-4e8f-9a7b-3c2d1e0f5a4b")
+_WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
+
+
+class Arm:
+    """Azure Resource Manager, simulated against a clock.
+
+    Thread-safe: requests are served under one lock, except injected latency, which is spent
+    outside it so that concurrent clients really overlap.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: SandboxClock | None = None,
+        faults: FaultPlan | FaultInjector | None = None,
+        catalog: Catalog | None = None,
+        world: World | None = None,
+        page_size: int = 50,
+        poll_interval: int = 2,
+        duration_scale: float = 1.0,
+        require_auth: bool = True,
+        state_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        """Build a sandbox; without `world`, the seeded demo tenant.
+
+        `page_size` bounds list pages (set it small in tests to exercise `nextLink`),
+        `poll_interval` is the `Retry-After` of long-running operations, `duration_scale`
+        multiplies every simulated duration, `require_auth` answers 401 to requests without a
+        bearer token, and `state_path` makes every write save the state there atomically.
+        """
+        self.clock = clock or SandboxClock()
+        self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults)
+        self.catalog = catalog or seed.build_catalog()
+        if world is None:
+            world = World()
+            seed.seed_world(world)
+        self.world = world
+        self.page_size = page_size
+        self.poll_interval = poll_interval
+        self.duration_scale = duration_scale
+        self.require_auth = require_auth
+        self.state_path = Path(state_path) if state_path is not None else None
+        self._lock = threading.RLock()
+        self._requests = itertools.count(1)
+        self.router = Router()
+        for module in (
+            routes_subscriptions,
+            routes_deployments,
+            routes_capacity,
+            routes_names,
+            routes_authorization,
+            routes_resources,
+        ):
+            self.router.extend(module.ROUTES)
+
+    # --- the interface ---------------------------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request: (status, headers, body bytes)."""
+        request = Request.parse(method, url, headers, body)
+        number = next(self._requests)
+        try:
+            reply = self._answer(request)
+        except ArmError as error:
+            reply = error.to_reply()
+        status, out_headers, payload = reply.encode()
+        request_id = str(uuid.uuid5(_ID_NAMESPACE, f"request:{number}"))
+        out_headers.setdefault("x-ms-request-id", request_id)
+        out_headers.setdefault(
+            "x-ms-correlation-request-id",
+            request.headers.get("x-ms-correlation-request-id", request_id),
+        )
+        if "x-ms-client-request-id" in request.headers:
+            out_headers["x-ms-client-request-id"] = request.headers["x-ms-client-request-id"]
+        kind = "writes" if request.method in _WRITE_METHODS else "reads"
+        out_headers.setdefault(f"x-ms-ratelimit-remaining-subscription-{kind}", "11999")
+        if request.method == "HEAD":
+            payload = b""
+        return status, out_headers, payload
+
+    def _answer(self, request: Request) -> Reply:
+        if self.require_auth and not request.headers.get("authorization", "").lower().startswith("bearer "):
+            raise ArmError(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                headers={"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
+                         'common", error="invalid_token", error_description="The authentication '
+                         'failed because of missing \'Authorization\' header."'},
+            )
+        intercept = self.faults.intercept(request, self.now())
+        if intercept.latency:
+            self._pause(intercept.latency)
+        if intercept.error is not None:
+            raise intercept.error
+        if not request.api_version:
+            raise ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        handler, params = self.router.match(request)
+        with self._lock:
+            self.advance_world()
+            try:
+                return handler(self, request, **params)
+            finally:
+                if self.state_path is not None and request.method in _WRITE_METHODS:
+                    self.save(self.state_path)
+
+    def _pause(self, seconds: float) -> None:
+        """Spend injected latency: really sleep, or move the sandbox clock."""
+        if self.faults.plan.real_latency:
+            time.sleep(seconds)
+        else:
+            self.clock.advance(seconds)
+
+    # --- helpers for the route modules -----------------------------------------------------------
+
+    def now(self) -> float:
+        """Sandbox time (epoch seconds)."""
+        return self.clock.now()
+
+    def new_id(self, kind: str = "id") -> str:
+        """A deterministic, persisted-sequence UUID."""
+        with self._lock:
+            self.world.counter += 1
+            return str(uuid.uuid5(_ID_NAMESPACE, f"{kind}:{self.world.counter}"))
+
+    def subscription(self, subscription_id: str, *, write: bool = False) -> dict[str, Any]:
+        """The subscription, or ARM's 404; writes to a disabled one are refused."""
+        sub = self.catalog.subscription(subscription_id)
+        if sub is None:
+            raise ArmError(
+                404, "SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found."
+            )
+        if write and sub["state"] != "Enabled":
+            raise ArmError(
+                409,
+                "ReadOnlyDisabledSubscription",
+                f"The subscription '{sub['subscriptionId']}' is disabled and therefore marked as "
+                "read only. You cannot perform any write actions on this subscription until it is "
+                "re-enabled.",
+            )
+        return sub
+
+    def resource_group(self, subscription_id: str, name: str) -> dict[str, Any]:
+        """A live resource group, or ARM's 404 `ResourceGroupNotFound`."""
+        group = self.world.resource_groups.get(f"{subscription_id}/{name}".lower())
+        if group is None:
+            raise ArmError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.")
+        return group
+
+    def registration_state(self, subscription_id: str, namespace: str) -> str:
+        """A provider's registration state now (Registering turns Registered after 3 s)."""
+        entry = self.world.providers.get(subscription_id.lower(), {}).get(namespace.lower())
+        if entry is None:
+            return "NotRegistered"
+        if entry["state"] == "Registering" and self.now() - entry["since"] >= seed.REGISTRATION_SECONDS:
+            entry["state"] = "Registered"
+            entry["since"] = entry["since"] + seed.REGISTRATION_SECONDS
+        return str(entry["state"])
+
+    def ensure_registered(self, subscription_id: str, resource_type: str) -> None:
+        """ARM's 409 `MissingSubscriptionRegistration` for a type whose provider is not registered."""
+        namespace = resource_type.split("/")[0]
+        provider = self.catalog.provider(namespace)
+        if provider is None:
+            raise ArmError(
+                400,
+                "NoRegisteredProviderFound",
+                f"No registered resource provider found for location and API version for type "
+                f"'{resource_type}'.",
+            )
+        if provider["registrationPolicy"] == "RegistrationFree":
+            return
+        if self.registration_state(subscription_id, namespace) != "Registered":
+            raise ArmError(
+                409,
+                "MissingSubscriptionRegistration",
+                f"The subscription is not registered to use namespace '{provider['namespace']}'. "
+                "See https://aka.ms/rps-not-found for how to register subscriptions.",
+                details=[{
+                    "code": "MissingSubscriptionRegistration",
+                    "target": provider["namespace"],
+                    "message": f"The subscription is not registered to use namespace "
+                    f"'{provider['namespace']}'. See https://aka.ms/rps-not-found for how to "
+                    "register subscriptions.",
+                }],
+            )
+
+    def resource_failure(self, resource_type: str) -> ResourceFailure | None:
+        """An injected failure for this resource type, if the fault plan has one left."""
+        return self.faults.resource_failure(resource_type)
+
+    def advance_world(self) -> None:
+        """Apply every piece of work whose time has come (idempotent)."""
+        with self._lock:
+            now = self.now()
+            deployments.advance(self, now)
+            routes_resources.advance_deletions(self, now)
+
+    # --- persistence -----------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """The mutable state (the catalogue is rebuilt from the seed on load)."""
+        with self._lock:
+            return {
+                "version": STATE_VERSION,
+                "clock": self.clock.to_json(),
+                "world": json.loads(json.dumps(self.world.to_json())),
+            }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, clock: SandboxClock | None = None, **kwargs: Any) -> Arm:
+        """Resume saved state; without `clock`, continue the saved timeline."""
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
+        if clock is None:
+            clock = SandboxClock.from_json(data.get("clock", {}))
+        return cls(clock=clock, world=World.from_json(data["world"]), **kwargs)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state atomically (temporary file in the same folder, then rename)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(self.to_json(), separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
+        """Read state written by `save()`."""
+        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")), **kwargs)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
+        """Demo mode: resume the state at `path` (or seed a new tenant) and autosave there."""
+        target = Path(path)
+        if target.exists():
+            return cls.load(target, state_path=target, **kwargs)
+        arm = cls(state_path=target, **kwargs)
+        arm.save(target)
+        return arm

@@ -1,0 +1,161 @@
+"""What travels between a client and the sandbox: the parsed request, the reply, ARM errors.
+
+The sandbox is a pure function of (state, clock, request); this module is the boundary where raw
+HTTP pieces (method, absolute URL, headers, body bytes) become a `Request`, and a `Reply` becomes
+raw pieces again. Keeping it separate lets the in-process transport and the loopback server share
+every byte of behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+class ArmError(Exception):
+    """An ARM error answer: raised anywhere in a handler, rendered as `{"error": {...}}`.
+
+    ARM wraps every failure in the same envelope; the SDK maps 401/404/409 to typed exceptions
+    and reads `code`, `message` and `details` from it, so handlers only need to raise this.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        target: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.target = target
+        self.headers = dict(headers or {})
+
+    def to_error(self) -> dict[str, Any]:
+        """The inner `error` object (also used nested inside deployment errors)."""
+        return error_object(self.code, self.message, details=self.details, target=self.target)
+
+    def to_reply(self) -> Reply:
+        """The full reply with the ARM error envelope (`details` always present at the top)."""
+        error = self.to_error()
+        error.setdefault("details", [])
+        return Reply(self.status, {"error": error}, dict(self.headers))
+
+
+def error_object(
+    code: str,
+    message: str,
+    *,
+    details: list[dict[str, Any]] | None = None,
+    target: str | None = None,
+) -> dict[str, Any]:
+    """Build one ARM error object; `details` only when there are some (as ARM nests them)."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if target is not None:
+        error["target"] = target
+    if details:
+        error["details"] = list(details)
+    return error
+
+
+@dataclass
+class Request:
+    """One parsed ARM request.
+
+    `base` is the scheme and host the client used ("https://management.azure.com" in process,
+    "http://127.0.0.1:PORT" on loopback): every absolute URL the sandbox hands back (nextLink,
+    Azure-AsyncOperation, Location) is built from it so clients poll the endpoint they called.
+    """
+
+    method: str
+    base: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes = b""
+    _json: Any = field(default=None, repr=False)
+    _parsed: bool = field(default=False, repr=False)
+
+    @classmethod
+    def parse(
+        cls, method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes | None = None
+    ) -> Request:
+        """Split an absolute (or path-only) URL into base, decoded path and query."""
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}" if parts.scheme else "https://management.azure.com"
+        path = unquote(parts.path) or "/"
+        if len(path) > 1:
+            path = path.rstrip("/")
+        query = {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        return cls(method.upper(), base, path, query, lowered, body or b"")
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        """A query parameter, matched case-insensitively (ARM ignores case of `$filter`, `$top`)."""
+        wanted = name.lower()
+        for key, value in self.query.items():
+            if key.lower() == wanted:
+                return value
+        return default
+
+    @property
+    def api_version(self) -> str | None:
+        """The api-version the caller sent (any value is accepted, but one is required)."""
+        return self.param("api-version")
+
+    def json(self, *, required: bool = True) -> Any:
+        """The JSON body; a malformed one is ARM's 400 `InvalidRequestContent`."""
+        if not self._parsed:
+            self._parsed = True
+            if self.body.strip():
+                try:
+                    self._json = json.loads(self.body)
+                except ValueError as exc:
+                    raise ArmError(
+                        400,
+                        "InvalidRequestContent",
+                        f"The request content was invalid and could not be deserialized: '{exc}'.",
+                    ) from exc
+        if self._json is None and required:
+            raise ArmError(
+                400, "InvalidRequestContent", "The request content was invalid: the body is empty."
+            )
+        return self._json
+
+    def url_for(self, path: str, **query: str) -> str:
+        """An absolute URL on the endpoint this request came in on."""
+        url = self.base + quote(path, safe="/:@!$&'()*+,;=-._~")
+        if query:
+            url += "?" + "&".join(f"{quote(k, safe='$')}={quote(str(v), safe='')}" for k, v in query.items())
+        return url
+
+
+@dataclass
+class Reply:
+    """A response before encoding: a status, a JSON-able body (or None) and extra headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> tuple[int, dict[str, str], bytes]:
+        """Render to (status, headers, bytes) with a JSON content type when there is a body."""
+        headers = dict(self.headers)
+        if self.body is None:
+            payload = b""
+        else:
+            payload = json.dumps(self.body, separators=(",", ":")).encode("utf-8")
+            headers.setdefault("Content-Type", JSON_CONTENT_TYPE)
+        headers["Content-Length"] = str(len(payload))
+        return self.status, headers, payload

@@ -1,0 +1,587 @@
+"""Live checks: what only Azure can answer, reported as Findings like the offline rules.
+
+Each `check_*` function takes a `CheckContext` (the session, the configuration, the tenant) and
+one environment target, reads through the session's cache, and returns Findings whose `check`
+is its grid column. Every finding says what to do: the quota request link, the
+`az provider register` command, the role to grant, the next free name.
+
+Reads are keyed by what they fetch, not by who asks, so two checks (or two environments sharing
+a subscription) that need a subscription's providers cause one request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard import catalog, naming, network
+from wizard.findings import Finding
+from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
+
+QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
+VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
+ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write"
+
+CHECKS: tuple[str, ...] = (
+    "subscription", "region", "providers", "permissions", "vm_skus", "vcpu_quota",
+    "model_quota", "search", "names", "hub", "address_space",
+)
+"""The live checks, in grid-column order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One environment as the live checks see it."""
+
+    name: EnvName
+    env: EnvironmentConfig
+    subscription_id: str
+
+    @property
+    def region(self) -> str:
+        return self.env.region
+
+
+@dataclass
+class CheckContext:
+    """What every live check needs."""
+
+    session: Any
+    """wizard.azure.clients.AzureSession"""
+    config: FactoryConfig
+    tenant_id: str | None
+    targets: list[Target]
+    """Every enabled environment that has a subscription."""
+    unregistered: dict[str, list[str]] = field(default_factory=dict)
+    """Subscription -> provider namespaces found not registered (for the 'register them?' offer)."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def note_unregistered(self, subscription_id: str, namespace: str) -> None:
+        """Remember a namespace to offer registering; called from check threads."""
+        with self._lock:
+            namespaces = self.unregistered.setdefault(subscription_id, [])
+            if namespace not in namespaces:
+                namespaces.append(namespace)
+
+
+def _finding(severity: str, code: str, message: str, hint: str, target: Target | None,
+             check: str, field: str = "") -> Finding:
+    return Finding(severity, code, message, hint, field, target.name if target else "", check)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------- reads
+
+
+class Reads:
+    """Every ARM read the checks make, each cached by what it fetches."""
+
+    def __init__(self, session: Any) -> None:
+        self.s = session
+
+    def subscription(self, sub: str) -> Any:
+        from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+
+        def fetch() -> Any:
+            try:
+                return self.s.subscriptions().subscriptions.get(sub)
+            except ResourceNotFoundError:
+                return None
+            except HttpResponseError as exc:
+                if exc.status_code in (403, 404):
+                    return None
+                raise
+
+        return self.s.read(("subscription", sub), fetch)
+
+    def locations(self, sub: str) -> list[Any]:
+        return self.s.read(("locations", sub),
+                           lambda: list(self.s.subscriptions().subscriptions.list_locations(sub)))
+
+    def providers(self, sub: str) -> dict[str, Any]:
+        def fetch() -> dict[str, Any]:
+            return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
+
+        return self.s.read(("providers", sub), fetch)
+
+    def permissions(self, sub: str) -> list[dict[str, Any]]:
+        return self.s.read(("permissions", sub), lambda: self.s.request_json(
+            sub, "GET", f"/subscriptions/{sub}/providers/Microsoft.Authorization/permissions", "2022-04-01",
+        ).get("value", []))
+
+    def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
+        def fetch() -> dict[str, Any]:
+            skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
+            return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
+
+        return self.s.read(("vm_skus", sub, region), fetch)
+
+    def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
+        return self.s.read(("vcpu", sub, region), lambda: {
+            u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)})
+
+    def models(self, sub: str, region: str) -> list[Any]:
+        return self.s.read(("models", sub, region), lambda: list(self.s.cognitive(sub).models.list(region)))
+
+    def model_usages(self, sub: str, region: str) -> dict[str, Any]:
+        return self.s.read(("cog_usages", sub, region), lambda: {
+            u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)})
+
+    def deleted_vaults(self, sub: str) -> dict[str, Any]:
+        return self.s.read(("deleted_vaults", sub), lambda: {
+            v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()})
+
+    def deleted_accounts(self, sub: str) -> dict[str, Any]:
+        return self.s.read(("deleted_accounts", sub), lambda: {
+            a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()})
+
+    def name_free(self, sub: str, kind: str, name: str) -> tuple[bool, str]:
+        """(available, reason) for a globally unique name."""
+
+        def fetch() -> tuple[bool, str]:
+            if kind == "keyvault":
+                result = self.s.keyvault(sub).vaults.check_name_availability(
+                    {"name": name, "type": "Microsoft.KeyVault/vaults"})
+                return bool(result.name_available), str(result.message or result.reason or "")
+            if kind == "storage":
+                result = self.s.storage(sub).storage_accounts.check_name_availability(
+                    {"name": name, "type": "Microsoft.Storage/storageAccounts"})
+                return bool(result.name_available), str(result.message or result.reason or "")
+            data = self.s.request_json(
+                sub, "POST", f"/subscriptions/{sub}/providers/Microsoft.ContainerRegistry/checkNameAvailability",
+                "2023-07-01", {"name": name, "type": "Microsoft.ContainerRegistry/registries"})
+            return bool(data.get("nameAvailable")), str(data.get("message") or data.get("reason") or "")
+
+        return self.s.read(("name", kind, name.lower()), fetch)
+
+    def vnets(self, sub: str) -> list[Any]:
+        return self.s.read(("vnets", sub), lambda: list(self.s.network(sub).virtual_networks.list_all()))
+
+    def resource(self, resource_id: str) -> Any:
+        """A hub VNet or virtual hub by id; None when it does not exist or cannot be read."""
+        from azure.core.exceptions import HttpResponseError
+
+        parts = resource_id.strip("/").split("/")
+        sub, group, kind, name = parts[1], parts[3], parts[-2].lower(), parts[-1]
+
+        def fetch() -> Any:
+            client = self.s.network(sub)
+            try:
+                if kind == "virtualhubs":
+                    return client.virtual_hubs.get(group, name)
+                return client.virtual_networks.get(group, name)
+            except HttpResponseError as exc:
+                if exc.status_code in (403, 404):
+                    return None
+                raise
+
+        return self.s.read(("resource", resource_id.lower()), fetch)
+
+    def dns_zones(self, sub: str, group: str) -> set[str] | None:
+        """Names of the private DNS zones in a resource group; None when it cannot be read."""
+        from azure.core.exceptions import HttpResponseError
+
+        def fetch() -> set[str] | None:
+            path = f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.Network/privateDnsZones"
+            try:
+                data = self.s.request_json(sub, "GET", path, "2024-06-01")
+            except HttpResponseError as exc:
+                if exc.status_code in (403, 404):
+                    return None
+                raise
+            names = {z["name"].lower() for z in data.get("value", [])}
+            next_link = data.get("nextLink")
+            while next_link:
+                page = self.s.request_json(sub, "GET", next_link.split("?")[0], "2024-06-01")
+                names |= {z["name"].lower() for z in page.get("value", [])}
+                next_link = page.get("nextLink")
+            return names
+
+        return self.s.read(("dns_zones", sub, group.lower()), fetch)
+
+
+# ---------------------------------------------------------------------------------- checks
+
+
+def check_subscription(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The subscription exists, is enabled, belongs to the tenant; prod does not share dev's."""
+    field = f"environments.{t.name}.subscription_id"
+    sub = reads.subscription(t.subscription_id)
+    if sub is None:
+        return [_finding("error", "AIF-LIVE-SUB-MISSING", f"subscription {t.subscription_id} does not exist "
+                         "or this sign-in cannot see it", "pick a subscription from `az account list`, or get "
+                         "Reader on it", t, "subscription", field)]
+    out = []
+    state = str(getattr(sub.state, "value", sub.state) or "")
+    if state != "Enabled":
+        out.append(_finding("error", "AIF-LIVE-SUB-STATE", f"subscription {sub.display_name} is {state}",
+                            "re-enable it (billing) or choose an enabled subscription", t, "subscription", field))
+    if ctx.tenant_id and sub.tenant_id and sub.tenant_id.lower() != ctx.tenant_id.lower():
+        out.append(_finding("error", "AIF-LIVE-SUB-TENANT",
+                            f"subscription {sub.display_name} belongs to tenant {sub.tenant_id}, not {ctx.tenant_id}",
+                            "sign in to that tenant (--tenant) or pick a subscription of this one",
+                            t, "subscription", field))
+    if t.name == "prod":
+        dev = next((o for o in ctx.targets if o.name == "dev"), None)
+        if dev is not None and dev.subscription_id == t.subscription_id:
+            out.append(_finding("warning", "AIF-LIVE-SUB-SHARED", "prod runs in dev's subscription",
+                                "give prod its own subscription", t, "subscription", field))
+    return out
+
+
+def check_region(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The region exists for the subscription and offers every resource type the services need."""
+    field = f"environments.{t.name}.region"
+    names = {loc.name.lower() for loc in reads.locations(t.subscription_id)}
+    if t.region.lower() not in names:
+        close = catalog.suggest_region(t.region)
+        return [_finding("error", "AIF-LIVE-REGION", f"{t.region} is not available to this subscription",
+                         f"use one of its regions{', e.g. ' + close[0] if close else ''}", t, "region", field)]
+    display = catalog.region(t.region)
+    wanted = _display(t.region, display)
+    providers = reads.providers(t.subscription_id)
+    out = []
+    for resource_type, services in catalog.required_resource_types(ctx.config).items():
+        namespace, _, type_name = resource_type.partition("/")
+        provider = providers.get(namespace.lower())
+        if provider is None:
+            continue
+        offered = next((rt for rt in provider.resource_types or [] if rt.resource_type.lower() == type_name.lower()), None)
+        if offered is None or not offered.locations:
+            continue
+        if not any(_same_region(loc, wanted, t.region) for loc in offered.locations):
+            out.append(_finding("error", "AIF-LIVE-REGION-TYPE",
+                                f"{resource_type} ({', '.join(services)}) is not offered in {t.region}",
+                                "choose a region that offers it, or turn the service off", t, "region", field))
+    return out
+
+
+def _display(region_name: str, info: Any) -> str:
+    return info.display_name if info is not None else region_name
+
+
+def _same_region(location: str, display: str, name: str) -> bool:
+    """ARM lists display names ("East US 2"); a type offered "global" is offered everywhere."""
+    key = location.replace(" ", "").lower()
+    return key in (display.replace(" ", "").lower(), name.lower(), "global")
+
+
+def check_providers(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Every provider the selected services need is registered (in the hub DNS subscription too)."""
+    scopes = [(t.subscription_id, catalog.required_providers(ctx.config))]
+    hub_sub = _hub_dns_subscription(ctx.config)
+    if hub_sub:
+        scopes.append((hub_sub, catalog.required_providers(ctx.config, subscription="hub_dns")))
+    out = []
+    for sub, needed in scopes:
+        if not needed:
+            continue
+        providers = reads.providers(sub)
+        for namespace, services in needed.items():
+            provider = providers.get(namespace.lower())
+            state = provider.registration_state if provider is not None else "NotFound"
+            if state == "Registered":
+                continue
+            why = f" (needed by {', '.join(services)})" if services else ""
+            severity = "warning" if state == "Registering" else "error"
+            if severity == "error":
+                ctx.note_unregistered(sub, namespace)
+            out.append(_finding(severity, "AIF-LIVE-PROVIDER", f"{namespace} is {state} in subscription {sub}{why}",
+                                f"az provider register --namespace {namespace} --subscription {sub}  "
+                                "(or answer yes when aifactory offers to register it)", t, "providers"))
+    return out
+
+
+def _hub_dns_subscription(config: FactoryConfig) -> str | None:
+    zone = config.landing_zone
+    if isinstance(zone, (HubSpokeZone, VwanZone)):
+        return zone.dns.subscription_id
+    return None
+
+
+def check_permissions(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The caller can write role assignments at the subscription (the AI Factory needs Owner)."""
+    permissions = reads.permissions(t.subscription_id)
+    if _allows(permissions, ROLE_WRITE):
+        return []
+    return [_finding("error", "AIF-LIVE-ROLE-WRITE",
+                     f"this sign-in cannot create role assignments in subscription {t.subscription_id}",
+                     "grant Owner without conditions: az role assignment create --role Owner "
+                     f"--assignee <you or the deploying principal> --scope /subscriptions/{t.subscription_id}",
+                     t, "permissions", f"environments.{t.name}.subscription_id")]
+
+
+def _matches(pattern: str, action: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def _allows(permissions: Iterable[dict[str, Any]], action: str) -> bool:
+    """True when some permission grants `action` and does not exclude it (ARM wildcard rules)."""
+    for permission in permissions:
+        granted = any(_matches(p, action) for p in permission.get("actions", []))
+        denied = any(_matches(p, action) for p in permission.get("notActions", []))
+        if granted and not denied:
+            return True
+    return False
+
+
+def _compute_demand(config: FactoryConfig, env: EnvironmentConfig) -> list[tuple[str, int, str]]:
+    """(VM size, how many VMs in all projects, what for) for one environment."""
+    services = config.services
+    projects = len(config.projects)
+    demand = []
+    if services.aks or (services.azure_ml and services.aks_for_azure_ml):
+        demand.append((env.compute.aks_node_sku, env.compute.aks_node_count * projects, "AKS nodes"))
+    if services.azure_ml:
+        demand.append((env.compute.aml_cluster_sku, env.compute.aml_cluster_max_nodes * projects, "AML cluster"))
+        demand.append((env.compute.compute_instance_sku, projects, "AML compute instance"))
+    return demand
+
+
+def check_vm_skus(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The VM sizes for AKS and Azure ML are offered in the region and not restricted."""
+    demand = _compute_demand(ctx.config, t.env)
+    if not demand:
+        return []
+    skus = reads.vm_skus(t.subscription_id, t.region)
+    out = []
+    for size, _, purpose in demand:
+        sku = skus.get(size.lower())
+        field = f"environments.{t.name}.compute"
+        if sku is None:
+            out.append(_finding("error", "AIF-LIVE-VM-SKU", f"{size} ({purpose}) is not offered in {t.region}",
+                                "pick another size (az vm list-skus --location " + t.region + ")", t, "vm_skus", field))
+            continue
+        reasons = [str(getattr(r.reason_code, "value", r.reason_code)) for r in sku.restrictions or []
+                   if str(getattr(r.type, "value", r.type)) == "Location"]
+        if reasons:
+            out.append(_finding("error", "AIF-LIVE-VM-RESTRICTED",
+                                f"{size} ({purpose}) is restricted in {t.region} ({', '.join(reasons)})",
+                                "request access to the size, or pick another", t, "vm_skus", field))
+    return out
+
+
+def check_vcpu_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """vCPU quota per family covers every environment that shares this subscription and region."""
+    sharing = [o for o in ctx.targets if o.subscription_id == t.subscription_id and o.region == t.region]
+    if sharing[0].name != t.name:
+        return []  # reported once, on the first environment of the shared subscription+region
+    need: dict[str, int] = defaultdict(int)
+    for other in sharing:
+        for size, count, _ in _compute_demand(ctx.config, other.env):
+            vm = catalog.vm_sku(size)
+            if vm is not None:
+                need[vm.family] += vm.charged_vcpus * count
+    if not need:
+        return []
+    usages = reads.vcpu_usages(t.subscription_id, t.region)
+    out = []
+    envs = "+".join(o.name for o in sharing)
+    for family, vcpus in need.items():
+        usage = usages.get(family.lower())
+        if usage is None:
+            continue
+        free = usage.limit - usage.current_value
+        if vcpus > free:
+            out.append(_finding("error", "AIF-LIVE-VCPU", f"{family} in {t.region}: {envs} need {vcpus} vCPUs, "
+                                f"{free} of {usage.limit} are free", f"request more quota: {VCPU_QUOTA_LINK}",
+                                t, "vcpu_quota", f"environments.{t.name}.compute"))
+    return out
+
+
+def check_model_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Every model deployment is offered in the region and its TPM quota covers every project."""
+    if not ctx.config.services.ai_foundry or not ctx.config.skus.models:
+        return []
+    offered: dict[tuple[str, str], Any] = {}
+    for model in reads.models(t.subscription_id, t.region):
+        info = model.model
+        for sku in info.skus or []:
+            offered[(info.name.lower(), sku.name.lower())] = info
+    sharing = [o for o in ctx.targets if o.subscription_id == t.subscription_id and o.region == t.region]
+    projects = len(ctx.config.projects)
+    usages = reads.model_usages(t.subscription_id, t.region)
+    out = []
+    for index, deployment in enumerate(ctx.config.skus.models):
+        field = f"skus.models.{index}"
+        key = (deployment.model.lower(), deployment.sku.lower())
+        if key not in offered:
+            out.append(_finding("error", "AIF-LIVE-MODEL", f"{deployment.model} ({deployment.sku}) is not offered in "
+                                f"{t.region}", "choose another deployment type or region", t, "model_quota", field))
+            continue
+        if sharing[0].name != t.name:
+            continue
+        usage = usages.get(catalog.usage_name(deployment.model, deployment.sku).lower())
+        if usage is None:
+            continue
+        need = deployment.capacity * projects * len(sharing)
+        free = int(usage.limit - usage.current_value)
+        if need > free:
+            envs = "+".join(o.name for o in sharing)
+            out.append(_finding("error", "AIF-LIVE-TPM", f"{deployment.model} {deployment.sku} in {t.region}: {envs} "
+                                f"need {need}K TPM ({projects} project(s) × {deployment.capacity}K), {free}K of "
+                                f"{int(usage.limit)}K are free", f"lower the capacity or request quota: {QUOTA_LINK}",
+                                t, "model_quota", f"{field}.capacity"))
+    return out
+
+
+def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """AI Search and the chosen tier are available in the region."""
+    if not ctx.config.services.ai_search:
+        return []
+    tier = catalog.SEARCH_TIERS.get(ctx.config.skus.ai_search_tier)
+    out = []
+    if tier is not None and not tier.private_endpoints:
+        out.append(_finding("error", "AIF-LIVE-SEARCH-TIER", f"AI Search {tier.display_name} cannot have private endpoints",
+                            "use basic or higher", t, "search", "skus.ai_search_tier"))
+    provider = reads.providers(t.subscription_id).get("microsoft.search")
+    if provider is not None:
+        offered = next((rt for rt in provider.resource_types or [] if rt.resource_type.lower() == "searchservices"), None)
+        display = _display(t.region, catalog.region(t.region))
+        if offered is not None and offered.locations and not any(
+                _same_region(loc, display, t.region) for loc in offered.locations):
+            out.append(_finding("error", "AIF-LIVE-SEARCH-REGION", f"AI Search is not offered in {t.region}",
+                                "pick another region", t, "search", f"environments.{t.name}.region"))
+    return out
+
+
+def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Globally unique names are free, and no soft-deleted vault or AI account blocks one."""
+    out = []
+    deleted_vaults = reads.deleted_vaults(t.subscription_id)
+    deleted_accounts = reads.deleted_accounts(t.subscription_id) if ctx.config.services.ai_foundry else {}
+    for generated in naming.globally_unique_names(ctx.config, t.name):
+        kind, name = generated.kind, generated.name
+        if kind in ("keyvault", "key_vault") and name.lower() in deleted_vaults:
+            vault = deleted_vaults[name.lower()]
+            location = getattr(vault.properties, "location", "") if vault.properties else ""
+            out.append(_finding("error", "AIF-LIVE-KV-DELETED", f"Key Vault name {name} is held by a soft-deleted "
+                                f"vault ({location})", _next_free_hint(ctx, reads, t, generated) +
+                                f"; or purge it: az keyvault purge --name {name}", t, "names", generated.field))
+            continue
+        if kind in ("cognitive", "ai_foundry", "cognitive_services") and name.lower() in deleted_accounts:
+            out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} is held by a soft-deleted "
+                                "account", "purge it (az cognitiveservices account purge) or bump the suffix",
+                                t, "names", generated.field))
+            continue
+        check_kind = _name_kind(kind)
+        if check_kind is None:
+            continue
+        free, reason = reads.name_free(t.subscription_id, check_kind, name)
+        if not free:
+            out.append(_finding("error", "AIF-LIVE-NAME-TAKEN", f"{kind} name {name} is taken ({reason})",
+                                _next_free_hint(ctx, reads, t, generated), t, "names", generated.field))
+    return out
+
+
+def _name_kind(kind: str) -> str | None:
+    lowered = kind.lower()
+    if "vault" in lowered:
+        return "keyvault"
+    if "storage" in lowered or "lake" in lowered:
+        return "storage"
+    if "acr" in lowered or "registry" in lowered:
+        return "acr"
+    return None
+
+
+def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> str:
+    """Try the next resource suffixes (-002, -003, …) and name the first free one."""
+    field = "naming.common_resource_suffix" if generated.project is None else "naming.project_resource_suffix"
+    attr = field.split(".")[1]
+    current = int(getattr(ctx.config.naming, attr)[1:])
+    deleted = reads.deleted_vaults(t.subscription_id)
+    for step in range(1, 4):
+        suffix = f"-{current + step:03d}"
+        trial = ctx.config.model_copy(update={"naming": ctx.config.naming.model_copy(update={attr: suffix})})
+        candidate = next((g for g in naming.globally_unique_names(trial, t.name)
+                          if g.kind == generated.kind and g.project == generated.project), None)
+        if candidate is None:
+            break
+        check_kind = _name_kind(candidate.kind)
+        if candidate.name.lower() in deleted or check_kind is None:
+            continue
+        free, _ = reads.name_free(t.subscription_id, check_kind, candidate.name)
+        if free:
+            return f"next free name: {candidate.name} (set {field} to {suffix})"
+    return f"bump {field}"
+
+
+def check_hub(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The hub VNet or virtual hub exists, and the hub holds every private DNS zone needed."""
+    zone = ctx.config.landing_zone
+    if not isinstance(zone, (HubSpokeZone, VwanZone)):
+        return []
+    out = []
+    ids = zone.hub_vnet_ids if isinstance(zone, HubSpokeZone) else zone.virtual_hub_ids
+    key = "hub_vnet_ids" if isinstance(zone, HubSpokeZone) else "virtual_hub_ids"
+    hub_id = ids.get(t.name)
+    if hub_id and reads.resource(hub_id) is None:
+        out.append(_finding("error", "AIF-LIVE-HUB-MISSING", f"the hub {hub_id.rsplit('/', 1)[-1]} does not exist or "
+                            "cannot be read", "check the resource id, and get Reader on the hub subscription",
+                            t, "hub", f"landing_zone.{key}.{t.name}"))
+    if t.name == ctx.targets[0].name and zone.dns.subscription_id and zone.dns.resource_group:
+        found = reads.dns_zones(zone.dns.subscription_id, zone.dns.resource_group)
+        if found is None:
+            out.append(_finding("error", "AIF-LIVE-DNS-RG", f"cannot read resource group {zone.dns.resource_group} in "
+                                f"the hub subscription", "get Reader (and Private DNS Zone Contributor) there",
+                                t, "hub", "landing_zone.dns.resource_group"))
+        else:
+            missing = [z for z in catalog.private_dns_zones(ctx.config) if z.lower() not in found]
+            if missing:
+                out.append(_finding("error", "AIF-LIVE-DNS-ZONES", f"the hub lacks {len(missing)} private DNS zone(s): "
+                                    + ", ".join(missing), "create them in the hub first (the AI Factory does not "
+                                    "in hub mode): az network private-dns zone create -g "
+                                    f"{zone.dns.resource_group} -n <zone>", t, "hub", "landing_zone.dns"))
+    return out
+
+
+def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The environment's range overlaps neither the hub nor VNets already in its subscription."""
+    mine = network.vnet_range(ctx.config, t.name)
+    live: list[tuple[str, ipaddress.IPv4Network]] = []
+    own_vnet = naming.vnet_name(ctx.config, t.name).lower() if hasattr(naming, "vnet_name") else ""
+    for vnet in reads.vnets(t.subscription_id):
+        if vnet.name.lower() == own_vnet:
+            continue  # the AI Factory's own VNet from an earlier run
+        for prefix in (vnet.address_space.address_prefixes if vnet.address_space else []) or []:
+            live.append((f"VNet {vnet.name}", ipaddress.IPv4Network(prefix, strict=False)))
+    zone = ctx.config.landing_zone
+    hub_id = None
+    if isinstance(zone, HubSpokeZone):
+        hub_id = zone.hub_vnet_ids.get(t.name)
+    elif isinstance(zone, VwanZone):
+        hub_id = zone.virtual_hub_ids.get(t.name)
+    if hub_id:
+        hub = reads.resource(hub_id)
+        if hub is not None:
+            prefixes = (hub.address_space.address_prefixes if getattr(hub, "address_space", None)
+                        else [hub.address_prefix] if getattr(hub, "address_prefix", None) else [])
+            live += [(f"hub {hub.name}", ipaddress.IPv4Network(p, strict=False)) for p in prefixes]
+    out = []
+    for label, other in live:
+        if mine.overlaps(other):
+            out.append(_finding("error", "AIF-LIVE-OVERLAP", f"{t.name} range {mine} overlaps {label} ({other})",
+                                "choose another octet or template (aifactory network --propose)",
+                                t, "address_space", f"environments.{t.name}.cidr_octet"))
+    return out
+
+
+CHECK_FUNCTIONS: dict[str, Callable[[CheckContext, Reads, Target], list[Finding]]] = {
+    "subscription": check_subscription,
+    "region": check_region,
+    "providers": check_providers,
+    "permissions": check_permissions,
+    "vm_skus": check_vm_skus,
+    "vcpu_quota": check_vcpu_quota,
+    "model_quota": check_model_quota,
+    "search": check_search,
+    "names": check_names,
+    "hub": check_hub,
+    "address_space": check_address_space,
+}

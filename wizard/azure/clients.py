@@ -1,0 +1,207 @@
+"""One factory for the real Azure SDK clients, with a per-run read cache and a bounded pool.
+
+Every live check reads through `AzureSession.read(key, fetch)`: the first caller fetches, any
+concurrent caller with the same key waits for that one fetch, and later callers get the stored
+answer. So a subscription's providers are fetched once however many checks need them, and the
+number of distinct reads is known (the preflight benchmark reports it).
+
+The SDK is imported lazily (inside methods): the core and `aifactory --help` never pay for it.
+The same session talks to real Azure, to the in-process sandbox (a `transport=`) or to the
+loopback sandbox (a `base_url=` plus an authentication policy that sends the token over http).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+MAX_WORKERS = 12
+"""Concurrent ARM reads. ARM allows bursts of about 25 reads/s per subscription and principal;
+a dozen in flight keeps a preflight well inside that while hiding each request's latency."""
+
+RETRY_TOTAL = 6
+"""SDK retries for 429 and 5xx; azure-core's RetryPolicy waits `Retry-After` when ARM sends it."""
+
+
+@dataclass
+class _Slot:
+    """One cached read: done when `event` is set; holds a value or the exception to re-raise."""
+
+    event: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class SessionStats:
+    """What a run cost: distinct reads, cache hits and HTTP requests sent (retries included)."""
+
+    distinct_reads: int = 0
+    cache_hits: int = 0
+    http_requests: int = 0
+
+
+class AzureSession:
+    """Credentials, SDK clients per subscription, the read cache and the worker pool of one run."""
+
+    def __init__(
+        self,
+        credential: Any,
+        *,
+        transport: Any = None,
+        base_url: str | None = None,
+        authentication_policy: Any = None,
+        max_workers: int = MAX_WORKERS,
+        tenant_id: str | None = None,
+    ) -> None:
+        self.credential = credential
+        self.tenant_id = tenant_id
+        self._transport = transport
+        self._base_url = base_url
+        self._auth_policy = authentication_policy
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._slots: dict[Hashable, _Slot] = {}
+        self._lock = threading.Lock()
+        self.stats = SessionStats()
+        self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="arm")
+
+    # ------------------------------------------------------------------ cache
+
+    def read(self, key: Hashable, fetch: Callable[[], T]) -> T:
+        """The value for `key`, fetched once per session even when asked for concurrently."""
+        with self._lock:
+            slot = self._slots.get(key)
+            owner = slot is None
+            if owner:
+                slot = self._slots[key] = _Slot()
+                self.stats.distinct_reads += 1
+            else:
+                self.stats.cache_hits += 1
+        assert slot is not None
+        if owner:
+            try:
+                slot.value = fetch()
+            except BaseException as exc:
+                slot.error = exc
+            finally:
+                slot.event.set()
+        else:
+            slot.event.wait()
+        if slot.error is not None:
+            raise slot.error
+        value: T = slot.value
+        return value
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `fn(*args)` on the session's pool."""
+        return self.pool.submit(fn, *args)
+
+    def close(self) -> None:
+        """Stop the pool; clients close with their transports."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ clients
+
+    def _count(self, _request: Any) -> None:
+        with self._lock:
+            self.stats.http_requests += 1
+
+    def _kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"retry_total": RETRY_TOTAL, "raw_request_hook": self._count}
+        if self._transport is not None:
+            kwargs["transport"] = self._transport
+        if self._base_url is not None:
+            kwargs["base_url"] = self._base_url
+        if self._auth_policy is not None:
+            kwargs["authentication_policy"] = self._auth_policy
+        return kwargs
+
+    def _client(self, kind: str, subscription_id: str, build: Callable[[dict[str, Any]], Any]) -> Any:
+        key = (kind, subscription_id)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._clients[key] = build(self._kwargs())
+        return client
+
+    def subscriptions(self) -> Any:
+        """`SubscriptionClient`: subscriptions, tenants, locations."""
+        from azure.mgmt.resource.subscriptions import SubscriptionClient
+
+        return self._client("subscriptions", "", lambda kw: SubscriptionClient(self.credential, **kw))
+
+    def resources(self, subscription_id: str) -> Any:
+        """`ResourceManagementClient`: providers and resource groups."""
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        return self._client("resources", subscription_id,
+                            lambda kw: ResourceManagementClient(self.credential, subscription_id, **kw))
+
+    def deployments(self, subscription_id: str) -> Any:
+        """`DeploymentsMgmtClient`: ARM deployments."""
+        from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+
+        return self._client("deployments", subscription_id,
+                            lambda kw: DeploymentsMgmtClient(self.credential, subscription_id, **kw))
+
+    def compute(self, subscription_id: str) -> Any:
+        """`ComputeManagementClient`: VM SKUs and vCPU usages."""
+        from azure.mgmt.compute import ComputeManagementClient
+
+        return self._client("compute", subscription_id,
+                            lambda kw: ComputeManagementClient(self.credential, subscription_id, **kw))
+
+    def cognitive(self, subscription_id: str) -> Any:
+        """`CognitiveServicesManagementClient`: models, TPM usages, deleted accounts."""
+        from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+
+        return self._client("cognitive", subscription_id,
+                            lambda kw: CognitiveServicesManagementClient(self.credential, subscription_id, **kw))
+
+    def authorization(self, subscription_id: str) -> Any:
+        """`AuthorizationManagementClient`: the caller's permissions."""
+        from azure.mgmt.authorization import AuthorizationManagementClient
+
+        return self._client("authorization", subscription_id,
+                            lambda kw: AuthorizationManagementClient(self.credential, subscription_id, **kw))
+
+    def network(self, subscription_id: str) -> Any:
+        """`NetworkManagementClient`: VNets, virtual hubs."""
+        from azure.mgmt.network import NetworkManagementClient
+
+        return self._client("network", subscription_id,
+                            lambda kw: NetworkManagementClient(self.credential, subscription_id, **kw))
+
+    def keyvault(self, subscription_id: str) -> Any:
+        """`KeyVaultManagementClient`: vault name availability and deleted vaults."""
+        from azure.mgmt.keyvault import KeyVaultManagementClient
+
+        return self._client("keyvault", subscription_id,
+                            lambda kw: KeyVaultManagementClient(self.credential, subscription_id, **kw))
+
+    def storage(self, subscription_id: str) -> Any:
+        """`StorageManagementClient`: storage account name availability."""
+        from azure.mgmt.storage import StorageManagementClient
+
+        return self._client("storage", subscription_id,
+                            lambda kw: StorageManagementClient(self.credential, subscription_id, **kw))
+
+    def request_json(self, subscription_id: str, method: str, path: str,
+                     api_version: str, body: Any = None) -> Any:
+        """A REST call the SDK packages do not wrap (subscription-scope permissions, ACR names).
+
+        Goes through a real client's pipeline (`send_request`), so credentials, retries and the
+        sandbox transport apply exactly as for the wrapped calls.
+        """
+        from azure.core.rest import HttpRequest
+
+        client = self.resources(subscription_id)
+        request = HttpRequest(method, f"{path}?api-version={api_version}", json=body)
+        response = client.send_request(request)
+        response.raise_for_status()
+        return response.json()

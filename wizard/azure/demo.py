@@ -1,0 +1,54 @@
+"""`--demo`: the sandbox standing in for Azure, behind the same SDK clients as real Azure.
+
+The sandbox's state persists in the user's state directory, so a second demo run sees what the
+first one created (deployments, registered providers), as it would in a real tenant. Environments
+whose subscription is unset get the demo tenant's dev, stage and prod subscriptions; the notes
+say which, so nobody mistakes demo ids for their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wizard.model import ENV_NAMES, FactoryConfig
+
+
+def state_path() -> Path:
+    """Where the demo sandbox keeps its state (platformdirs user state dir)."""
+    from platformdirs import user_state_path
+
+    return user_state_path("aifactory-wizard", appauthor=False) / "sandbox.json"
+
+
+def demo_session(*, faults: Any = None, path: Path | None = None) -> tuple[Any, str, list[str]]:
+    """An AzureSession on the in-process sandbox, the demo tenant id, and notes for the user."""
+    from sandbox.arm import Arm
+    from sandbox.seed import CONTOSO_TENANT
+    from sandbox.transport import SandboxCredential, SandboxTransport
+    from wizard.azure.clients import AzureSession
+
+    where = path or state_path()
+    arm = Arm.open(where, **({"faults": faults} if faults is not None else {}))
+    transport = SandboxTransport(arm, skip_sleep=True)
+    session = AzureSession(SandboxCredential(), transport=transport, tenant_id=CONTOSO_TENANT)
+    return session, CONTOSO_TENANT, [f"demo: checking against the sandbox (state in {where}), not Azure"]
+
+
+def with_demo_subscriptions(config: FactoryConfig) -> tuple[FactoryConfig, list[str]]:
+    """`config` with unset environment subscriptions filled from the demo tenant, and notes."""
+    from sandbox.seed import DEMO_ENVIRONMENT_SUBSCRIPTIONS, SUBSCRIPTIONS
+
+    names = {s["subscriptionId"]: s["displayName"] for s in SUBSCRIPTIONS}
+    updates: dict[str, Any] = {}
+    notes = []
+    for env_name in ENV_NAMES:
+        env = config.environments.get(env_name)
+        if env.enabled and env.subscription_id is None:
+            sub = DEMO_ENVIRONMENT_SUBSCRIPTIONS[env_name]
+            updates[env_name] = env.model_copy(update={"subscription_id": sub})
+            notes.append(f"demo: {env_name} uses the demo subscription {names.get(sub, sub)} ({sub})")
+    if not updates:
+        return config, notes
+    environments = config.environments.model_copy(update=updates)
+    return config.model_copy(update={"environments": environments}), notes

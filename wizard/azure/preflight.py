@@ -1,0 +1,195 @@
+"""Preflight: every offline rule and live check for all environments, concurrently, streamed.
+
+Two things run at once. A warm-up submits every read the checks will need to the session's pool
+(each distinct read once, thanks to the session cache), so the slowest part — waiting for
+ARM — overlaps completely. Meanwhile each (check, environment) pair runs in its own thread and
+reports its findings through `on_finding` as soon as its reads are in, which is what lets the
+TUI fill its grid live. The run ends with a grid: environment × check → pass, warn, fail.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from wizard import naming
+from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
+from wizard.findings import Finding
+from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
+from wizard.rules import run_rules
+
+Status = Literal["pass", "warn", "fail", "n/a"]
+OFFLINE_COLUMN = "offline"
+"""Grid column that summarises the offline rules."""
+GLOBAL_ROW = "all"
+"""Grid row for findings that belong to no single environment."""
+
+
+@dataclass
+class PreflightResult:
+    """Everything a preflight found, the grid, and what it cost."""
+
+    findings: list[Finding]
+    grid: dict[str, dict[str, Status]]
+    columns: list[str]
+    elapsed: float
+    stats: Any = None
+    unregistered: dict[str, list[str]] = field(default_factory=dict)
+    """Subscription -> provider namespaces that are not registered."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def grid_json(self) -> dict[str, dict[str, Status]]:
+        return self.grid
+
+
+def targets_for(config: FactoryConfig) -> tuple[list[Target], list[Finding]]:
+    """The enabled environments with a subscription; a finding for each one without."""
+    targets, missing = [], []
+    for name, env in config.environments.enabled():
+        if env.subscription_id is None or "<todo>" in env.subscription_id:
+            missing.append(Finding("error", "AIF-LIVE-NO-SUBSCRIPTION", f"{name} has no subscription to check",
+                                   "set environments." + name + ".subscription_id (or use --demo)",
+                                   f"environments.{name}.subscription_id", name, "subscription"))
+        else:
+            targets.append(Target(name, env, env.subscription_id))
+    return targets, missing
+
+
+def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
+    """Every read the checks will make, as thunks to run concurrently up front."""
+    config = ctx.config
+    thunks: list[Callable[[], Any]] = []
+    subs = {t.subscription_id for t in ctx.targets}
+    zone = config.landing_zone
+    hub_dns = zone.dns if isinstance(zone, (HubSpokeZone, VwanZone)) else None
+    if hub_dns is not None and hub_dns.subscription_id:
+        thunks.append(lambda s=hub_dns.subscription_id: reads.providers(s))
+        if hub_dns.resource_group:
+            thunks.append(lambda s=hub_dns.subscription_id, g=hub_dns.resource_group: reads.dns_zones(s, g))
+    for sub in subs:
+        thunks += [lambda s=sub: reads.subscription(s), lambda s=sub: reads.locations(s),
+                   lambda s=sub: reads.providers(s), lambda s=sub: reads.permissions(s),
+                   lambda s=sub: reads.deleted_vaults(s), lambda s=sub: reads.vnets(s)]
+        if config.services.ai_foundry:
+            thunks.append(lambda s=sub: reads.deleted_accounts(s))
+    for t in ctx.targets:
+        sub, region = t.subscription_id, t.region
+        if config.services.aks or config.services.azure_ml:
+            thunks += [lambda s=sub, r=region: reads.vm_skus(s, r), lambda s=sub, r=region: reads.vcpu_usages(s, r)]
+        if config.services.ai_foundry and config.skus.models:
+            thunks += [lambda s=sub, r=region: reads.models(s, r), lambda s=sub, r=region: reads.model_usages(s, r)]
+        if isinstance(zone, HubSpokeZone) and t.name in zone.hub_vnet_ids:
+            thunks.append(lambda i=zone.hub_vnet_ids[t.name]: reads.resource(i))
+        if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
+            thunks.append(lambda i=zone.virtual_hub_ids[t.name]: reads.resource(i))
+        for generated in naming.globally_unique_names(config, t.name):
+            kind = _name_kind(generated.kind)
+            if kind is not None:
+                thunks.append(lambda s=sub, k=kind, n=generated.name: reads.name_free(s, k, n))
+    return thunks
+
+
+def _name_kind(kind: str) -> str | None:
+    from wizard.azure.checks import _name_kind as kind_of
+
+    return kind_of(kind)
+
+
+def _error_finding(check: str, target: Target, exc: BaseException) -> Finding:
+    """A read that failed after the SDK's retries: the check cannot pass, say why."""
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
+    if isinstance(exc, ClientAuthenticationError):
+        return Finding("error", "AIF-LIVE-AUTH", f"Azure refused the sign-in while checking {check}",
+                       "sign in again (az login), then re-run", "", target.name, check)
+    if isinstance(exc, HttpResponseError):
+        code = exc.error.code if exc.error is not None else exc.status_code
+        return Finding("error", "AIF-LIVE-READ", f"Azure answered {code} while checking {check}: "
+                       f"{str(exc.message or exc).splitlines()[0]}", "re-run; if it persists check access to "
+                       "the subscription", "", target.name, check)
+    return Finding("error", "AIF-LIVE-CRASH", f"the {check} check failed: {exc!r}",
+                   "re-run; please report it if it persists", "", target.name, check)
+
+
+def build_grid(findings: Iterable[Finding], rows: list[str], columns: list[str],
+               applicable: dict[tuple[str, str], bool]) -> dict[str, dict[str, Status]]:
+    """environment × check → status from the findings (fail beats warn beats pass)."""
+    grid: dict[str, dict[str, Status]] = {
+        row: {col: ("pass" if applicable.get((row, col), True) else "n/a") for col in columns} for row in rows
+    }
+    rank = {"n/a": 0, "pass": 1, "warn": 2, "fail": 3}
+    for f in findings:
+        column = f.check if f.check in CHECKS else OFFLINE_COLUMN
+        row = f.environment if f.environment in grid else GLOBAL_ROW
+        if row not in grid:
+            grid[row] = {col: "n/a" for col in columns}
+        status: Status = "fail" if f.severity == "error" else "warn" if f.severity == "warning" else "pass"
+        if rank[status] > rank[grid[row][column]]:
+            grid[row][column] = status
+    return grid
+
+
+def _applicable(config: FactoryConfig, check: str) -> bool:
+    services = config.services
+    if check == "hub":
+        return isinstance(config.landing_zone, (HubSpokeZone, VwanZone))
+    if check in ("vm_skus", "vcpu_quota"):
+        return services.aks or services.azure_ml
+    if check == "model_quota":
+        return services.ai_foundry and bool(config.skus.models)
+    if check == "search":
+        return services.ai_search
+    return True
+
+
+def run_preflight(
+    config: FactoryConfig,
+    session: Any,
+    *,
+    tenant_id: str | None,
+    on_finding: Callable[[Finding], None] | None = None,
+    offline: bool = False,
+    checks: Iterable[str] = CHECKS,
+) -> PreflightResult:
+    """Run every rule and live check; `on_finding` sees each finding as soon as it exists."""
+    started = time.perf_counter()
+    findings: list[Finding] = []
+
+    def emit(batch: Iterable[Finding]) -> None:
+        for finding in batch:
+            findings.append(finding)
+            if on_finding is not None:
+                on_finding(finding)
+
+    emit(run_rules(config))
+    chosen = [c for c in checks if c in CHECK_FUNCTIONS] if not offline else []
+    targets, missing = targets_for(config)
+    if not offline:
+        emit(missing)
+    ctx = CheckContext(session, config, tenant_id, targets)
+    if chosen and targets:
+        reads = Reads(session)
+        warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)]
+        jobs = [(check, t) for t in targets for check in chosen if _applicable(config, check)]
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="check") as runner:
+            futures = {runner.submit(CHECK_FUNCTIONS[check], ctx, reads, t): (check, t) for check, t in jobs}
+            for future in as_completed(futures):
+                check, target = futures[future]
+                try:
+                    emit(future.result())
+                except Exception as exc:  # one failed read must not hide the other checks
+                    emit([_error_finding(check, target, exc)])
+        for future in warm:
+            future.exception()  # surfaced through the checks that needed it; just drain
+    columns = [OFFLINE_COLUMN, *chosen]
+    rows = [name for name, _ in config.environments.enabled()]
+    applicable = {(row, col): _applicable(config, col) for row in rows for col in chosen}
+    grid = build_grid(findings, rows, columns, applicable)
+    return PreflightResult(findings, grid, columns, time.perf_counter() - started,
+                           getattr(session, "stats", None), ctx.unregistered)
