@@ -8,9 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bench import startup
+from bench import preflight, startup
 
-BENCHMARKS = {"startup": startup.report}
+BENCHMARKS = {"startup": startup.report, "preflight": preflight.report}
 
 
 def main() -> None:

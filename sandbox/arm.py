@@ -38,7 +38,7 @@ from sandbox import (
 )
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
-from sandbox.routing import Router
+from sandbox.routing import Router, is_read_only
 from sandbox.state import Catalog, World
 from sandbox.wire import ArmError, Reply, Request
 
@@ -157,7 +157,7 @@ class Arm:
             try:
                 return handler(self, request, **params)
             finally:
-                if self.state_path is not None and request.method in _WRITE_METHODS:
+                if self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(handler):
                     self.save(self.state_path)
 
     def _pause(self, seconds: float) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import names
 from sandbox.paging import page
+from sandbox.routing import read_only
 from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def _name_from(request: Request) -> str:
     return str(body["name"])
 
 
+@read_only
 def check_storage(arm: Arm, request: Request, sub: str) -> Reply:
     """POST /subscriptions/{s}/providers/Microsoft.Storage/checkNameAvailability."""
     arm.subscription(sub)
@@ -40,6 +42,7 @@ def check_storage(arm: Arm, request: Request, sub: str) -> Reply:
     return Reply(200, {"nameAvailable": True})
 
 
+@read_only
 def check_vault(arm: Arm, request: Request, sub: str) -> Reply:
     """POST /subscriptions/{s}/providers/Microsoft.KeyVault/checkNameAvailability."""
     arm.subscription(sub)
@@ -62,6 +65,7 @@ def check_vault(arm: Arm, request: Request, sub: str) -> Reply:
     return Reply(200, {"nameAvailable": True})
 
 
+@read_only
 def check_registry(arm: Arm, request: Request, sub: str) -> Reply:
     """POST /subscriptions/{s}/providers/Microsoft.ContainerRegistry/checkNameAvailability."""
     arm.subscription(sub)

@@ -18,6 +18,17 @@ Handler = Callable[..., Reply]
 """`handler(arm, request, **path_params) -> Reply`."""
 
 
+def read_only(handler: Handler) -> Handler:
+    """Mark a POST handler that changes nothing (a name check), so the demo does not save state."""
+    handler.read_only = True  # type: ignore[attr-defined]
+    return handler
+
+
+def is_read_only(handler: Handler) -> bool:
+    """True for handlers marked with `read_only`."""
+    return bool(getattr(handler, "read_only", False))
+
+
 @dataclass
 class Route:
     """One pattern, the methods it answers and its handler."""

@@ -195,7 +195,7 @@ class Reads:
             names = {z["name"].lower() for z in data.get("value", [])}
             next_link = data.get("nextLink")
             while next_link:
-                page = self.s.request_json(sub, "GET", next_link.split("?")[0], "2024-06-01")
+                page = self.s.request_json(sub, "GET", next_link, "2024-06-01")
                 names |= {z["name"].lower() for z in page.get("value", [])}
                 next_link = page.get("nextLink")
             return names
@@ -500,7 +500,7 @@ def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) 
         suffix = f"-{current + step:03d}"
         trial = ctx.config.model_copy(update={"naming": ctx.config.naming.model_copy(update={attr: suffix})})
         candidate = next((g for g in naming.globally_unique_names(trial, t.name)
-                          if g.kind == generated.kind and g.project == generated.project), None)
+                          if g.kind == generated.kind and g.what == generated.what), None)
         if candidate is None:
             break
         check_kind = _name_kind(candidate.kind)
@@ -545,7 +545,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     """The environment's range overlaps neither the hub nor VNets already in its subscription."""
     mine = network.vnet_range(ctx.config, t.name)
     live: list[tuple[str, ipaddress.IPv4Network]] = []
-    own_vnet = naming.vnet_name(ctx.config, t.name).lower() if hasattr(naming, "vnet_name") else ""
+    own_vnet = naming.common_vnet(ctx.config, t.name).lower()
     for vnet in reads.vnets(t.subscription_id):
         if vnet.name.lower() == own_vnet:
             continue  # the AI Factory's own VNet from an earlier run

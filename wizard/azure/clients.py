@@ -13,6 +13,7 @@ loopback sandbox (a `base_url=` plus an authentication policy that sends the tok
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,9 +21,53 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MAX_WORKERS = 12
-"""Concurrent ARM reads. ARM allows bursts of about 25 reads/s per subscription and principal;
-a dozen in flight keeps a preflight well inside that while hiding each request's latency."""
+MAX_WORKERS = 128
+"""Threads for ARM reads. ARM limits the *rate* of reads, not how many are in flight: a bucket
+of 250 per subscription and principal, refilled at 25 per second. `ReadBudget` keeps every
+subscription inside that bucket, so the pool may be wide enough for a whole preflight (about
+150 reads for three environments and ten projects) to be in flight at once."""
+
+BUCKET_SIZE = 250
+"""ARM's per-subscription read bucket (requests)."""
+REFILL_PER_SECOND = 25.0
+"""ARM's per-subscription refill rate (requests per second)."""
+
+
+class ReadBudget:
+    """A token bucket per subscription mirroring ARM's, so a run never provokes throttling.
+
+    `acquire` blocks until the request's subscription has a token. 429s that happen anyway
+    (other tools sharing the principal) are retried by the SDK after `Retry-After`.
+    """
+
+    def __init__(self, size: int = BUCKET_SIZE, rate: float = REFILL_PER_SECOND,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.size, self.rate, self._clock, self._sleep = size, rate, clock, sleep
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, url: str) -> None:
+        """Take one token for the subscription in `url` (tenant-level calls share one bucket)."""
+        key = _subscription_of(url)
+        while True:
+            with self._lock:
+                now = self._clock()
+                tokens, last = self._buckets.get(key, (float(self.size), now))
+                tokens = min(float(self.size), tokens + (now - last) * self.rate)
+                if tokens >= 1:
+                    self._buckets[key] = (tokens - 1, now)
+                    return
+                self._buckets[key] = (tokens, now)
+                wait = (1 - tokens) / self.rate
+            self._sleep(wait)
+
+
+def _subscription_of(url: str) -> str:
+    lowered = url.lower()
+    marker = "/subscriptions/"
+    if marker not in lowered:
+        return ""
+    return lowered.split(marker, 1)[1].split("/", 1)[0].split("?", 1)[0]
 
 RETRY_TOTAL = 6
 """SDK retries for 429 and 5xx; azure-core's RetryPolicy waits `Retry-After` when ARM sends it."""
@@ -35,6 +80,9 @@ class _Slot:
     event: threading.Event = field(default_factory=threading.Event)
     value: Any = None
     error: BaseException | None = None
+    depth: int = 1
+    """How many reads had to finish, one after another, before this one could: 1 + the depth
+    its fetcher had reached when it asked (the length of its chain of dependent requests)."""
 
 
 @dataclass
@@ -44,6 +92,8 @@ class SessionStats:
     distinct_reads: int = 0
     cache_hits: int = 0
     http_requests: int = 0
+    longest_chain: int = 0
+    """The longest chain of reads that depended on one another (each waited for the last)."""
 
 
 class AzureSession:
@@ -68,18 +118,22 @@ class AzureSession:
         self._slots: dict[Hashable, _Slot] = {}
         self._lock = threading.Lock()
         self.stats = SessionStats()
+        self.budget = ReadBudget()
+        self._depth = threading.local()
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="arm")
 
     # ------------------------------------------------------------------ cache
 
     def read(self, key: Hashable, fetch: Callable[[], T]) -> T:
         """The value for `key`, fetched once per session even when asked for concurrently."""
+        depth = self.current_depth()
         with self._lock:
             slot = self._slots.get(key)
             owner = slot is None
             if owner:
-                slot = self._slots[key] = _Slot()
+                slot = self._slots[key] = _Slot(depth=depth + 1)
                 self.stats.distinct_reads += 1
+                self.stats.longest_chain = max(self.stats.longest_chain, slot.depth)
             else:
                 self.stats.cache_hits += 1
         assert slot is not None
@@ -92,14 +146,28 @@ class AzureSession:
                 slot.event.set()
         else:
             slot.event.wait()
+        self._depth.value = max(depth, slot.depth)
         if slot.error is not None:
             raise slot.error
         value: T = slot.value
         return value
 
+    def current_depth(self) -> int:
+        """The dependency depth this thread has reached (0 for a fresh task)."""
+        return int(getattr(self._depth, "value", 0))
+
+    def fresh_task(self) -> None:
+        """Start a new independent task on this thread: its reads depend on nothing before."""
+        self._depth.value = 0
+
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        """Run `fn(*args)` on the session's pool."""
-        return self.pool.submit(fn, *args)
+        """Run `fn(*args)` on the session's pool as an independent task."""
+
+        def task() -> T:
+            self.fresh_task()
+            return fn(*args)
+
+        return self.pool.submit(task)
 
     def close(self) -> None:
         """Stop the pool; clients close with their transports."""
@@ -107,12 +175,15 @@ class AzureSession:
 
     # ------------------------------------------------------------------ clients
 
-    def _count(self, _request: Any) -> None:
+    def _count(self, request: Any) -> None:
+        """Runs for every HTTP request the SDK sends (retries too): count it, respect the budget."""
+        self.budget.acquire(request.http_request.url)
         with self._lock:
             self.stats.http_requests += 1
 
     def _kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"retry_total": RETRY_TOTAL, "raw_request_hook": self._count}
+        kwargs: dict[str, Any] = {"retry_total": RETRY_TOTAL, "retry_status": RETRY_TOTAL,
+                                  "raw_request_hook": self._count}
         if self._transport is not None:
             kwargs["transport"] = self._transport
         if self._base_url is not None:
@@ -191,9 +262,16 @@ class AzureSession:
         return self._client("storage", subscription_id,
                             lambda kw: StorageManagementClient(self.credential, subscription_id, **kw))
 
+    def clear_cache(self) -> None:
+        """Forget every read, e.g. after registering providers, so the next run reads afresh."""
+        with self._lock:
+            self._slots.clear()
+
     def request_json(self, subscription_id: str, method: str, path: str,
                      api_version: str, body: Any = None) -> Any:
         """A REST call the SDK packages do not wrap (subscription-scope permissions, ACR names).
+
+        `path` may also be a full `nextLink` URL (it already carries its api-version and token).
 
         Goes through a real client's pipeline (`send_request`), so credentials, retries and the
         sandbox transport apply exactly as for the wrapped calls.
@@ -201,7 +279,8 @@ class AzureSession:
         from azure.core.rest import HttpRequest
 
         client = self.resources(subscription_id)
-        request = HttpRequest(method, f"{path}?api-version={api_version}", json=body)
+        url = path if "api-version=" in path else f"{path}?api-version={api_version}"
+        request = HttpRequest(method, url, json=body)
         response = client.send_request(request)
         response.raise_for_status()
         return response.json()

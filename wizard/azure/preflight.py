@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wizard import naming
+from wizard import catalog, naming
 from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
 from wizard.findings import Finding
 from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
@@ -69,7 +69,8 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
     zone = config.landing_zone
     hub_dns = zone.dns if isinstance(zone, (HubSpokeZone, VwanZone)) else None
     if hub_dns is not None and hub_dns.subscription_id:
-        thunks.append(lambda s=hub_dns.subscription_id: reads.providers(s))
+        if catalog.required_providers(config, subscription="hub_dns"):
+            thunks.append(lambda s=hub_dns.subscription_id: reads.providers(s))
         if hub_dns.resource_group:
             thunks.append(lambda s=hub_dns.subscription_id, g=hub_dns.resource_group: reads.dns_zones(s, g))
     for sub in subs:
@@ -105,7 +106,7 @@ def _error_finding(check: str, target: Target, exc: BaseException) -> Finding:
     """A read that failed after the SDK's retries: the check cannot pass, say why."""
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
-    if isinstance(exc, ClientAuthenticationError):
+    if isinstance(exc, ClientAuthenticationError) or (isinstance(exc, HttpResponseError) and exc.status_code == 401):
         return Finding("error", "AIF-LIVE-AUTH", f"Azure refused the sign-in while checking {check}",
                        "sign in again (az login), then re-run", "", target.name, check)
     if isinstance(exc, HttpResponseError):
@@ -148,6 +149,24 @@ def _applicable(config: FactoryConfig, check: str) -> bool:
     return True
 
 
+def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> list[Finding]:
+    """One check on one environment as an independent task; a failed read becomes a finding."""
+    ctx.session.fresh_task()
+    try:
+        return CHECK_FUNCTIONS[check](ctx, reads, target)
+    except Exception as exc:  # one failed read must not hide the other checks
+        return [_error_finding(check, target, exc)]
+
+
+def _run_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
+                      emit: Callable[[Iterable[Finding]], None]) -> None:
+    """Each check in its own thread; their reads meet the warm-up's in the session cache."""
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="check") as runner:
+        futures = [runner.submit(_run_one, ctx, reads, check, target) for check, target in jobs]
+        for future in as_completed(futures):
+            emit(future.result())
+
+
 def run_preflight(
     config: FactoryConfig,
     session: Any,
@@ -156,8 +175,13 @@ def run_preflight(
     on_finding: Callable[[Finding], None] | None = None,
     offline: bool = False,
     checks: Iterable[str] = CHECKS,
+    parallel: bool = True,
 ) -> PreflightResult:
-    """Run every rule and live check; `on_finding` sees each finding as soon as it exists."""
+    """Run every rule and live check; `on_finding` sees each finding as soon as it exists.
+
+    `parallel=False` runs the checks one after another with no warm-up, as a script calling
+    the SDK would; the benchmark measures the concurrent run against it.
+    """
     started = time.perf_counter()
     findings: list[Finding] = []
 
@@ -167,26 +191,25 @@ def run_preflight(
             if on_finding is not None:
                 on_finding(finding)
 
-    emit(run_rules(config))
     chosen = [c for c in checks if c in CHECK_FUNCTIONS] if not offline else []
     targets, missing = targets_for(config)
+    ctx = CheckContext(session, config, tenant_id, targets)
+    reads = Reads(session)
+    live = bool(chosen and targets)
+    # Start ARM reads first: the offline rules then run while the requests are in flight.
+    warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)] if live and parallel else []
+    emit(run_rules(config))
     if not offline:
         emit(missing)
-    ctx = CheckContext(session, config, tenant_id, targets)
-    if chosen and targets:
-        reads = Reads(session)
-        warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)]
+    if live:
         jobs = [(check, t) for t in targets for check in chosen if _applicable(config, check)]
-        with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="check") as runner:
-            futures = {runner.submit(CHECK_FUNCTIONS[check], ctx, reads, t): (check, t) for check, t in jobs}
-            for future in as_completed(futures):
-                check, target = futures[future]
-                try:
-                    emit(future.result())
-                except Exception as exc:  # one failed read must not hide the other checks
-                    emit([_error_finding(check, target, exc)])
-        for future in warm:
-            future.exception()  # surfaced through the checks that needed it; just drain
+        if parallel:
+            _run_concurrently(ctx, reads, jobs, emit)
+        else:
+            for check, target in jobs:
+                emit(_run_one(ctx, reads, check, target))
+    for future in warm:
+        future.exception()  # a failed warm-up read surfaced through the check that needed it
     columns = [OFFLINE_COLUMN, *chosen]
     rows = [name for name, _ in config.environments.enabled()]
     applicable = {(row, col): _applicable(config, col) for row in rows for col in chosen}

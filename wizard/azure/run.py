@@ -33,19 +33,30 @@ class LiveOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _real_session(tenant: str | None, device_code: bool) -> tuple[Any, str]:
+def _real_session(tenant: str | None, device_code: bool, interactive: bool) -> tuple[Any, str]:
     from wizard.azure.clients import AzureSession
     from wizard.azure.credentials import SignInError, choose_tenant, get_credential, visible_tenants
 
     try:
         credential = get_credential(tenant, device_code=device_code)
         session = AzureSession(credential)
-        chosen = choose_tenant(visible_tenants(session), tenant)
+        tenants = visible_tenants(session)
+        if tenant is None and len(tenants) > 1 and interactive:
+            tenant = _ask_tenant(tenants)
+        chosen = choose_tenant(tenants, tenant)
     except SignInError as exc:
         raise LiveRunError(exc.message, exc.hint) from None
-    if tenant is None and chosen.tenant_id:
-        session.tenant_id = chosen.tenant_id
+    session.tenant_id = chosen.tenant_id
     return session, chosen.tenant_id
+
+
+def _ask_tenant(tenants: list[Any]) -> str | None:
+    """Let the user pick one of several tenants (questionary, only on a terminal)."""
+    import questionary
+
+    choices = [questionary.Choice(f"{t.display_name} ({t.tenant_id})", value=t.tenant_id) for t in tenants]
+    answer: str | None = questionary.select("Which tenant holds the AI Factory?", choices=choices).ask()
+    return answer
 
 
 def _register(session: Any, missing: dict[str, list[str]]) -> list[str]:
@@ -77,7 +88,7 @@ def run_live_validation(
         config, assigned = with_demo_subscriptions(config)
         notes += demo_notes + assigned
     else:
-        session, tenant_id = _real_session(tenant, device_code)
+        session, tenant_id = _real_session(tenant, device_code, interactive)
     if config.identity.tenant_id is None and tenant_id:
         config = config.model_copy(update={"identity": config.identity.model_copy(update={"tenant_id": tenant_id})})
     try:
@@ -85,6 +96,7 @@ def run_live_validation(
         missing = result.unregistered
         if missing and (register_providers or (interactive and _confirm(missing))):
             notes += _register(session, missing)
+            session.clear_cache()
             result = _run_with_progress(config, session, tenant_id, progress)
     finally:
         session.close()

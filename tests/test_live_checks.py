@@ -1,0 +1,484 @@
+"""Every live check, passing and failing, through the real SDK clients against the sandbox.
+
+The failing cases are the facts of the seeded demo tenant (docs/demo-tenant.md); where the seed
+holds no such fact (a taken registry name, a region without AI Search) the test gives the
+sandbox a copy of the catalogue with that one fact added. Every failure is asserted with its
+code, severity, environment, field and a hint that says what to do.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import live_fixtures
+import pytest
+from live_fixtures import (
+    CONTOSO,
+    HUB_VNET_ID,
+    Live,
+    catalog_copy,
+    env_config,
+    live_sandbox,
+    preset,
+    with_changes,
+)
+
+from sandbox import seed
+from wizard import catalog, naming
+from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, QUOTA_LINK, VCPU_QUOTA_LINK
+from wizard.model import FactoryConfig
+
+live = live_fixtures.live
+
+
+def hub_spoke(**changes: object) -> FactoryConfig:
+    """enterprise-hub-spoke (demo subscriptions) with top-level sections replaced or merged."""
+    return with_changes(preset("enterprise-hub-spoke"), dict(changes))
+
+
+# ------------------------------------------------------------------------------ every check passes
+
+PASSING: dict[str, tuple[str, str]] = {
+    # check -> (configuration, environment) that passes it
+    "subscription": ("hub", "dev"),
+    "region": ("hub", "stage"),
+    "providers": ("hub", "dev"),
+    "permissions": ("hub", "stage"),
+    "vm_skus": ("dev-ml", "dev"),
+    "vcpu_quota": ("dev-ml", "dev"),
+    "model_quota": ("hub", "dev"),
+    "search": ("hub", "prod"),
+    "names": ("hub", "prod"),
+    "hub": ("hub", "dev"),
+    "address_space": ("hub", "prod"),
+}
+
+
+def _passing_config(kind: str) -> FactoryConfig:
+    if kind == "hub":
+        return preset("enterprise-hub-spoke")
+    return env_config(services={"azure_ml": True, "aks": True})
+
+
+def test_the_grid_columns_are_the_check_functions() -> None:
+    assert list(CHECK_FUNCTIONS) == list(CHECKS)
+    assert set(PASSING) == set(CHECK_FUNCTIONS)
+
+
+@pytest.mark.parametrize("check", list(PASSING))
+def test_each_check_passes_on_a_clean_environment(live: Live, check: str) -> None:
+    kind, env = PASSING[check]
+    assert live.check(check, _passing_config(kind), env) == []  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ subscription
+
+
+def test_subscription_that_does_not_exist(live: Live) -> None:
+    missing = str(uuid.UUID(int=0x1234_5678_9ABC_4DEF_8123_456789ABCDEF))
+    [finding] = live.check("subscription", env_config(subscription=missing), "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-SUB-MISSING", "error", "dev")
+    assert finding.field == "environments.dev.subscription_id"
+    assert missing in finding.message
+    assert "az account list" in finding.hint
+
+
+def test_disabled_subscription(live: Live) -> None:
+    [finding] = live.check("subscription", env_config("stage", subscription=seed.LEGACY_SANDBOX), "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-SUB-STATE", "error", "stage")
+    assert finding.field == "environments.stage.subscription_id"
+    assert "legacy-sandbox is Disabled" in finding.message
+    assert "re-enable" in finding.hint
+
+
+def test_subscription_of_another_tenant(live: Live) -> None:
+    [finding] = live.check("subscription", env_config(), "dev", tenant=seed.FABRIKAM_TENANT)
+    assert (finding.code, finding.severity) == ("AIF-LIVE-SUB-TENANT", "error")
+    assert seed.CONTOSO_TENANT in finding.message and seed.FABRIKAM_TENANT in finding.message
+    assert "--tenant" in finding.hint
+
+
+def test_prod_sharing_dev_subscription_is_a_warning(live: Live) -> None:
+    config = FactoryConfig.model_validate({"environments": {
+        "dev": {"subscription_id": seed.AIF_DEV}, "prod": {"enabled": True, "subscription_id": seed.AIF_DEV}}})
+    assert live.check("subscription", config, "dev") == []
+    [finding] = live.check("subscription", config, "prod")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-SUB-SHARED", "warning", "prod")
+    assert "own subscription" in finding.hint
+
+
+# ------------------------------------------------------------------------------ region
+
+
+def test_container_apps_are_not_offered_in_norway_east(live: Live) -> None:
+    config = env_config(region="norwayeast", services={"container_apps": True})
+    [finding] = live.check("region", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-REGION-TYPE", "error", "dev")
+    assert finding.field == "environments.dev.region"
+    assert "Microsoft.App/managedEnvironments" in finding.message and "container_apps" in finding.message
+    assert "norwayeast" in finding.message
+    assert "choose a region that offers it" in finding.hint
+    assert live.check("region", env_config(region="westeurope", services={"container_apps": True}), "dev") == []
+
+
+def test_region_the_subscription_does_not_have(live: Live) -> None:
+    [finding] = live.check("region", env_config(region="westeurop"), "dev")
+    assert (finding.code, finding.severity) == ("AIF-LIVE-REGION", "error")
+    assert finding.field == "environments.dev.region"
+    assert "westeurop is not available" in finding.message
+    assert "e.g. westeurope" in finding.hint
+
+
+# ------------------------------------------------------------------------------ providers
+
+
+def test_provider_not_registered_then_registering_then_registered(live: Live) -> None:
+    config = env_config("stage", subscription=seed.AIF_STAGE, region="westeurope")
+    [finding] = live.check("providers", config, "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-PROVIDER", "error", "stage")
+    assert "Microsoft.Search is NotRegistered" in finding.message and "ai_search" in finding.message
+    assert f"az provider register --namespace Microsoft.Search --subscription {seed.AIF_STAGE}" in finding.hint
+
+    live.session.resources(seed.AIF_STAGE).providers.register("Microsoft.Search")
+    [registering] = live.check("providers", config, "stage", session=live.fresh())
+    assert (registering.code, registering.severity) == ("AIF-LIVE-PROVIDER", "warning")
+    assert "Registering" in registering.message
+
+    live.arm.clock.advance(seed.REGISTRATION_SECONDS)
+    assert live.check("providers", config, "stage", session=live.fresh()) == []
+
+
+def test_unregistered_providers_are_remembered_for_the_offer_to_register(live: Live) -> None:
+    from wizard.azure.checks import CheckContext, Reads
+    from wizard.azure.preflight import targets_for
+
+    config = env_config("stage", subscription=seed.AIF_STAGE, region="westeurope",
+                        services={"container_apps": True})
+    targets, _ = targets_for(config)
+    ctx = CheckContext(live.session, config, CONTOSO, targets)
+    found = CHECK_FUNCTIONS["providers"](ctx, Reads(live.session), targets[0])
+    assert {f.message.split()[0] for f in found} == {"Microsoft.Search", "Microsoft.App"}
+    assert list(ctx.unregistered) == [seed.AIF_STAGE]
+    assert sorted(ctx.unregistered[seed.AIF_STAGE]) == ["Microsoft.App", "Microsoft.Search"]
+
+
+def test_hub_dns_subscription_needs_container_service_for_aks(live: Live) -> None:
+    config = hub_spoke(services={"aks": True})
+    assert live.check("providers", config, "dev") == []
+    live.session.resources(seed.CONNECTIVITY_HUB).providers.unregister("Microsoft.ContainerService")
+    [finding] = live.check("providers", config, "dev", session=live.fresh())
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-PROVIDER", "error", "dev")
+    assert f"Microsoft.ContainerService is NotRegistered in subscription {seed.CONNECTIVITY_HUB}" in finding.message
+    assert f"--subscription {seed.CONNECTIVITY_HUB}" in finding.hint
+
+
+# ------------------------------------------------------------------------------ permissions
+
+
+def test_contributor_cannot_write_role_assignments(live: Live) -> None:
+    config = preset("enterprise-hub-spoke")
+    [finding] = live.check("permissions", config, "prod")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-ROLE-WRITE", "error", "prod")
+    assert finding.field == "environments.prod.subscription_id"
+    assert seed.AIF_PROD in finding.message
+    assert "az role assignment create --role Owner" in finding.hint
+    assert f"--scope /subscriptions/{seed.AIF_PROD}" in finding.hint
+    assert live.check("permissions", config, "dev") == []
+
+
+# ------------------------------------------------------------------------------ VM sizes and vCPU quota
+
+
+def test_restricted_vm_size_for_azure_ml(live: Live) -> None:
+    config = env_config("stage", subscription=seed.AIF_STAGE, region="swedencentral", services={"azure_ml": True})
+    assert config.environments.stage.compute.compute_instance_sku == "Standard_ND96amsr_A100_v4"
+    [finding] = live.check("vm_skus", config, "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-VM-RESTRICTED", "error", "stage")
+    assert finding.field == "environments.stage.compute"
+    assert "Standard_ND96amsr_A100_v4 (AML compute instance) is restricted in swedencentral" in finding.message
+    assert "NotAvailableForSubscription" in finding.message
+    assert "request access" in finding.hint
+    eastus = env_config("stage", subscription=seed.AIF_STAGE, region="eastus", services={"azure_ml": True})
+    assert live.check("vm_skus", eastus, "stage") == []
+
+
+def test_unknown_vm_size(live: Live) -> None:
+    config = env_config(services={"aks": True}, compute={"aks_node_sku": "Standard_Z99_v9"})
+    [finding] = live.check("vm_skus", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-VM-SKU", "error", "dev")
+    assert "Standard_Z99_v9 (AKS nodes) is not offered in eastus2" in finding.message
+    assert "az vm list-skus --location eastus2" in finding.hint
+
+
+def test_no_compute_means_no_sku_or_quota_reads(live: Live) -> None:
+    config = env_config()
+    assert live.check("vm_skus", config, "dev") == []
+    assert live.check("vcpu_quota", config, "dev") == []
+    assert live.transport.requests == 0
+
+
+def test_vcpu_quota_short_for_aks_in_stage(live: Live) -> None:
+    config = env_config("stage", subscription=seed.AIF_STAGE, region="westeurope", services={"aks": True},
+                        compute={"aks_node_sku": "Standard_DS13-2_v2", "aks_node_count": 3})
+    [finding] = live.check("vcpu_quota", config, "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-VCPU", "error", "stage")
+    assert finding.field == "environments.stage.compute"
+    # Standard_DS13-2_v2 is constrained: 2 usable vCPUs, 8 charged against the family quota.
+    assert "standardDSv2Family in westeurope: stage need 24 vCPUs, 4 of 100 are free" in finding.message
+    assert VCPU_QUOTA_LINK in finding.hint
+    one_node = with_changes(config, {"environments": {"stage": {"compute": {"aks_node_count": 1}}}})
+    assert live.check("vcpu_quota", one_node, "stage", session=live.fresh())[0].message.count("need 8 vCPUs") == 1
+
+
+def test_vcpu_quota_is_summed_over_environments_sharing_subscription_and_region(live: Live) -> None:
+    config = FactoryConfig.model_validate({
+        "services": {"aks": True},
+        "environments": {
+            "dev": {"subscription_id": seed.AIF_DEV, "region": "eastus2",
+                    "compute": {"aks_node_sku": "Standard_DS13_v2", "aks_node_count": 6}},
+            "stage": {"enabled": True, "subscription_id": seed.AIF_DEV, "region": "eastus2",
+                      "compute": {"aks_node_sku": "Standard_DS13_v2", "aks_node_count": 5}},
+        },
+    })
+    # 48 + 40 = 88 vCPUs of standardDSv2Family, 80 free (20 used of 100): each alone fits, together not.
+    [finding] = live.check("vcpu_quota", config, "dev")
+    assert "dev+stage need 88 vCPUs, 80 of 100 are free" in finding.message
+    assert finding.environment == "dev"
+    assert live.check("vcpu_quota", config, "stage") == []  # reported once, on the first
+
+
+# ------------------------------------------------------------------------------ models and TPM quota
+
+
+def test_tpm_quota_short_in_prod(live: Live) -> None:
+    config = preset("enterprise-hub-spoke")
+    [finding] = live.check("model_quota", config, "prod")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-TPM", "error", "prod")
+    assert finding.field == "skus.models.0.capacity"
+    assert "gpt-5.1 DataZoneStandard in swedencentral" in finding.message
+    assert "need 90K TPM (3 project(s) × 30K), 10K of 50K are free" in finding.message
+    assert "lower the capacity" in finding.hint and QUOTA_LINK in finding.hint
+    small = with_changes(config, {"skus": {"models": [{"model": "gpt-5.1", "sku": "DataZoneStandard",
+                                                       "capacity": 3}]}})
+    assert live.check("model_quota", small, "prod") == []
+
+
+def test_model_not_offered(live: Live) -> None:
+    config = env_config(skus={"models": [{"model": "text-embedding-3-large", "sku": "Standard", "capacity": 10},
+                                         {"model": "gpt-5.1", "sku": "Standard", "capacity": 10}]})
+    [finding] = live.check("model_quota", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-MODEL", "error", "dev")
+    assert finding.field == "skus.models.1"
+    assert "gpt-5.1 (Standard) is not offered in eastus2" in finding.message
+    assert "another deployment type or region" in finding.hint
+
+
+def test_no_ai_foundry_means_no_model_reads(live: Live) -> None:
+    assert live.check("model_quota", env_config(services={"ai_foundry": False}), "dev") == []
+    assert live.transport.requests == 0
+
+
+# ------------------------------------------------------------------------------ AI Search
+
+
+def test_search_free_tier_cannot_have_private_endpoints(live: Live) -> None:
+    [finding] = live.check("search", env_config(skus={"ai_search_tier": "free"}), "dev")
+    assert (finding.code, finding.severity, finding.field) == ("AIF-LIVE-SEARCH-TIER", "error", "skus.ai_search_tier")
+    assert "basic" in finding.hint
+
+
+def test_search_not_offered_in_the_region() -> None:
+    changed = catalog_copy()
+    search = changed.provider("Microsoft.Search")
+    assert search is not None
+    services = next(rt for rt in search["resourceTypes"] if rt["resourceType"] == "searchServices")
+    services["locations"] = [r for r in services["locations"] if r != "swedencentral"]
+    sandbox = live_sandbox(catalog=changed)
+    try:
+        config = env_config(region="swedencentral")
+        [finding] = sandbox.check("search", config, "dev")
+        assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-SEARCH-REGION", "error", "dev")
+        assert finding.field == "environments.dev.region"
+        assert "not offered in swedencentral" in finding.message
+        assert "another region" in finding.hint
+        assert sandbox.check("search", env_config(region="westeurope"), "dev") == []
+        assert sandbox.check("search", env_config(region="swedencentral", services={"ai_search": False}),
+                             "dev") == []
+    finally:
+        sandbox.close()
+
+
+# ------------------------------------------------------------------------------ names
+
+
+def test_soft_deleted_vault_blocks_the_stage_key_vault_name(live: Live) -> None:
+    config = preset("enterprise-hub-spoke")
+    [finding] = live.check("names", config, "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-KV-DELETED", "error", "stage")
+    assert finding.field == "naming.common_resource_suffix"
+    assert "kv-cmntest-aje2a-001 is held by a soft-deleted vault (westeurope)" in finding.message
+    assert "next free name: kv-cmntest-aje2a-002 (set naming.common_resource_suffix to -002)" in finding.hint
+    assert "az keyvault purge --name kv-cmntest-aje2a-001" in finding.hint
+    bumped = with_changes(config, {"naming": {"common_resource_suffix": "-002"}})
+    assert live.check("names", bumped, "stage", session=live.fresh()) == []
+
+
+def test_soft_deleted_admin_vault_hint_names_the_admin_vault() -> None:
+    changed = catalog_copy()
+    changed.deleted_vaults.append({**changed.deleted_vaults[-1], "name": "kv-cmnadmtest-aje2a-001"})
+    sandbox = live_sandbox(catalog=changed)
+    try:
+        found = sandbox.check("names", preset("enterprise-hub-spoke"), "stage")
+        admin = next(f for f in found if "kv-cmnadmtest-aje2a-001" in f.message)
+        assert "next free name: kv-cmnadmtest-aje2a-002" in admin.hint
+    finally:
+        sandbox.close()
+
+
+def test_taken_storage_name_from_the_seed(live: Live) -> None:
+    taken = "aifdemolake001"
+    assert taken in seed.TAKEN_STORAGE_NAMES
+    config = env_config(aifactory_extra={"DATALAKE_NAME_PARAM": taken})
+    [finding] = live.check("names", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-NAME-TAKEN", "error", "dev")
+    assert f"storage name {taken} is taken" in finding.message and "already taken" in finding.message
+    assert finding.hint.startswith(("next free name", "bump "))
+
+
+def test_taken_data_lake_name_hint_names_the_next_free_one() -> None:
+    config = env_config()
+    lake = naming.data_lake(config, "dev")
+    changed = catalog_copy()
+    changed.taken_names["storage"].append(lake)
+    sandbox = live_sandbox(catalog=changed)
+    try:
+        [finding] = sandbox.check("names", config, "dev")
+        assert (finding.code, finding.field) == ("AIF-LIVE-NAME-TAKEN", "naming.lake_prefix")
+        assert lake in finding.message
+        after = naming.data_lake(with_changes(config, {"naming": {"common_resource_suffix": "-002"}}), "dev")
+        assert after != lake
+        assert f"next free name: {after} (set naming.common_resource_suffix to -002)" in finding.hint
+    finally:
+        sandbox.close()
+
+
+def test_taken_container_registry_name() -> None:
+    config = env_config()
+    acr = naming.common_acr(config, "dev")
+    changed = catalog_copy()
+    changed.taken_names["registry"].append(acr)
+    sandbox = live_sandbox(catalog=changed)
+    try:
+        [finding] = sandbox.check("names", config, "dev")
+        assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-NAME-TAKEN", "error", "dev")
+        assert f"acr name {acr} is taken" in finding.message
+        assert "next free name: acrcommon" in finding.hint and "-002" in finding.hint
+    finally:
+        sandbox.close()
+
+
+def test_soft_deleted_ai_account_blocks_the_foundry_name() -> None:
+    config = env_config(aifactory_extra={"AIFACTORY_SALT_RANDOM": "abcdef1234"})
+    account = next(g for g in naming.globally_unique_names(config, "dev") if g.kind == "cognitive")
+    changed = catalog_copy()
+    changed.deleted_accounts.append({
+        "name": account.name, "location": "eastus2", "subscription": seed.AIF_DEV, "resource_group": "rg-old",
+        "kind": "AIServices", "deletion_date": "2026-10-28T09:14:00Z", "scheduled_purge_date": "2027-01-26T09:14:00Z",
+    })
+    sandbox = live_sandbox(catalog=changed)
+    try:
+        [finding] = sandbox.check("names", config, "dev")
+        assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-COG-DELETED", "error", "dev")
+        assert account.name in finding.message
+        assert "az cognitiveservices account purge" in finding.hint
+    finally:
+        sandbox.close()
+
+
+# ------------------------------------------------------------------------------ hub
+
+
+def test_hub_vnet_that_does_not_exist(live: Live) -> None:
+    missing = HUB_VNET_ID.replace("vnet-hub-weu", "vnet-hub-gone")
+    config = hub_spoke(landing_zone={"hub_vnet_ids": {"stage": missing}})
+    [finding] = live.check("hub", config, "stage")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-HUB-MISSING", "error", "stage")
+    assert finding.field == "landing_zone.hub_vnet_ids.stage"
+    assert "vnet-hub-gone" in finding.message
+    assert "check the resource id" in finding.hint
+
+
+def test_hub_lacks_the_azure_ml_private_dns_zone(live: Live) -> None:
+    config = hub_spoke(services={"azure_ml": True, "aks_for_azure_ml": False})
+    needed = catalog.private_dns_zones(config)
+    assert "privatelink.api.azureml.ms" in needed
+    missing = [z for z in needed if z not in seed.HUB_PRIVATE_DNS_ZONES]
+    assert missing == ["privatelink.api.azureml.ms"]
+    [finding] = live.check("hub", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-DNS-ZONES", "error", "dev")
+    assert finding.field == "landing_zone.dns"
+    assert "lacks 1 private DNS zone(s): privatelink.api.azureml.ms" in finding.message
+    assert f"az network private-dns zone create -g {seed.HUB_DNS_RESOURCE_GROUP}" in finding.hint
+    assert live.check("hub", config, "stage") == []  # the hub's zones are checked once, for the first environment
+
+
+def test_hub_dns_resource_group_that_cannot_be_read(live: Live) -> None:
+    config = hub_spoke(landing_zone={"dns": {"resource_group": "rg-dns-gone"}})
+    [finding] = live.check("hub", config, "dev")
+    assert (finding.code, finding.severity) == ("AIF-LIVE-DNS-RG", "error")
+    assert finding.field == "landing_zone.dns.resource_group"
+    assert "rg-dns-gone" in finding.message
+    assert "Reader" in finding.hint
+
+
+def test_virtual_wan_hub_exists(live: Live) -> None:
+    config = preset("global-vwan")
+    assert live.check("hub", config, "dev") == []
+    missing = config.landing_zone.virtual_hub_ids["prod"].replace("vhub-weu", "vhub-gone")  # type: ignore[union-attr]
+    broken = with_changes(config, {"landing_zone": {"virtual_hub_ids": {"prod": missing}}})
+    [finding] = live.check("hub", broken, "prod")
+    assert (finding.code, finding.field) == ("AIF-LIVE-HUB-MISSING", "landing_zone.virtual_hub_ids.prod")
+
+
+# ------------------------------------------------------------------------------ address space
+
+
+def test_prod_range_overlaps_an_existing_vnet(live: Live) -> None:
+    config = env_config("prod", subscription=seed.AIF_PROD, region="westeurope")
+    assert config.network.vnet_cidr == "172.16.0.0/16"
+    [finding] = live.check("address_space", config, "prod")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-OVERLAP", "error", "prod")
+    assert finding.field == "environments.prod.cidr_octet"
+    assert "prod range 172.16.0.0/16 overlaps VNet vnet-prod-apps (172.16.64.0/20)" in finding.message
+    assert "aifactory network --propose" in finding.hint
+    assert live.check("address_space", env_config("prod", subscription=seed.AIF_PROD, network={
+        "vnet_cidr": "172.XX.0.0/16"}), "prod") == []
+
+
+def test_range_overlaps_the_hub(live: Live) -> None:
+    config = hub_spoke(network={"vnet_cidr": "10.100.XX.0/24"}, environments={"dev": {"cidr_octet": 1}})
+    [finding] = live.check("address_space", config, "dev")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-OVERLAP", "error", "dev")
+    assert "dev range 10.100.1.0/24 overlaps hub vnet-hub-weu (10.100.0.0/22)" in finding.message
+    assert finding.field == "environments.dev.cidr_octet"
+
+
+def test_range_overlaps_the_virtual_wan_hub(live: Live) -> None:
+    config = with_changes(preset("global-vwan"), {"network": {"vnet_cidr": "10.101.XX.0/24"},
+                                                  "environments": {"stage": {"cidr_octet": 1}}})
+    [finding] = live.check("address_space", config, "stage")
+    assert "stage range 10.101.1.0/24 overlaps hub vhub-weu (10.101.0.0/23)" in finding.message
+
+
+def test_the_factorys_own_vnet_from_an_earlier_run_is_no_overlap(live: Live) -> None:
+    config = env_config("prod", subscription=seed.AIF_PROD, region="westeurope", network={
+        "vnet_cidr": "172.XX.0.0/16"})
+    group, vnet = naming.common_resource_group(config, "prod"), naming.common_vnet(config, "prod")
+    live.session.resources(seed.AIF_PROD).resource_groups.create_or_update(group, {"location": "westeurope"})
+    live.session.network(seed.AIF_PROD).virtual_networks.begin_create_or_update(group, vnet, {
+        "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["172.63.0.0/16"]}},
+    }).result()
+    assert live.check("address_space", config, "prod", session=live.fresh()) == []
+    other = with_changes(config, {"naming": {"vnet_name_base": "vnt-other"}})
+    [finding] = live.check("address_space", other, "prod", session=live.fresh())
+    assert f"overlaps VNet {vnet} (172.63.0.0/16)" in finding.message
