@@ -7,6 +7,8 @@ builds, so a too-long prefix or region code shows up before a deployment fails o
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -106,13 +108,15 @@ NAME_RULES: dict[str, NameRule] = {
 """Azure's rules per kind (learn.microsoft.com 'resource name rules'), for the names we build."""
 
 
+@functools.lru_cache(maxsize=64)
+def _outside(allowed: str) -> re.Pattern[str]:
+    """The compiled class of characters *not* allowed (one per rule, compiled once)."""
+    return re.compile(f"[^{allowed}]")
+
+
 def _chars_outside(name: str, allowed: str) -> list[str]:
     """Distinct characters of `name` outside the class, in order of appearance."""
-    bad: list[str] = []
-    for char in name:
-        if not re.fullmatch(f"[{allowed}]", char) and char not in bad:
-            bad.append(char)
-    return bad
+    return list(dict.fromkeys(_outside(allowed).findall(name)))
 
 
 def _describe(char_class: str) -> str:

@@ -26,6 +26,8 @@ is not, so pass ids exactly as ARM renders them (`/subscriptions/<lowercase guid
 
 from __future__ import annotations
 
+import functools
+
 ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 """ARM's base-32 digits, lowercase RFC 4648."""
 
@@ -94,8 +96,12 @@ def base32_13(value: int) -> str:
     return "".join(digits)
 
 
+@functools.lru_cache(maxsize=4096)
 def unique_string(*parts: str) -> str:
     """ARM's `uniqueString(parts...)`: 13 lowercase characters from a-z and 2-7.
+
+    Cached: every generated name asks for its environment's salt, so the same few resource
+    group ids are hashed over and over.
 
     >>> unique_string("test")
     'rbgf3xv4ufgzg'

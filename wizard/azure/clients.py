@@ -213,13 +213,6 @@ class AzureSession:
         return self._client("resources", subscription_id,
                             lambda kw: ResourceManagementClient(self.credential, subscription_id, **kw))
 
-    def deployments(self, subscription_id: str) -> Any:
-        """`DeploymentsMgmtClient`: ARM deployments."""
-        from azure.mgmt.resource.deployments import DeploymentsMgmtClient
-
-        return self._client("deployments", subscription_id,
-                            lambda kw: DeploymentsMgmtClient(self.credential, subscription_id, **kw))
-
     def compute(self, subscription_id: str) -> Any:
         """`ComputeManagementClient`: VM SKUs and vCPU usages."""
         from azure.mgmt.compute import ComputeManagementClient
@@ -233,13 +226,6 @@ class AzureSession:
 
         return self._client("cognitive", subscription_id,
                             lambda kw: CognitiveServicesManagementClient(self.credential, subscription_id, **kw))
-
-    def authorization(self, subscription_id: str) -> Any:
-        """`AuthorizationManagementClient`: the caller's permissions."""
-        from azure.mgmt.authorization import AuthorizationManagementClient
-
-        return self._client("authorization", subscription_id,
-                            lambda kw: AuthorizationManagementClient(self.credential, subscription_id, **kw))
 
     def network(self, subscription_id: str) -> Any:
         """`NetworkManagementClient`: VNets, virtual hubs."""

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wizard import catalog, naming
+from wizard import catalog
 from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
 from wizard.findings import Finding
 from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
@@ -89,7 +89,7 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
             thunks.append(lambda i=zone.hub_vnet_ids[t.name]: reads.resource(i))
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
             thunks.append(lambda i=zone.virtual_hub_ids[t.name]: reads.resource(i))
-        for generated in naming.globally_unique_names(config, t.name):
+        for generated in ctx.unique_names(t.name):
             kind = _name_kind(generated.kind)
             if kind is not None:
                 thunks.append(lambda s=sub, k=kind, n=generated.name: reads.name_free(s, k, n))
