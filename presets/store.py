@@ -9,6 +9,7 @@ user saved is ever lost to one mistake. Secrets are never written.
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 import tempfile
@@ -207,6 +208,7 @@ class PresetStore:
                 for path in sorted(folder.glob("*.yaml")):
                     yield source, path  # type: ignore[misc]
 
+    # Below this method, a bare `list` in the class body names it: annotations use `builtins.list`.
     def list(self) -> list[PresetInfo]:
         """Every preset, built-ins first; unreadable user files are listed with their problem."""
         infos = []
@@ -254,7 +256,9 @@ class PresetStore:
             raise PresetError(f"{path}:1: must be a mapping of settings, not a {type(loaded.data).__name__}")
         return loaded
 
-    def _resolve_file(self, path: Path, chain: list[str]) -> tuple[dict[str, Any], dict[str, int], list[str]]:
+    def _resolve_file(
+        self, path: Path, chain: builtins.list[str]
+    ) -> tuple[dict[str, Any], dict[str, int], builtins.list[str]]:
         loaded = self._read(path)
         data = dict(loaded.data)
         try:
@@ -299,7 +303,7 @@ class PresetStore:
         return self.user_dir / f"{name}.yaml"
 
     def save(self, name: str, config: FactoryConfig, *, extends: str | None = None,
-             overwrite: bool = False) -> tuple[Path, Path | None, list[str]]:
+             overwrite: bool = False) -> tuple[Path, Path | None, builtins.list[str]]:
         """Save `config` as the user preset `name` (sparse against `extends` when given).
 
         Returns the path, the backup made of the previous version (if any), and notes such as

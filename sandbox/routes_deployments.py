@@ -34,6 +34,7 @@ from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
     from sandbox.arm import Arm
+    from sandbox.deployments import Plan
 
 WHAT_IF_SECONDS = 2.0
 """Sandbox seconds before a what-if result is ready."""
@@ -167,8 +168,8 @@ def get_status(arm: Arm, request: Request, sub: str, name: str, op: str, rg: str
     raise ArmError(404, "OperationNotFound", f"The operation '{op}' could not be found.")
 
 
-def validate(arm: Arm, request: Request, sub: str, name: str, rg: str | None = None) -> Reply:
-    """POST .../validate: 200 `DeploymentValidateResult`, or 400 `InvalidTemplate`."""
+def _requested_plan(arm: Arm, request: Request, sub: str, name: str, rg: str | None) -> tuple[str, Plan]:
+    """The subscription id and the plan of the deployment a validate or what-if request describes."""
     sub_id, rg = _scope(arm, sub, rg, write=True)
     body = request.json()
     props = read_body(body, name, subscription_scope=rg is None)
@@ -176,18 +177,18 @@ def validate(arm: Arm, request: Request, sub: str, name: str, rg: str | None = N
         arm, subscription=sub_id, resource_group=rg, name=name, location=body.get("location"),
         properties=props,
     )
+    return sub_id, plan
+
+
+def validate(arm: Arm, request: Request, sub: str, name: str, rg: str | None = None) -> Reply:
+    """POST .../validate: 200 `DeploymentValidateResult`, or 400 `InvalidTemplate`."""
+    _, plan = _requested_plan(arm, request, sub, name, rg)
     return Reply(200, render_validation(plan, arm.new_id("correlation"), arm.now()))
 
 
 def what_if(arm: Arm, request: Request, sub: str, name: str, rg: str | None = None) -> Reply:
     """POST .../whatIf: 202 + Location; the result is ready after a couple of seconds."""
-    sub_id, rg = _scope(arm, sub, rg, write=True)
-    body = request.json()
-    props = read_body(body, name, subscription_scope=rg is None)
-    plan = build_plan(
-        arm, subscription=sub_id, resource_group=rg, name=name, location=body.get("location"),
-        properties=props,
-    )
+    sub_id, plan = _requested_plan(arm, request, sub, name, rg)
     changes = what_if_changes(arm, plan)
     op_id = arm.new_id("operation").replace("-", "").upper()
     arm.world.operations[op_id] = {

@@ -25,6 +25,11 @@ def _name_from(request: Request) -> str:
     return str(body["name"])
 
 
+def _unavailable(reason: str, message: str) -> Reply:
+    """A checkNameAvailability answer for a name that cannot be used."""
+    return Reply(200, {"nameAvailable": False, "reason": reason, "message": message})
+
+
 @read_only
 def check_storage(arm: Arm, request: Request, sub: str) -> Reply:
     """POST /subscriptions/{s}/providers/Microsoft.Storage/checkNameAvailability."""
@@ -32,13 +37,9 @@ def check_storage(arm: Arm, request: Request, sub: str) -> Reply:
     name = _name_from(request)
     problem = names.storage_name_problem(name)
     if problem:
-        return Reply(200, {"nameAvailable": False, "reason": "AccountNameInvalid", "message": problem})
+        return _unavailable("AccountNameInvalid", problem)
     if names.taken(arm, "storage", name):
-        return Reply(200, {
-            "nameAvailable": False,
-            "reason": "AlreadyExists",
-            "message": f"The storage account named {name} is already taken.",
-        })
+        return _unavailable("AlreadyExists", f"The storage account named {name} is already taken.")
     return Reply(200, {"nameAvailable": True})
 
 
@@ -49,19 +50,18 @@ def check_vault(arm: Arm, request: Request, sub: str) -> Reply:
     name = _name_from(request)
     problem = names.vault_name_problem(name)
     if problem:
-        return Reply(200, {"nameAvailable": False, "reason": "AccountNameInvalid", "message": problem})
+        return _unavailable("AccountNameInvalid", problem)
     if names.taken(arm, "vault", name) or names.soft_deleted_vault(arm, name) is not None:
-        return Reply(200, {
-            "nameAvailable": False,
-            "reason": "AlreadyExists",
-            "message": f"The vault name '{name}' is already in use. Vault names are globally "
+        return _unavailable(
+            "AlreadyExists",
+            f"The vault name '{name}' is already in use. Vault names are globally "
             "unique so it is possible that the name is already taken. If you are sure that the "
             "vault name was not taken then it is possible that a vault with the same name was "
             "recently deleted but not purged after being placed in a recoverable state. If the "
             "vault is in a recoverable state then the vault will need to be explicitly purged "
             "before reusing the name. For more information on VaultAlreadyExists, soft delete "
             "and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.",
-        })
+        )
     return Reply(200, {"nameAvailable": True})
 
 
@@ -72,13 +72,9 @@ def check_registry(arm: Arm, request: Request, sub: str) -> Reply:
     name = _name_from(request)
     problem = names.registry_name_problem(name)
     if problem:
-        return Reply(200, {"nameAvailable": False, "reason": "Invalid", "message": problem})
+        return _unavailable("Invalid", problem)
     if names.taken(arm, "registry", name):
-        return Reply(200, {
-            "nameAvailable": False,
-            "reason": "AlreadyExists",
-            "message": f"The registry {name} is already in use.",
-        })
+        return _unavailable("AlreadyExists", f"The registry {name} is already in use.")
     return Reply(200, {"nameAvailable": True})
 
 

@@ -14,6 +14,7 @@ End-to-end tests and `aifactory sandbox serve` use it to drive the real client f
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -160,7 +161,7 @@ class SandboxServer:
         self.stop()
 
 
-def main(port: int = 0, *, state_path: str | None = None, arm: Arm | None = None) -> int:
+def main(port: int = 0, *, state_path: str | os.PathLike[str] | None = None, arm: Arm | None = None) -> int:
     """`aifactory sandbox serve --port N`: serve until Ctrl+C, printing how to connect."""
     if arm is None:
         arm = Arm.open(state_path) if state_path else Arm()

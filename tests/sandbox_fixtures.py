@@ -1,8 +1,9 @@
-"""Helpers and fixtures shared by the sandbox tests (imported by tests/test_sandbox_*.py)."""
+"""Helpers and fixtures shared by the sandbox tests (imported by tests/test_sandbox_*.py and test_live_loopback.py)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from sandbox.arm import Arm
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultPlan
+from sandbox.server import SandboxServer
 from sandbox.transport import SandboxCredential, SandboxTransport
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +56,38 @@ class Sdk:
     def client(self, cls: type, *args: Any, **kwargs: Any) -> Any:
         """`cls(credential, *args, transport=..., **kwargs)`."""
         return cls(self.credential, *args, transport=self.transport, **kwargs)
+
+
+MANAGED_IDENTITY_ONLY = {
+    "exclude_environment_credential": True,
+    "exclude_workload_identity_credential": True,
+    "exclude_shared_token_cache_credential": True,
+    "exclude_visual_studio_code_credential": True,
+    "exclude_cli_credential": True,
+    "exclude_powershell_credential": True,
+    "exclude_developer_cli_credential": True,
+    "exclude_interactive_browser_credential": True,
+    "exclude_broker_credential": True,
+}
+"""`DefaultAzureCredential` keyword arguments that leave only its managed identity credential."""
+
+
+def loopback_server(monkeypatch: pytest.MonkeyPatch, arm: Arm) -> Iterator[SandboxServer]:
+    """Serve `arm` on 127.0.0.1 with the environment pointing a managed identity credential at it.
+
+    Azure and proxy variables of the machine running the tests are cleared first, so nothing
+    but the sandbox can answer. For a fixture: `yield from loopback_server(monkeypatch, arm)`.
+    """
+    with SandboxServer(arm) as srv:
+        for key in ("MSI_ENDPOINT", "MSI_SECRET", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "AZURE_CLIENT_ID",
+                    "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"):
+            monkeypatch.delenv(key, raising=False)
+        for key, value in srv.env().items():
+            monkeypatch.setenv(key, value)
+        for key in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        yield srv
 
 
 @pytest.fixture

@@ -5,46 +5,25 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from live_fixtures import CONTOSO, RequestLog, preset
+from sandbox_fixtures import MANAGED_IDENTITY_ONLY, loopback_server, make_arm
 
 from sandbox import seed
-from sandbox.arm import Arm
-from sandbox.clock import SandboxClock
 from sandbox.loopback import LoopbackBearerTokenPolicy
 from sandbox.server import SandboxServer
 from wizard.azure.checks import CHECKS
 from wizard.azure.clients import AzureSession
 from wizard.azure.preflight import run_preflight
 
-ONLY_MANAGED_IDENTITY = {
-    "exclude_environment_credential": True,
-    "exclude_workload_identity_credential": True,
-    "exclude_shared_token_cache_credential": True,
-    "exclude_visual_studio_code_credential": True,
-    "exclude_cli_credential": True,
-    "exclude_powershell_credential": True,
-    "exclude_developer_cli_credential": True,
-    "exclude_interactive_browser_credential": True,
-    "exclude_broker_credential": True,
-}
-
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Any:
-    arm = Arm(clock=SandboxClock.frozen(), page_size=4)
-    with SandboxServer(arm) as srv:
-        for key in ("MSI_ENDPOINT", "MSI_SECRET", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "AZURE_CLIENT_ID",
-                    "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"):
-            monkeypatch.delenv(key, raising=False)
-        for key, value in srv.env().items():
-            monkeypatch.setenv(key, value)
-        for key in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            monkeypatch.delenv(key, raising=False)
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        yield srv
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
+    """The seeded sandbox (pages of 4) on 127.0.0.1, the only managed identity in sight."""
+    yield from loopback_server(monkeypatch, make_arm(page_size=4))
 
 
 def _claims(authorization: str) -> dict[str, Any]:
@@ -66,7 +45,7 @@ def test_preflight_over_loopback_with_default_azure_credential(server: SandboxSe
 
     server.arm.handle = remember  # type: ignore[method-assign]
 
-    credential = DefaultAzureCredential(**ONLY_MANAGED_IDENTITY)
+    credential = DefaultAzureCredential(**MANAGED_IDENTITY_ONLY)
     session = AzureSession(credential, base_url=server.base_url,
                            authentication_policy=LoopbackBearerTokenPolicy(credential), tenant_id=CONTOSO)
     try:

@@ -17,7 +17,9 @@ ZONES = [
     {"mode": "standalone"},
     {"mode": "hub_spoke", "hub_address_prefixes": ["10.100.0.0/22"],
      "dns": {"subscription_id": "3e4f8b5d-a06c-4db1-8f94-5c3ab17eac44", "resource_group": "rg-hub-dns"}},
-    {"mode": "vwan", "virtual_hub_ids": {"dev": "/subscriptions/3e4f8b5d-a06c-4db1-8f94-5c3ab17eac44/resourceGroups/rg/providers/Microsoft.Network/virtualHubs/h"}},
+    {"mode": "vwan", "virtual_hub_ids": {
+        "dev": "/subscriptions/3e4f8b5d-a06c-4db1-8f94-5c3ab17eac44/resourceGroups/rg"
+               "/providers/Microsoft.Network/virtualHubs/h"}},
     {"mode": "hybrid", "access_paths": ["vpn", "bastion"], "vpn_client_prefixes": ["192.168.100.0/24"]},
 ]
 

@@ -4,45 +4,28 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
-from sandbox_fixtures import make_arm
+from sandbox_fixtures import MANAGED_IDENTITY_ONLY, loopback_server, make_arm
 
 from sandbox import seed
 from sandbox.clock import SandboxClock
 from sandbox.loopback import LoopbackBearerTokenPolicy
 from sandbox.server import SandboxServer
 
-EXCLUDE_ALL_BUT_MANAGED_IDENTITY = {
-    "exclude_environment_credential": True,
-    "exclude_workload_identity_credential": True,
-    "exclude_shared_token_cache_credential": True,
-    "exclude_visual_studio_code_credential": True,
-    "exclude_cli_credential": True,
-    "exclude_powershell_credential": True,
-    "exclude_developer_cli_credential": True,
-    "exclude_interactive_browser_credential": True,
-    "exclude_broker_credential": True,
-}
-
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    with SandboxServer(make_arm(page_size=2)) as srv:
-        for key in ("MSI_ENDPOINT", "MSI_SECRET", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT",
-                    "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"):
-            monkeypatch.delenv(key, raising=False)
-        for key, value in srv.env().items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        yield srv
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
+    """The seeded sandbox (pages of 2) on 127.0.0.1, the only managed identity in sight."""
+    yield from loopback_server(monkeypatch, make_arm(page_size=2))
 
 
 def test_default_credential_gets_a_token_and_lists_subscriptions(server: SandboxServer) -> None:
     from azure.identity import DefaultAzureCredential
     from azure.mgmt.resource.subscriptions import SubscriptionClient
 
-    credential = DefaultAzureCredential(**EXCLUDE_ALL_BUT_MANAGED_IDENTITY)
+    credential = DefaultAzureCredential(**MANAGED_IDENTITY_ONLY)
     token = credential.get_token("https://management.azure.com/.default")
     assert token.token.count(".") == 2
     client = SubscriptionClient(

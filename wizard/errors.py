@@ -75,12 +75,13 @@ def _parent_model(model: type[BaseModel], loc: Sequence[int | str]) -> type[Base
 def _zone_model(tag: str) -> type[BaseModel] | None:
     from wizard import model
 
-    return {
+    zones: dict[str, type[BaseModel]] = {
         "standalone": model.StandaloneZone,
         "hub_spoke": model.HubSpokeZone,
         "vwan": model.VwanZone,
         "hybrid": model.HybridZone,
-    }.get(tag)
+    }
+    return zones.get(tag)
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:

@@ -218,6 +218,11 @@ class VwanZone(Model):
 PublicAccessPath = Literal["ip_allow_list", "vpn", "bastion"]
 
 
+def _default_access_paths() -> list[PublicAccessPath]:
+    """A hybrid zone reaches the services through an IP allow-list unless told otherwise."""
+    return ["ip_allow_list"]
+
+
 class HybridZone(Model):
     """Private endpoints, plus public access for listed IPs, a point-to-site VPN and/or Bastion."""
 
@@ -225,7 +230,7 @@ class HybridZone(Model):
         description="Hybrid: private endpoints beside public access by IP allow-list, VPN or Bastion."
     )
     access_paths: list[PublicAccessPath] = Field(
-        default_factory=lambda: ["ip_allow_list"],
+        default_factory=_default_access_paths,
         min_length=1,
         description="How people reach the services besides the private endpoints.",
     )
@@ -542,7 +547,8 @@ class ServicesConfig(Model):
     ai_foundry: bool = Field(default=True, description="AI Foundry account and default project (ENABLE_AI_FOUNDRY).")
     foundry_caphost: bool = Field(
         default=False,
-        description="Foundry capability host: agent threads kept in your subscription; needs Cosmos DB (ENABLE_FOUNDRY_CAPHOST).",
+        description="Foundry capability host: agent threads kept in your subscription; needs Cosmos DB "
+        "(ENABLE_FOUNDRY_CAPHOST).",
     )
     agent_network_injection: bool = Field(
         default=True,
@@ -564,7 +570,9 @@ class ServicesConfig(Model):
     content_safety: bool = Field(default=False, description="Azure AI Content Safety (ENABLE_CONTENT_SAFETY).")
     bing: bool = Field(default=False, description="Grounding with Bing Search (ENABLE_BING).")
     bing_custom_search: bool = Field(default=False, description="Bing Custom Search (ENABLE_BING_CUSTOM_SEARCH).")
-    azure_ml: bool = Field(default=False, description="Azure Machine Learning workspace (ENABLE_AZURE_MACHINE_LEARNING).")
+    azure_ml: bool = Field(
+        default=False, description="Azure Machine Learning workspace (ENABLE_AZURE_MACHINE_LEARNING)."
+    )
     aks_for_azure_ml: bool = Field(
         default=True, description="An AKS cluster attached to Azure ML for inference (ENABLE_AKS_FOR_AZURE_ML)."
     )
@@ -575,7 +583,9 @@ class ServicesConfig(Model):
         default=False, description="Azure Data Factory in the common resource group (ENABLE_DATAFACTORY_COMMON)."
     )
     cosmos_db: bool = Field(default=False, description="Azure Cosmos DB (ENABLE_COSMOS_DB).")
-    postgresql: bool = Field(default=False, description="Azure Database for PostgreSQL flexible server (ENABLE_POSTGRESQL).")
+    postgresql: bool = Field(
+        default=False, description="Azure Database for PostgreSQL flexible server (ENABLE_POSTGRESQL)."
+    )
     redis: bool = Field(default=False, description="Azure Cache for Redis (ENABLE_REDIS_CACHE).")
     sql: bool = Field(default=False, description="Azure SQL Database (ENABLE_SQL_DATABASE).")
     container_apps: bool = Field(default=False, description="Azure Container Apps (ENABLE_CONTAINER_APPS).")
@@ -595,7 +605,8 @@ class ServicesConfig(Model):
 
 
 SERVICE_FLAGS: tuple[str, ...] = tuple(
-    name for name in ServicesConfig.model_fields if name not in ("agent_network_injection", "ai_search_shared_private_link")
+    name for name in ServicesConfig.model_fields
+    if name not in ("agent_network_injection", "ai_search_shared_private_link")
 )
 """Flags that switch a service on or off (the others tune a service)."""
 
@@ -657,7 +668,9 @@ class ModelDeployment(Model):
 
     model: str = Field(min_length=1, description="Model name, e.g. gpt-5.1 or text-embedding-3-large.")
     version: str = Field(default="", description="Model version; empty takes the latest the region offers.")
-    sku: ModelSku = Field(default="Standard", description="Deployment type (Standard, DataZoneStandard, GlobalStandard).")
+    sku: ModelSku = Field(
+        default="Standard", description="Deployment type (Standard, DataZoneStandard, GlobalStandard)."
+    )
     capacity: int = Field(
         default=30,
         ge=1,
@@ -684,7 +697,8 @@ class SkuConfig(Model):
         default="free", description="AI Search semantic ranker tier (AISEARCH_SEMANTIC_TIER)."
     )
     acr_sku: AcrSku = Field(
-        default="Premium", description="Container registry SKU (ACR_SKU); Premium is needed for private endpoints and CMK."
+        default="Premium",
+        description="Container registry SKU (ACR_SKU); Premium is needed for private endpoints and CMK.",
     )
     aks_version: str = Field(
         default="1.33.2",

@@ -8,7 +8,6 @@ builds, so a too-long prefix or region code shows up before a deployment fails o
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 

@@ -17,6 +17,7 @@ from wizard.findings import Finding
 
 if TYPE_CHECKING:
     from wizard.azure.preflight import PreflightResult
+    from wizard.model import EnvName
     from wizard.network import EnvironmentPlan, NetworkProposal
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -70,7 +71,7 @@ def print_findings(findings: Sequence[Finding], title: str) -> None:
     console.print(Text(f"{title}: ").append_text(summary_line(findings)))
 
 
-def print_network(plans: Mapping[str, EnvironmentPlan], proposal: NetworkProposal | None = None) -> None:
+def print_network(plans: Mapping[EnvName, EnvironmentPlan], proposal: NetworkProposal | None = None) -> None:
     """Print each environment's VNet, common subnets, every project's subnets and the capacity."""
     console = _console()
     if proposal is not None:

@@ -85,7 +85,8 @@ def _zone(config: FactoryConfig) -> Iterator[Finding]:
                               "add the users' public IPs or ranges, e.g. 203.0.113.0/24", "access.ip_allow_list",
                               check="landing_zone")
             if config.access.is_private_only:
-                yield Finding("error", "AIF-HYBRID-PRIVATE", "hybrid access by IP allow-list, but all public access is off",
+                yield Finding("error", "AIF-HYBRID-PRIVATE",
+                              "hybrid access by IP allow-list, but all public access is off",
                               "turn on enable_public_genai_access and allow_public_access_when_behind_vnet",
                               "access.enable_public_genai_access", check="landing_zone")
         if "bastion" in zone.access_paths and not config.access.bastion:
@@ -162,7 +163,8 @@ def _services(config: FactoryConfig) -> Iterator[Finding]:
         yield Finding("warning", "AIF-SEARCH-SEMANTIC", "the semantic ranker needs AI Search basic or higher",
                       "raise the tier or disable the semantic ranker", "skus.semantic_tier", check="services")
     if services.foundry_caphost and not services.cosmos_db:
-        yield Finding("error", "AIF-CAPHOST-COSMOS", "the Foundry capability host keeps agent threads in Cosmos DB, which is off",
+        yield Finding("error", "AIF-CAPHOST-COSMOS",
+                      "the Foundry capability host keeps agent threads in Cosmos DB, which is off",
                       "turn on services.cosmos_db or turn off services.foundry_caphost",
                       "services.cosmos_db", check="services")
     if skus.acr_sku != "Premium":

@@ -8,6 +8,7 @@ keep the line they came from so that a pydantic error can point at `file:line`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,52 +42,81 @@ class LoadedYaml:
     """Dotted key path (e.g. `environments.dev.region`, `projects.0.number`) -> 1-based line."""
 
 
-def read_text(path: Path) -> str:
-    """Read a user file as UTF-8 text, refusing binaries and oversized files with a clear message."""
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES, keep_bom: bool = False) -> str:
+    """Read a user file as UTF-8 text, refusing binaries and oversized files with a clear message.
+
+    The size is checked before the file is read. `keep_bom=True` keeps a byte-order mark in the
+    text, for callers that write the file back byte for byte.
+    """
+    where = str(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlError(where, f"file is {size:,} bytes; configuration files are well under {max_bytes:,}",
+                            "check that this is the right file")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise YamlError(str(path), "file not found", "check the path") from None
+        raise YamlError(where, "cannot read the file: it does not exist", "check the path") from None
     except IsADirectoryError:
-        raise YamlError(str(path), "is a folder, not a file", "name a .yaml file") from None
+        raise YamlError(where, "cannot read the file: it is a folder", "name the file itself") from None
     except OSError as exc:
-        raise YamlError(str(path), f"cannot be read ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise YamlError(
-            str(path), f"is {len(raw) // 1024} KB; configuration files are far smaller",
-            "check that this is the right file",
-        )
+        raise YamlError(where, f"cannot read the file ({exc.strerror or exc})",
+                        "check the path and that you may read it") from None
     if b"\x00" in raw:
-        raise YamlError(str(path), "is a binary file, not text", "name a YAML or .env text file")
+        raise YamlError(where, "is a binary file (a NUL byte), not text", "name a YAML or .env text file",
+                        _line_at(raw, raw.index(b"\x00")))
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise YamlError(str(path), f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
+        raise YamlError(where, f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8",
+                        _line_at(raw, exc.start)) from None
 
 
-def _guard(text: str, path: str) -> None:
-    """Refuse anchors, aliases and runaway documents before anything is constructed."""
-    from ruamel.yaml import YAML
+def _line_at(raw: bytes, index: int) -> int:
+    """1-based line of byte `index`."""
+    return raw[:index].count(b"\n") + 1
+
+
+def syntax_error(path: str, exc: Exception) -> YamlError:
+    """A ruamel parse error as a YamlError at the line it names."""
     from ruamel.yaml.error import MarkedYAMLError
-    from ruamel.yaml.events import AliasEvent
 
-    count = 0
+    problem = str(exc).splitlines()[0] if str(exc) else "is not valid YAML"
+    mark = None
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or problem
+    line = mark.line + 1 if mark is not None else None
+    return YamlError(path, f"is not valid YAML: {problem}",
+                     "fix the YAML syntax on that line (indentation, quotes, a ':' after each key)", line)
+
+
+def guard(text: str, path: str, *, max_events: int = MAX_EVENTS) -> None:
+    """Refuse anchors, aliases, several documents and runaway documents before anything is built."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent, DocumentStartEvent
+
+    documents = 0
     try:
-        for event in YAML(typ="rt").parse(text):
-            count += 1
-            anchor = getattr(event, "anchor", None)
-            if isinstance(event, AliasEvent) or anchor:
-                line = event.start_mark.line + 1 if event.start_mark else None
+        for count, event in enumerate(YAML(typ="rt").parse(text), start=1):
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
                 raise YamlError(
-                    path, "uses YAML anchors or aliases, which configuration files never need",
-                    "write the values out in full", line,
+                    path, "uses YAML anchors or aliases (&name, *name); anchors and aliases are not allowed "
+                    "in configuration files",
+                    "write every value out in full", line,
                 )
-            if count > MAX_EVENTS:
-                raise YamlError(path, "is far too large or deeply nested", "check the file")
-    except MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "is not valid YAML"
-        raise YamlError(path, f"is not valid YAML: {problem}", "check indentation and quoting", line) from None
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError(path, "holds more than one YAML document",
+                                    "keep only one document (remove the `---` line)", line)
+            if count > max_events:
+                raise YamlError(path, f"the document has more than {max_events:,} YAML nodes",
+                                "check that this is the right file", line)
+    except YAMLError as exc:
+        raise syntax_error(path, exc) from None
 
 
 def _plain(node: Any, prefix: str, lines: dict[str, int]) -> Any:
@@ -97,20 +127,16 @@ def _plain(node: Any, prefix: str, lines: dict[str, int]) -> Any:
         out: dict[str, Any] = {}
         for key, value in node.items():
             path = f"{prefix}.{key}" if prefix else str(key)
-            try:
+            with contextlib.suppress(KeyError, TypeError):
                 lines[path] = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError):
-                pass
             out[str(key)] = _plain(value, path, lines)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             path = f"{prefix}.{index}" if prefix else str(index)
-            try:
+            with contextlib.suppress(KeyError, TypeError):
                 lines[path] = node.lc.item(index)[0] + 1
-            except (KeyError, TypeError):
-                pass
             items.append(_plain(value, path, lines))
         return items
     if isinstance(node, Mapping):
@@ -134,7 +160,7 @@ def load_yaml_text(text: str, path: str = "<text>") -> LoadedYaml:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    _guard(text, path)
+    guard(text, path)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

@@ -16,11 +16,14 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard import catalog, naming, network
 from wizard.findings import Finding
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
+
+if TYPE_CHECKING:
+    from wizard.azure.clients import AzureSession
 
 QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
 VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
@@ -50,8 +53,8 @@ class Target:
 class CheckContext:
     """What every live check needs."""
 
-    session: Any
-    """wizard.azure.clients.AzureSession"""
+    session: AzureSession
+    """The run's session: SDK clients, the read cache and the worker pool."""
     config: FactoryConfig
     tenant_id: str | None
     targets: list[Target]
@@ -89,7 +92,7 @@ def _finding(severity: str, code: str, message: str, hint: str, target: Target |
 class Reads:
     """Every ARM read the checks make, each cached by what it fetches."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: AzureSession) -> None:
         self.s = session
 
     def subscription(self, sub: str) -> Any:
@@ -108,8 +111,10 @@ class Reads:
         return self.s.read(("subscription", sub), fetch)
 
     def locations(self, sub: str) -> list[Any]:
-        return self.s.read(("locations", sub),
-                           lambda: list(self.s.subscriptions().subscriptions.list_locations(sub)))
+        def fetch() -> list[Any]:
+            return list(self.s.subscriptions().subscriptions.list_locations(sub))
+
+        return self.s.read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
@@ -118,9 +123,12 @@ class Reads:
         return self.s.read(("providers", sub), fetch)
 
     def permissions(self, sub: str) -> list[dict[str, Any]]:
-        return self.s.read(("permissions", sub), lambda: self.s.request_json(
-            sub, "GET", f"/subscriptions/{sub}/providers/Microsoft.Authorization/permissions", "2022-04-01",
-        ).get("value", []))
+        def fetch() -> list[dict[str, Any]]:
+            path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/permissions"
+            value: list[dict[str, Any]] = self.s.request_json(sub, "GET", path, "2022-04-01").get("value", [])
+            return value
+
+        return self.s.read(("permissions", sub), fetch)
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
@@ -130,23 +138,34 @@ class Reads:
         return self.s.read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
-        return self.s.read(("vcpu", sub, region), lambda: {
-            u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)})
+        def fetch() -> dict[str, Any]:
+            return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
+
+        return self.s.read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
-        return self.s.read(("models", sub, region), lambda: list(self.s.cognitive(sub).models.list(region)))
+        def fetch() -> list[Any]:
+            return list(self.s.cognitive(sub).models.list(region))
+
+        return self.s.read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
-        return self.s.read(("cog_usages", sub, region), lambda: {
-            u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)})
+        def fetch() -> dict[str, Any]:
+            return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
+
+        return self.s.read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
-        return self.s.read(("deleted_vaults", sub), lambda: {
-            v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()})
+        def fetch() -> dict[str, Any]:
+            return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
+
+        return self.s.read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
-        return self.s.read(("deleted_accounts", sub), lambda: {
-            a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()})
+        def fetch() -> dict[str, Any]:
+            return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
+
+        return self.s.read(("deleted_accounts", sub), fetch)
 
     def name_free(self, sub: str, kind: str, name: str) -> tuple[bool, str]:
         """(available, reason) for a globally unique name."""
@@ -281,27 +300,30 @@ def check_region(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
         close = catalog.suggest_region(t.region)
         return [_finding("error", "AIF-LIVE-REGION", f"{t.region} is not available to this subscription",
                          f"use one of its regions{', e.g. ' + close[0] if close else ''}", t, "region", field)]
-    display = catalog.region(t.region)
-    wanted = _display(t.region, display)
     providers = reads.providers(t.subscription_id)
     out = []
     for resource_type, services in catalog.required_resource_types(ctx.config).items():
         namespace, _, type_name = resource_type.partition("/")
-        provider = providers.get(namespace.lower())
-        if provider is None:
-            continue
-        offered = next((rt for rt in provider.resource_types or [] if rt.resource_type.lower() == type_name.lower()), None)
-        if offered is None or not offered.locations:
-            continue
-        if not any(_same_region(loc, wanted, t.region) for loc in offered.locations):
+        if _not_offered_in(providers.get(namespace.lower()), type_name, t.region):
             out.append(_finding("error", "AIF-LIVE-REGION-TYPE",
                                 f"{resource_type} ({', '.join(services)}) is not offered in {t.region}",
                                 "choose a region that offers it, or turn the service off", t, "region", field))
     return out
 
 
-def _display(region_name: str, info: Any) -> str:
-    return info.display_name if info is not None else region_name
+def _not_offered_in(provider: Any, type_name: str, region: str) -> bool:
+    """True when `provider` lists resource type `type_name` with locations and `region` is not one.
+
+    An unknown provider or type, or one listed without locations, is not reported here.
+    """
+    if provider is None:
+        return False
+    offered = next((rt for rt in provider.resource_types or [] if rt.resource_type.lower() == type_name.lower()), None)
+    if offered is None or not offered.locations:
+        return False
+    info = catalog.region(region)
+    display = info.display_name if info is not None else region
+    return not any(_same_region(loc, display, region) for loc in offered.locations)
 
 
 def _same_region(location: str, display: str, name: str) -> bool:
@@ -478,16 +500,12 @@ def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     tier = catalog.SEARCH_TIERS.get(ctx.config.skus.ai_search_tier)
     out = []
     if tier is not None and not tier.private_endpoints:
-        out.append(_finding("error", "AIF-LIVE-SEARCH-TIER", f"AI Search {tier.display_name} cannot have private endpoints",
+        out.append(_finding("error", "AIF-LIVE-SEARCH-TIER",
+                            f"AI Search {tier.display_name} cannot have private endpoints",
                             "use basic or higher", t, "search", "skus.ai_search_tier"))
-    provider = reads.providers(t.subscription_id).get("microsoft.search")
-    if provider is not None:
-        offered = next((rt for rt in provider.resource_types or [] if rt.resource_type.lower() == "searchservices"), None)
-        display = _display(t.region, catalog.region(t.region))
-        if offered is not None and offered.locations and not any(
-                _same_region(loc, display, t.region) for loc in offered.locations):
-            out.append(_finding("error", "AIF-LIVE-SEARCH-REGION", f"AI Search is not offered in {t.region}",
-                                "pick another region", t, "search", f"environments.{t.name}.region"))
+    if _not_offered_in(reads.providers(t.subscription_id).get("microsoft.search"), "searchservices", t.region):
+        out.append(_finding("error", "AIF-LIVE-SEARCH-REGION", f"AI Search is not offered in {t.region}",
+                            "pick another region", t, "search", f"environments.{t.name}.region"))
     return out
 
 

@@ -10,9 +10,10 @@ TUI fill its grid live. The run ends with a grid: environment × check → pass,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from wizard import catalog
@@ -70,29 +71,29 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
     hub_dns = zone.dns if isinstance(zone, (HubSpokeZone, VwanZone)) else None
     if hub_dns is not None and hub_dns.subscription_id:
         if catalog.required_providers(config, subscription="hub_dns"):
-            thunks.append(lambda s=hub_dns.subscription_id: reads.providers(s))
+            thunks.append(partial(reads.providers, hub_dns.subscription_id))
         if hub_dns.resource_group:
-            thunks.append(lambda s=hub_dns.subscription_id, g=hub_dns.resource_group: reads.dns_zones(s, g))
+            thunks.append(partial(reads.dns_zones, hub_dns.subscription_id, hub_dns.resource_group))
     for sub in subs:
-        thunks += [lambda s=sub: reads.subscription(s), lambda s=sub: reads.locations(s),
-                   lambda s=sub: reads.providers(s), lambda s=sub: reads.permissions(s),
-                   lambda s=sub: reads.deleted_vaults(s), lambda s=sub: reads.vnets(s)]
+        thunks += [partial(reads.subscription, sub), partial(reads.locations, sub),
+                   partial(reads.providers, sub), partial(reads.permissions, sub),
+                   partial(reads.deleted_vaults, sub), partial(reads.vnets, sub)]
         if config.services.ai_foundry:
-            thunks.append(lambda s=sub: reads.deleted_accounts(s))
+            thunks.append(partial(reads.deleted_accounts, sub))
     for t in ctx.targets:
         sub, region = t.subscription_id, t.region
         if config.services.aks or config.services.azure_ml:
-            thunks += [lambda s=sub, r=region: reads.vm_skus(s, r), lambda s=sub, r=region: reads.vcpu_usages(s, r)]
+            thunks += [partial(reads.vm_skus, sub, region), partial(reads.vcpu_usages, sub, region)]
         if config.services.ai_foundry and config.skus.models:
-            thunks += [lambda s=sub, r=region: reads.models(s, r), lambda s=sub, r=region: reads.model_usages(s, r)]
+            thunks += [partial(reads.models, sub, region), partial(reads.model_usages, sub, region)]
         if isinstance(zone, HubSpokeZone) and t.name in zone.hub_vnet_ids:
-            thunks.append(lambda i=zone.hub_vnet_ids[t.name]: reads.resource(i))
+            thunks.append(partial(reads.resource, zone.hub_vnet_ids[t.name]))
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
-            thunks.append(lambda i=zone.virtual_hub_ids[t.name]: reads.resource(i))
+            thunks.append(partial(reads.resource, zone.virtual_hub_ids[t.name]))
         for generated in ctx.unique_names(t.name):
             kind = _name_kind(generated.kind)
             if kind is not None:
-                thunks.append(lambda s=sub, k=kind, n=generated.name: reads.name_free(s, k, n))
+                thunks.append(partial(reads.name_free, sub, kind, generated.name))
     return thunks
 
 
@@ -118,8 +119,8 @@ def _error_finding(check: str, target: Target, exc: BaseException) -> Finding:
                    "re-run; please report it if it persists", "", target.name, check)
 
 
-def build_grid(findings: Iterable[Finding], rows: list[str], columns: list[str],
-               applicable: dict[tuple[str, str], bool]) -> dict[str, dict[str, Status]]:
+def build_grid(findings: Iterable[Finding], rows: Sequence[str], columns: Sequence[str],
+               applicable: Mapping[tuple[str, str], bool]) -> dict[str, dict[str, Status]]:
     """environment × check → status from the findings (fail beats warn beats pass)."""
     grid: dict[str, dict[str, Status]] = {
         row: {col: ("pass" if applicable.get((row, col), True) else "n/a") for col in columns} for row in rows
@@ -212,7 +213,7 @@ def run_preflight(
         future.exception()  # a failed warm-up read surfaced through the check that needed it
     columns = [OFFLINE_COLUMN, *chosen]
     rows = [name for name, _ in config.environments.enabled()]
-    applicable = {(row, col): _applicable(config, col) for row in rows for col in chosen}
+    applicable: dict[tuple[str, str], bool] = {(row, col): _applicable(config, col) for row in rows for col in chosen}
     grid = build_grid(findings, rows, columns, applicable)
     return PreflightResult(findings, grid, columns, time.perf_counter() - started,
                            getattr(session, "stats", None), ctx.unregistered)

@@ -1,6 +1,6 @@
 """The AI Factory's Azure DevOps `variables.yaml`: read with ruamel.yaml, rewritten in place.
 
-Reading: ruamel.yaml's event parser checks the document first (it never expands anything):
+Reading: `wizard.safe_yaml.guard` checks the document's events first (it never expands anything):
 anchors and aliases are refused outright, so a "billion laughs" bomb never grows, and so is a
 document of more than MAX_NODES nodes or several documents. ruamel's composer then gives every
 key and value with its exact position in the text, without constructing Python objects.
@@ -22,12 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, DocumentStartEvent
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wizard.interop.errors import InteropError
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
+from wizard.interop.textio import as_interop_error
+from wizard.safe_yaml import YamlError, guard, syntax_error
 
 MAX_NODES = 50_000
 """The v1.24 template has about 500 nodes; far more means this is not a variables file."""
@@ -79,35 +80,6 @@ def _scalar(value: str, style: str | None) -> str:
     if style is None and _PLAIN_SAFE.fullmatch(value) and value not in _NULL_WORDS:
         return value
     return double_quoted(value)
-
-
-def _yaml_error(path: str, exc: YAMLError) -> InteropError:
-    mark = None
-    problem = str(exc)
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or problem
-    line = mark.line + 1 if mark is not None else None
-    return InteropError(path, line, f"not valid YAML: {problem}",
-                        "fix the YAML syntax on that line (indentation, quotes, a ':' after each key)")
-
-
-def _check_events(yaml: YAML, text: str, path: str) -> None:
-    """Refuse aliases, anchors, several documents and huge documents before composing."""
-    documents = 0
-    for count, event in enumerate(yaml.parse(text), start=1):
-        line = event.start_mark.line + 1 if event.start_mark is not None else None
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise InteropError(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
-                               "write every value out in full; variables.yaml never needs them")
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise InteropError(path, line, "the file holds more than one YAML document",
-                                   "keep only the document with `variables:` (remove the `---`)")
-        if count > MAX_NODES:
-            raise InteropError(path, line, f"the document has more than {MAX_NODES:,} YAML nodes",
-                               "check that this is the AI Factory's variables.yaml")
 
 
 def _variables_node(root: Node | None, path: str) -> tuple[MappingNode, bool]:
@@ -162,12 +134,14 @@ class AdoDocument:
 
     @classmethod
     def parse(cls, text: str, path: str) -> AdoDocument:
-        yaml = YAML(typ="safe", pure=True)
         try:
-            _check_events(yaml, text, path)
-            root = yaml.compose(text)
+            guard(text, path, max_events=MAX_NODES)
+        except YamlError as exc:
+            raise as_interop_error(exc) from None
+        try:
+            root = YAML(typ="safe", pure=True).compose(text)
         except YAMLError as exc:
-            raise _yaml_error(path, exc) from None
+            raise as_interop_error(syntax_error(path, exc)) from None
         mapping, last = _variables_node(root, path)
         entries: list[AdoEntry] = []
         seen: dict[str, int] = {}
