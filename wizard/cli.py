@@ -8,10 +8,8 @@ imported inside the command that needs them. Exit codes are `findings.ExitCode`:
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -19,12 +17,26 @@ import click
 from wizard import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from presets.store import LoadedPreset, PresetStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 """Mirrors wizard.findings.ExitCode without importing the core at start-up."""
+
+
+class FilePath(click.Path):
+    """click.Path giving a pathlib.Path, without importing pathlib before a command runs."""
+
+    def __init__(self, exists: bool = False) -> None:
+        super().__init__(exists=exists, dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(str(super().convert(value, param, ctx)))
 
 
 def fail(message: str, hint: str = "") -> NoReturn:
@@ -81,7 +93,7 @@ def _is_aifactory_file(path: Path) -> bool:
 def source_options(func: F) -> F:
     """--preset NAME | --config FILE, shared by every command that reads a configuration."""
     func = click.option(
-        "--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+        "--config", "config", type=FilePath(),
         help="A configuration file: preset YAML, or the AI Factory's .env / variables.yaml.",
     )(func)
     func = click.option("--preset", "preset", metavar="NAME", help="A built-in or saved preset.")(func)
@@ -90,7 +102,15 @@ def source_options(func: F) -> F:
 
 def emit_json(data: object) -> None:
     """Print JSON for scripts: stable key order, UTF-8."""
+    import json
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _json_text(value: object) -> str:
+    import json
+
+    return json.dumps(value)
 
 
 def write_output(path: Path, text: str) -> None:
@@ -223,7 +243,7 @@ def presets_diff(left: str, right: str | None, as_json: bool) -> None:
     table.add_column(left_name, overflow="fold")
     table.add_column(right_name, overflow="fold")
     for d in diffs:
-        table.add_row(d.field, json.dumps(d.left), json.dumps(d.right))
+        table.add_row(d.field, _json_text(d.left), _json_text(d.right))
     Console().print(table)
 
 
@@ -362,8 +382,8 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.argument("file", type=FilePath())
+@click.option("-o", "--output", type=FilePath(),
               help="Write the configuration as a preset-format YAML file.")
 @click.option("--save-preset", metavar="NAME", help="Save it as your preset NAME.")
 @click.option("--force", is_flag=True, help="Replace an existing preset or file (a backup is kept).")
@@ -402,12 +422,14 @@ def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: 
 @click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema"]), required=True,
               help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets.")
 @source_options
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to PATH.")
-@click.option("--base", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+@click.option("-o", "--output", type=FilePath(), help="Write to PATH.")
+@click.option("--base", type=FilePath(exists=True),
               help="Update this existing .env / variables.yaml in place (keeps its order and comments).")
 def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path | None, base: Path | None) -> None:
     """Export a configuration as the AI Factory's own files."""
     if fmt == "schema":
+        import json
+
         from wizard.model import config_json_schema
 
         text = json.dumps(config_json_schema(), indent=2) + "\n"
