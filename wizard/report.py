@@ -103,7 +103,7 @@ GRID_CELL = {"pass": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", 
 
 def print_grid(result: PreflightResult) -> None:
     """The preflight grid: a row per check, a column per environment (narrow terminals fit)."""
-    table = Table(title="preflight: check × environment", title_justify="left")
+    table = Table(title="preflight", title_justify="left")
     table.add_column("check", no_wrap=True)
     rows = list(result.grid)
     for env in rows:

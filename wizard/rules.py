@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from wizard import catalog, naming, network
 from wizard.findings import Finding
 from wizard.model import TODO, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
+from wizard.variable_rules import variable_findings
 
 Rule = Callable[[FactoryConfig], Iterator[Finding]]
 
@@ -248,12 +249,17 @@ def _subscriptions(config: FactoryConfig) -> Iterator[Finding]:
                       "environments.prod.subscription_id", "prod", "subscription")
 
 
+def _variables(config: FactoryConfig) -> Iterator[Finding]:
+    yield from variable_findings(config)
+
+
 def _network(config: FactoryConfig) -> Iterator[Finding]:
     yield from network.network_findings(config)
 
 
 RULES: tuple[Rule, ...] = (
     _required, _todos, _zone, _regions, _network, _names, _services, _security, _projects, _subscriptions,
+    _variables,
 )
 """Every offline rule, in the order their findings are reported."""
 

@@ -89,6 +89,7 @@ def run_live_validation(
         notes += demo_notes + assigned
     else:
         session, tenant_id = _real_session(tenant, device_code, interactive)
+        notes.append(f"signed in to tenant {tenant_id}; checking against Azure")
     if config.identity.tenant_id is None and tenant_id:
         config = config.model_copy(update={"identity": config.identity.model_copy(update={"tenant_id": tenant_id})})
     try:
