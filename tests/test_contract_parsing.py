@@ -137,5 +137,6 @@ def test_names_and_deleted_vaults(reads: Reads) -> None:
 
 
 def test_vnet_address_space(reads: Reads) -> None:
-    vnet = reads.resource(f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/test-vnet")
+    vnet_id = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/test-vnet"
+    vnet = reads.resource(vnet_id)
     assert vnet is not None and vnet.name == "test-vnet" and vnet.prefixes == ("10.0.0.0/16",)
