@@ -109,3 +109,29 @@ def test_export_schema_matches_committed(tmp_path: Path) -> None:
     assert run("export", "--format", "schema", "-o", str(out)).returncode == 0
     committed = Path(__file__).resolve().parents[1] / "presets" / "factory-config.schema.json"
     assert json.loads(out.read_text()) == json.loads(committed.read_text())
+
+
+def test_sandbox_serve_answers_on_loopback() -> None:
+    """`aifactory sandbox serve` prints where it listens and answers ARM requests there."""
+    import urllib.request
+
+    server = subprocess.Popen([aifactory_bin(), "sandbox", "serve", "--fresh"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        base = first.rsplit(" ", 1)[-1].strip()
+        assert base.startswith("http://127.0.0.1:")
+        request = urllib.request.Request(f"{base}/subscriptions?api-version=2022-12-01",
+                                         headers={"Authorization": "Bearer demo"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            names = [s["displayName"] for s in json.load(response)["value"]]
+        assert "aif-dev" in names and "legacy-sandbox" in names
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_validate_without_sign_in_says_how() -> None:
+    result = run("validate", "--preset", "poc-standalone")
+    assert result.returncode == 0
+    assert "AIF-LIVE-SKIPPED" in result.stdout and "az login" in result.stdout

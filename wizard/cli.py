@@ -471,5 +471,9 @@ def sandbox_serve(port: int, fresh: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="aifactory")
+    """Console-script entry point; Ctrl+C ends quietly with the shell's conventional code 130."""
+    try:
+        cli(prog_name="aifactory")
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted", err=True)
+        sys.exit(130)
