@@ -225,11 +225,15 @@ class PresetStore:
         return infos
 
     def find(self, name: str) -> PresetInfo:
-        """The preset called `name`; a user preset never shadows a built-in."""
-        for info in self.list():
-            if info.name == name:
-                return info
-        names = ", ".join(info.name for info in self.list())
+        """The preset called `name`; a user preset never shadows a built-in.
+
+        Looks at the two possible file names first, so loading one preset does not parse them all.
+        """
+        for source, folder in (("builtin", self.builtin_dir), ("user", self.user_dir)):
+            path = folder / f"{name}.yaml"
+            if NAME_PATTERN.match(name) and path.is_file():
+                return PresetInfo(name, source, path)  # type: ignore[arg-type]
+        names = ", ".join(path.stem for _, path in self._files())
         raise PresetError(f"no preset named {name!r}; available: {names}")
 
     # ---------------------------------------------------------------- loading
