@@ -288,9 +288,19 @@ def test_ado_per_environment_seeding_vaults_survive(env_file: Writer) -> None:
 def test_generated_ado_file_is_complete() -> None:
     values = _ado_values(FactoryConfig())
     assert values["dev_service_connection"] == "<todo>"
-    assert values["test_admin_bicep_kv_fw"] == ""
+    assert values["test_admin_bicep_kv_fw"] == "<todo>"
     assert values["admin_projectType"] == "all"
     assert len(values) > 240
+
+
+def test_unset_required_values_export_as_todo_and_region_codes_are_filled() -> None:
+    """The AI Factory's preflight stops on `<todo>`, not on an empty id; names need the code."""
+    values = EnvDocument.parse(export_env(FactoryConfig()).text, "x").values()
+    for key in ("TENANT_ID", "TENANT_AZUREML_OID", "DEV_SUBSCRIPTION_ID", "AIFACTORY_SEEDING_KEYVAULT_NAME"):
+        assert values[key] == "<todo>"
+    assert values["AIFACTORY_LOCATION_SHORT"] == "eus2"
+    swedish = FactoryConfig.model_validate({"environments": {"dev": {"region": "swedencentral"}}})
+    assert EnvDocument.parse(export_env(swedish).text, "x").values()["AIFACTORY_LOCATION_SHORT"] == "sdc"
 
 
 def test_not_uploaded_variables_are_named_when_they_matter() -> None:

@@ -96,6 +96,9 @@ Codec = Text | OptionalText | Flag | Whole | Csv
 
 TEXT = Text()
 OPTIONAL = OptionalText()
+TODO_WHEN_UNSET = OptionalText(empty="<todo>")
+"""For values the AI Factory needs (ids, the seeding Key Vault): unset is written as `<todo>`,
+the marker its own preflight stops on, rather than an empty string that would slip through."""
 FLAG = Flag()
 NOT_FLAG = Flag(invert=True)
 WHOLE = Whole()

@@ -19,6 +19,7 @@ from contextlib import suppress
 
 from pydantic import BaseModel
 
+from wizard import catalog
 from wizard.interop.context import NOT_HELD, ConversionError, ImportContext, NotHeld, pick, remember
 from wizard.interop.groups import export_landing_zone, export_models, import_landing_zone, import_models
 from wizard.interop.keys import TABLE, Format, Var, by_key, get_path, holds_secret, lookup
@@ -178,11 +179,24 @@ def _rename(values: dict[str, str], fmt: Format, extra: Mapping[str, str], notes
     return renamed
 
 
+def _with_region_codes(config: FactoryConfig) -> FactoryConfig:
+    """Unset short region codes become the catalog's, as the AI Factory needs one in every name
+    (AIFACTORY_LOCATION_SHORT is mandatory); an explicit code is left as it is."""
+    updates: dict[str, object] = {}
+    for name, env in config.environments_all():
+        code = catalog.short_code(env.region)
+        if env.region_short is None and code is not None:
+            updates[name] = env.model_copy(update={"region_short": code})
+    if not updates:
+        return config
+    return config.model_copy(update={"environments": config.environments.model_copy(update=updates)})
+
+
 def values_from_config(config: FactoryConfig, fmt: Format) -> tuple[dict[str, str], list[str]]:
     """The variables a file of format `fmt` gets from this configuration (in table order, then
     the unknown ones), and notes on what the file cannot express."""
     notes: list[str] = []
-    view = _single_run(config, notes)
+    view = _with_region_codes(_single_run(config, notes))
     extra = dict(config.aifactory_extra)
     grouped = {**export_landing_zone(view, extra, notes), **export_models(view, extra, notes)}
     values: dict[str, str] = {}

@@ -34,6 +34,7 @@ from wizard.interop.codecs import (
     OPTIONAL,
     PLACEHOLDER,
     TEXT,
+    TODO_WHEN_UNSET,
     WHOLE,
     Codec,
     Csv,
@@ -103,7 +104,7 @@ def _env_rows() -> list[Var]:
     for env, aif, ado_stage in (("dev", "DEV", "dev"), ("stage", "STAGE", "test"), ("prod", "PROD", "prod")):
         rows += [
             Var(f"{aif}_SUBSCRIPTION_ID", f"{ado_stage}_sub_id", "environments",
-                f"environments.{env}.subscription_id", OPTIONAL),
+                f"environments.{env}.subscription_id", TODO_WHEN_UNSET),
             Var(f"{aif}_CIDR_RANGE", f"{ado_stage}_cidr_range", "environments",
                 f"environments.{env}.cidr_octet", WHOLE),
             Var(f"{aif}_NETWORK_ENV", f"network_env_{env}", "environments", f"environments.{env}.network_env"),
@@ -119,9 +120,9 @@ _SEEDING = (
 
 
 def _seeding_rows() -> list[Var]:
-    rows = [Var(env, f"dev_{ado}", "seeding", f"identity.seeding_key_vault.{field}", OPTIONAL)
+    rows = [Var(env, f"dev_{ado}", "seeding", f"identity.seeding_key_vault.{field}", TODO_WHEN_UNSET)
             for env, ado, field in _SEEDING]
-    rows += [Var(None, f"{stage}_{ado}", "seeding", f"identity.seeding_key_vault.{field}", OPTIONAL,
+    rows += [Var(None, f"{stage}_{ado}", "seeding", f"identity.seeding_key_vault.{field}", TODO_WHEN_UNSET,
                  title=f"{label}: {field.replace('_', ' ')} of the seeding Key Vault", mirror=True)
              for stage, label in (("test", "Stage"), ("prod", "Prod")) for _, ado, field in _SEEDING]
     return rows
@@ -210,10 +211,10 @@ TABLE: tuple[Var, ...] = (
     _u("GITHUB_NEW_REPO", None, "github", "<todo>", "The new repository as owner/name"),
     _u("GITHUB_NEW_REPO_VISIBILITY", None, "github", "private", "public, private or internal"),
     # --- tenant
-    Var("TENANT_ID", "tenantId", "tenant", "identity.tenant_id", OPTIONAL),
-    Var("TENANT_AZUREML_OID", "azure_machinelearning_sp_oid", "tenant", "identity.azureml_oid", OPTIONAL,
+    Var("TENANT_ID", "tenantId", "tenant", "identity.tenant_id", TODO_WHEN_UNSET),
+    Var("TENANT_AZUREML_OID", "azure_machinelearning_sp_oid", "tenant", "identity.azureml_oid", TODO_WHEN_UNSET,
         aliases=("AZURE_MACHINELEARNING_SP_OID",)),
-    Var("DATABRICKS_OID", "databricksOID", "tenant", "identity.databricks_oid", OPTIONAL),
+    Var("DATABRICKS_OID", "databricksOID", "tenant", "identity.databricks_oid", TODO_WHEN_UNSET),
     # --- globals
     Var("AIFACTORY_LOCATION", "admin_location", "globals", "environments.dev.region",
         copies=("environments.stage.region", "environments.prod.region")),
