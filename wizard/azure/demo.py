@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard.model import ENV_NAMES, FactoryConfig
+from wizard.model import ENV_NAMES, TODO, FactoryConfig
 
 
 def state_path() -> Path:
@@ -36,7 +36,7 @@ def demo_session(*, faults: Any = None, path: Path | None = None) -> tuple[Any, 
 
 
 def with_demo_subscriptions(config: FactoryConfig) -> tuple[FactoryConfig, list[str]]:
-    """`config` with unset environment subscriptions filled from the demo tenant, and notes."""
+    """`config` with unset (or `<todo>`) subscriptions filled from the demo tenant, and notes."""
     from sandbox.seed import DEMO_ENVIRONMENT_SUBSCRIPTIONS, SUBSCRIPTIONS
 
     names = {s["subscriptionId"]: s["displayName"] for s in SUBSCRIPTIONS}
@@ -44,7 +44,7 @@ def with_demo_subscriptions(config: FactoryConfig) -> tuple[FactoryConfig, list[
     notes = []
     for env_name in ENV_NAMES:
         env = config.environments.get(env_name)
-        if env.enabled and env.subscription_id is None:
+        if env.enabled and (env.subscription_id is None or TODO in env.subscription_id):
             sub = DEMO_ENVIRONMENT_SUBSCRIPTIONS[env_name]
             updates[env_name] = env.model_copy(update={"subscription_id": sub})
             notes.append(f"demo: {env_name} uses the demo subscription {names.get(sub, sub)} ({sub})")
