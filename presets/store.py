@@ -21,9 +21,9 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from presets.migrations import MigrationError, migrate
-from wizard.errors import ConfigError, FieldProblem, friendly_problems
+from wizard.errors import ConfigError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
-from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file, load_yaml_text
+from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 """Where the built-in presets ship."""
@@ -357,15 +357,3 @@ def diff_configs(left: FactoryConfig, right: FactoryConfig) -> list[Difference]:
     b = flatten(right.model_dump(mode="json"))
     keys = list(dict.fromkeys([*a, *b]))
     return [Difference(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
-
-
-def problems_text(exc: ConfigError | PresetError) -> str:
-    """The user-facing text of a preset or config problem."""
-    return str(exc)
-
-
-__all__ = [
-    "BUILTIN_DIR", "ConfigError", "Difference", "FieldProblem", "LoadedPreset", "PresetError",
-    "PresetInfo", "PresetStore", "atomic_write", "config_to_data", "deep_merge", "diff_configs",
-    "flatten", "load_yaml_text", "render_preset", "sparse", "user_presets_dir",
-]

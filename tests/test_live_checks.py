@@ -475,9 +475,10 @@ def test_the_factorys_own_vnet_from_an_earlier_run_is_no_overlap(live: Live) -> 
         "vnet_cidr": "172.XX.0.0/16"})
     group, vnet = naming.common_resource_group(config, "prod"), naming.common_vnet(config, "prod")
     live.session.resources(seed.AIF_PROD).resource_groups.create_or_update(group, {"location": "westeurope"})
-    live.session.network(seed.AIF_PROD).virtual_networks.begin_create_or_update(group, vnet, {
+    vnet_id = f"/subscriptions/{seed.AIF_PROD}/resourceGroups/{group}/providers/Microsoft.Network/virtualNetworks/"
+    live.session.resources(seed.AIF_PROD).resources.begin_create_or_update_by_id(vnet_id + vnet, {
         "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["172.63.0.0/16"]}},
-    }).result()
+    }, api_version="2025-07-01").result()
     assert live.check("address_space", config, "prod", session=live.fresh()) == []
     other = with_changes(config, {"naming": {"vnet_name_base": "vnt-other"}})
     [finding] = live.check("address_space", other, "prod", session=live.fresh())

@@ -516,19 +516,19 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     deleted_accounts = reads.deleted_accounts(t.subscription_id) if ctx.config.services.ai_foundry else {}
     for generated in ctx.unique_names(t.name):
         kind, name = generated.kind, generated.name
-        if kind in ("keyvault", "key_vault") and name.lower() in deleted_vaults:
+        if kind == "key_vault" and name.lower() in deleted_vaults:
             vault = deleted_vaults[name.lower()]
             location = getattr(vault.properties, "location", "") if vault.properties else ""
             out.append(_finding("error", "AIF-LIVE-KV-DELETED", f"Key Vault name {name} is held by a soft-deleted "
                                 f"vault ({location})", _next_free_hint(ctx, reads, t, generated) +
                                 f"; or purge it: az keyvault purge --name {name}", t, "names", generated.field))
             continue
-        if kind in ("cognitive", "ai_foundry", "cognitive_services") and name.lower() in deleted_accounts:
+        if kind == "cognitive" and name.lower() in deleted_accounts:
             out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} is held by a soft-deleted "
                                 "account", "purge it (az cognitiveservices account purge) or bump the suffix",
                                 t, "names", generated.field))
             continue
-        check_kind = _name_kind(kind)
+        check_kind = AVAILABILITY_KIND.get(kind)
         if check_kind is None:
             continue
         free, reason = reads.name_free(t.subscription_id, check_kind, name)
@@ -538,15 +538,8 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     return out
 
 
-def _name_kind(kind: str) -> str | None:
-    lowered = kind.lower()
-    if "vault" in lowered:
-        return "keyvault"
-    if "storage" in lowered or "lake" in lowered:
-        return "storage"
-    if "acr" in lowered or "registry" in lowered:
-        return "acr"
-    return None
+AVAILABILITY_KIND: dict[str, str] = {"key_vault": "keyvault", "storage": "storage", "acr": "acr"}
+"""naming's kind -> the name-availability API to ask (search and cognitive names have none we use)."""
 
 
 def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> str:
@@ -562,7 +555,7 @@ def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) 
                           if g.kind == generated.kind and g.what == generated.what), None)
         if candidate is None:
             break
-        check_kind = _name_kind(candidate.kind)
+        check_kind = AVAILABILITY_KIND.get(candidate.kind)
         if candidate.name.lower() in deleted or check_kind is None:
             continue
         free, _ = reads.name_free(t.subscription_id, check_kind, candidate.name)

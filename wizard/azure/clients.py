@@ -227,13 +227,6 @@ class AzureSession:
         return self._client("cognitive", subscription_id,
                             lambda kw: CognitiveServicesManagementClient(self.credential, subscription_id, **kw))
 
-    def network(self, subscription_id: str) -> Any:
-        """`NetworkManagementClient`: VNets, virtual hubs."""
-        from azure.mgmt.network import NetworkManagementClient
-
-        return self._client("network", subscription_id,
-                            lambda kw: NetworkManagementClient(self.credential, subscription_id, **kw))
-
     def keyvault(self, subscription_id: str) -> Any:
         """`KeyVaultManagementClient`: vault name availability and deleted vaults."""
         from azure.mgmt.keyvault import KeyVaultManagementClient

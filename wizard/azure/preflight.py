@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Literal
 
 from wizard import catalog
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
+from wizard.azure.checks import AVAILABILITY_KIND, CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
 from wizard.findings import Finding
 from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
 from wizard.rules import run_rules
@@ -45,8 +45,6 @@ class PreflightResult:
     def ok(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
-    def grid_json(self) -> dict[str, dict[str, Status]]:
-        return self.grid
 
 
 def targets_for(config: FactoryConfig) -> tuple[list[Target], list[Finding]]:
@@ -91,16 +89,10 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
             thunks.append(partial(reads.resource, zone.virtual_hub_ids[t.name]))
         for generated in ctx.unique_names(t.name):
-            kind = _name_kind(generated.kind)
+            kind = AVAILABILITY_KIND.get(generated.kind)
             if kind is not None:
                 thunks.append(partial(reads.name_free, sub, kind, generated.name))
     return thunks
-
-
-def _name_kind(kind: str) -> str | None:
-    from wizard.azure.checks import _name_kind as kind_of
-
-    return kind_of(kind)
 
 
 def _error_finding(check: str, target: Target, exc: BaseException) -> Finding:
