@@ -25,7 +25,7 @@ from live_fixtures import (
 
 from sandbox import seed
 from wizard import catalog, naming
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, QUOTA_LINK, VCPU_QUOTA_LINK
+from wizard.azure.checks import CHECKS, REGISTRY, QUOTA_LINK, VCPU_QUOTA_LINK
 from wizard.model import FactoryConfig
 
 live = live_fixtures.live
@@ -61,8 +61,8 @@ def _passing_config(kind: str) -> FactoryConfig:
 
 
 def test_the_grid_columns_are_the_check_functions() -> None:
-    assert list(CHECK_FUNCTIONS) == list(CHECKS)
-    assert set(PASSING) == set(CHECK_FUNCTIONS)
+    assert list(REGISTRY) == list(CHECKS)
+    assert set(PASSING) == set(REGISTRY)
 
 
 @pytest.mark.parametrize("check", list(PASSING))
@@ -156,7 +156,7 @@ def test_unregistered_providers_are_remembered_for_the_offer_to_register(live: L
                         services={"container_apps": True})
     targets, _ = targets_for(config)
     ctx = CheckContext(live.session, config, CONTOSO, targets)
-    found = CHECK_FUNCTIONS["providers"](ctx, Reads(live.session), targets[0])
+    found = REGISTRY["providers"].run(ctx, Reads(live.session), targets[0])
     assert {f.message.split()[0] for f in found} == {"Microsoft.Search", "Microsoft.App"}
     assert list(ctx.unregistered) == [seed.AIF_STAGE]
     assert sorted(ctx.unregistered[seed.AIF_STAGE]) == ["Microsoft.App", "Microsoft.Search"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
+import dataclasses
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from sandbox.arm import Arm
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultPlan
 from tests.conftest import aifactory_bin
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS
+from wizard.azure.checks import CHECKS, REGISTRY
 from wizard.azure.demo import demo_session
 from wizard.azure.preflight import PreflightResult, run_preflight
 from wizard.findings import Finding
@@ -151,7 +152,7 @@ def test_on_finding_sees_every_finding_in_order(baseline: PreflightResult) -> No
 
 def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytest.MonkeyPatch) -> None:
     live_finding = threading.Event()
-    original = CHECK_FUNCTIONS["address_space"]
+    original = REGISTRY["address_space"].run
 
     def held_back(ctx: Any, reads: Any, target: Any) -> list[Finding]:
         if not live_finding.wait(timeout=5):
@@ -162,7 +163,7 @@ def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytes
         if finding.check in CHECKS and finding.check != "address_space":
             live_finding.set()
 
-    monkeypatch.setitem(CHECK_FUNCTIONS, "address_space", held_back)
+    monkeypatch.setitem(REGISTRY, "address_space", dataclasses.replace(REGISTRY["address_space"], run=held_back))
     result = preflight(on_finding=on_finding)
     assert live_finding.is_set()
     assert not [f for f in result.findings if f.code == "AIF-LIVE-CRASH"], result.findings

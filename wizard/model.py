@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from wizard.errors import FieldValueError
+
 SCHEMA_VERSION = 1
 """Version of the preset/config file format; bump it with a migration in presets/migrations.py."""
 
@@ -799,7 +801,9 @@ class FactoryConfig(Model):
     @model_validator(mode="after")
     def _some_environment(self) -> FactoryConfig:
         if not any(env.enabled for _, env in self.environments_all()):
-            raise ValueError("at least one environment (dev, stage or prod) must be enabled")
+            raise FieldValueError(
+                "environments", "at least one environment (dev, stage or prod) must be enabled; enable dev, for one"
+            )
         return self
 
     def environments_all(self) -> list[tuple[EnvName, EnvironmentConfig]]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
+from wizard.errors import UserError
 from wizard.findings import Finding, Severity
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 
@@ -146,11 +147,12 @@ class NetworkProposal:
     """Why it looks this way, one sentence each, for the user."""
 
 
-class TemplateError(ValueError):
+class TemplateError(UserError, ValueError):
     """A network template that gives no valid range with an environment's octet."""
 
     def __init__(self, field: str, template: str, octet: int, reason: str) -> None:
-        super().__init__(f"{field} {template} with XX = {octet} is not a valid range: {reason}")
+        super().__init__(f"{template} with XX = {octet} is not a valid range: {reason}",
+                         "choose another octet or template", field)
         self.field = field
         """Dotted path of the template in FactoryConfig."""
 

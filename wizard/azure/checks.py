@@ -16,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wizard import catalog, naming, network
 from wizard.findings import Finding
@@ -25,15 +25,11 @@ from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone
 if TYPE_CHECKING:
     from wizard.azure.clients import AzureSession
 
+T = TypeVar("T")
+
 QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
 VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
 ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write"
-
-CHECKS: tuple[str, ...] = (
-    "subscription", "region", "providers", "permissions", "vm_skus", "vcpu_quota",
-    "model_quota", "search", "names", "hub", "address_space",
-)
-"""The live checks, in grid-column order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +85,25 @@ def _finding(severity: str, code: str, message: str, hint: str, target: Target |
 # ---------------------------------------------------------------------------------- reads
 
 
-class Reads:
-    """Every ARM read the checks make, each cached by what it fetches."""
+class PreflightCancelled(Exception):
+    """Raised by a read asked for after its run was cancelled; the check stops there."""
 
-    def __init__(self, session: AzureSession) -> None:
+
+class Reads:
+    """Every ARM read the checks make, each cached by what it fetches.
+
+    `cancel` belongs to one preflight run (the session outlives many): once it is set, the next
+    read raises `PreflightCancelled`, so a cancelled run stops within one in-flight read per thread.
+    """
+
+    def __init__(self, session: AzureSession, cancel: threading.Event | None = None) -> None:
         self.s = session
+        self.cancel = cancel or threading.Event()
+
+    def _read(self, key: Any, fetch: Callable[[], T]) -> T:
+        if self.cancel.is_set():
+            raise PreflightCancelled
+        return self.s.read(key, fetch)
 
     def subscription(self, sub: str) -> Any:
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -108,19 +118,19 @@ class Reads:
                     return None
                 raise
 
-        return self.s.read(("subscription", sub), fetch)
+        return self._read(("subscription", sub), fetch)
 
     def locations(self, sub: str) -> list[Any]:
         def fetch() -> list[Any]:
             return list(self.s.subscriptions().subscriptions.list_locations(sub))
 
-        return self.s.read(("locations", sub), fetch)
+        return self._read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
 
-        return self.s.read(("providers", sub), fetch)
+        return self._read(("providers", sub), fetch)
 
     def permissions(self, sub: str) -> list[dict[str, Any]]:
         def fetch() -> list[dict[str, Any]]:
@@ -128,44 +138,44 @@ class Reads:
             value: list[dict[str, Any]] = self.s.request_json(sub, "GET", path, "2022-04-01").get("value", [])
             return value
 
-        return self.s.read(("permissions", sub), fetch)
+        return self._read(("permissions", sub), fetch)
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
             return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
 
-        return self.s.read(("vm_skus", sub, region), fetch)
+        return self._read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
 
-        return self.s.read(("vcpu", sub, region), fetch)
+        return self._read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
         def fetch() -> list[Any]:
             return list(self.s.cognitive(sub).models.list(region))
 
-        return self.s.read(("models", sub, region), fetch)
+        return self._read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
 
-        return self.s.read(("cog_usages", sub, region), fetch)
+        return self._read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
 
-        return self.s.read(("deleted_vaults", sub), fetch)
+        return self._read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
 
-        return self.s.read(("deleted_accounts", sub), fetch)
+        return self._read(("deleted_accounts", sub), fetch)
 
     def name_free(self, sub: str, kind: str, name: str) -> tuple[bool, str]:
         """(available, reason) for a globally unique name."""
@@ -184,7 +194,7 @@ class Reads:
                 "2023-07-01", {"name": name, "type": "Microsoft.ContainerRegistry/registries"})
             return bool(data.get("nameAvailable")), str(data.get("message") or data.get("reason") or "")
 
-        return self.s.read(("name", kind, name.lower()), fetch)
+        return self._read(("name", kind, name.lower()), fetch)
 
     def _list_json(self, sub: str, path: str, api_version: str) -> list[dict[str, Any]] | None:
         """Every item of a paged ARM list (following nextLink); None when it cannot be read."""
@@ -214,7 +224,7 @@ class Reads:
             path = f"/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks"
             return [_address_range(item) for item in self._list_json(sub, path, NETWORK_API) or []]
 
-        return self.s.read(("vnets", sub), fetch)
+        return self._read(("vnets", sub), fetch)
 
     def resource(self, resource_id: str) -> AddressRange | None:
         """A hub VNet or virtual hub by id; None when it does not exist or cannot be read."""
@@ -230,7 +240,7 @@ class Reads:
                     return None
                 raise
 
-        return self.s.read(("resource", resource_id.lower()), fetch)
+        return self._read(("resource", resource_id.lower()), fetch)
 
     def dns_zones(self, sub: str, group: str) -> set[str] | None:
         """Names of the private DNS zones in a resource group; None when it cannot be read."""
@@ -240,7 +250,7 @@ class Reads:
             zones = self._list_json(sub, path, "2024-06-01")
             return None if zones is None else {z["name"].lower() for z in zones}
 
-        return self.s.read(("dns_zones", sub, group.lower()), fetch)
+        return self._read(("dns_zones", sub, group.lower()), fetch)
 
 
 NETWORK_API = "2025-07-01"
@@ -621,16 +631,78 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     return out
 
 
-CHECK_FUNCTIONS: dict[str, Callable[[CheckContext, Reads, Target], list[Finding]]] = {
-    "subscription": check_subscription,
-    "region": check_region,
-    "providers": check_providers,
-    "permissions": check_permissions,
-    "vm_skus": check_vm_skus,
-    "vcpu_quota": check_vcpu_quota,
-    "model_quota": check_model_quota,
-    "search": check_search,
-    "names": check_names,
-    "hub": check_hub,
-    "address_space": check_address_space,
-}
+CheckFunction = Callable[[CheckContext, Reads, Target], list[Finding]]
+
+SERVICE_PATHS = ("services", "projects", "access", "security", "aifactory_extra", "landing_zone")
+"""What decides which services, resource types and providers a configuration needs."""
+
+
+def _always(config: FactoryConfig) -> bool:
+    return True
+
+
+def _is_hub_connected(config: FactoryConfig) -> bool:
+    return isinstance(config.landing_zone, (HubSpokeZone, VwanZone))
+
+
+def _needs_compute(config: FactoryConfig) -> bool:
+    return config.services.aks or config.services.azure_ml
+
+
+def _needs_models(config: FactoryConfig) -> bool:
+    return config.services.ai_foundry and bool(config.skus.models)
+
+
+def _needs_search(config: FactoryConfig) -> bool:
+    return config.services.ai_search
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCheck:
+    """One live check: its grid column, what it runs, when it applies and what it reads.
+
+    `reads` are the configuration paths the check's result depends on (dotted, as in
+    `Finding.field`); `{env}` stands for the environment the cell belongs to and `*` for any
+    environment. When a field changes, only the cells whose checks read it run again
+    (`affected_cells`). Every check also reads its environment's `enabled` and `subscription_id`.
+    """
+
+    name: str
+    """Grid column and `Finding.check`."""
+    title: str
+    """What a person reads in a grid header or a progress line."""
+    run: CheckFunction
+    reads: tuple[str, ...]
+    applies: Callable[[FactoryConfig], bool] = _always
+    """False when the configuration makes the check meaningless (the cell shows n/a)."""
+
+    def reads_for(self, env: str) -> tuple[str, ...]:
+        """The configuration paths one cell of this check depends on."""
+        base = (f"environments.{env}.enabled", f"environments.{env}.subscription_id")
+        return base + tuple(path.replace("{env}", env) for path in self.reads)
+
+
+_ENV = "environments.{env}"
+REGISTRY: dict[str, LiveCheck] = {check.name: check for check in (
+    LiveCheck("subscription", "subscription", check_subscription,
+              ("environments.*.subscription_id", "identity.tenant_id")),
+    LiveCheck("region", "region", check_region, (f"{_ENV}.region", *SERVICE_PATHS, "skus")),
+    LiveCheck("providers", "providers", check_providers, SERVICE_PATHS),
+    LiveCheck("permissions", "permissions", check_permissions, ()),
+    LiveCheck("vm_skus", "VM sizes", check_vm_skus, (f"{_ENV}.region", f"{_ENV}.compute", "services"),
+              _needs_compute),
+    LiveCheck("vcpu_quota", "vCPU quota", check_vcpu_quota,
+              ("environments", "services", "projects"), _needs_compute),
+    LiveCheck("model_quota", "model quota", check_model_quota,
+              ("environments", "services.ai_foundry", "skus.models", "projects"), _needs_models),
+    LiveCheck("search", "AI Search", check_search,
+              (f"{_ENV}.region", "services.ai_search", "skus.ai_search_tier"), _needs_search),
+    LiveCheck("names", "names", check_names, (_ENV, "naming", *SERVICE_PATHS)),
+    LiveCheck("hub", "hub", check_hub, ("landing_zone", *SERVICE_PATHS), _is_hub_connected),
+    LiveCheck("address_space", "address space", check_address_space,
+              (f"{_ENV}.cidr_octet", "network", "landing_zone", "naming")),
+)}
+"""Every live check, in grid-column order: the one place a check is declared."""
+
+CHECKS: tuple[str, ...] = tuple(REGISTRY)
+"""The live checks' names, in grid-column order."""
