@@ -3,10 +3,10 @@ faults that change nothing, a persistent failure that stays in its column, and t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import subprocess
-import dataclasses
 import threading
 from pathlib import Path
 from typing import Any
@@ -250,7 +250,7 @@ def test_environment_without_subscription() -> None:
         sandbox.close()
     finding = only(result.findings, "AIF-LIVE-NO-SUBSCRIPTION")
     assert (finding.environment, finding.field) == ("dev", "environments.dev.subscription_id")
-    assert "--demo" in finding.hint
+    assert "demo" in finding.hint
     assert result.grid["dev"]["subscription"] == "fail"
     assert sandbox.transport.requests == 0
 
@@ -289,7 +289,7 @@ def test_register_providers_registers_in_the_demo_tenant() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     assert f"asked Azure to register Microsoft.Search in {seed.AIF_STAGE}; it takes a few minutes" in outcome.notes
     session, _, _ = demo_session(path=state_path())
     try:
@@ -303,6 +303,6 @@ def test_register_providers_rerun_sees_the_registration() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     search = [f for f in outcome.result.findings if f.code == "AIF-LIVE-PROVIDER"]
     assert search and all(f.severity == "warning" and "Registering" in f.message for f in search), search

@@ -305,14 +305,13 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
         grid = None
     else:
-        from wizard.azure.run import LiveRunError, run_live_validation
+        from wizard.azure.run import LiveRunError
 
+        interactive = not as_json and sys.stdin.isatty()
         try:
-            outcome = run_live_validation(
-                loaded.config, demo=demo, tenant=tenant, device_code=device_code,
-                register_providers=register_providers, interactive=not as_json and sys.stdin.isatty(),
-                progress=not as_json,
-            )
+            outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
+                                     register=register_providers or (_confirm_register if interactive else False),
+                                     interactive=interactive, progress=not as_json)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         notes += outcome.notes
@@ -334,6 +333,41 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         if grid is not None:
             print_grid(grid)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
+                   interactive: bool, progress: bool) -> Any:
+    """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
+    from wizard.azure.run import run_live_validation
+
+    kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
+              "choose_tenant": _ask_tenant if interactive else None}
+    if not progress:
+        return run_live_validation(config, **kwargs)
+    from rich.console import Console
+
+    counts = {"error": 0, "warning": 0, "info": 0}
+    with Console(stderr=True).status("checking against Azure…") as status:
+        def seen(finding: Any) -> None:
+            counts[finding.severity] += 1
+            status.update(f"checking against Azure… {counts['error']} errors, {counts['warning']} warnings so far")
+
+        return run_live_validation(config, on_finding=seen, **kwargs)
+
+
+def _ask_tenant(tenants: list[Any]) -> str | None:
+    """Let the person pick one of several tenants (questionary, on a terminal)."""
+    import questionary
+
+    choices = [questionary.Choice(f"{t.display_name} ({t.tenant_id})", value=t.tenant_id) for t in tenants]
+    answer: str | None = questionary.select("Which tenant holds the AI Factory?", choices=choices).ask()
+    return answer
+
+
+def _confirm_register(missing: dict[str, list[str]]) -> bool:
+    """Ask before registering resource providers: it changes the subscription."""
+    listing = "; ".join(f"{', '.join(ns)} in {sub}" for sub, ns in missing.items())
+    return click.confirm(f"Register the missing resource providers ({listing})?", default=False, err=True)
 
 
 def _live_skipped() -> Any:

@@ -121,10 +121,28 @@ def try_set(config: FactoryConfig, path: str, raw: Any) -> Edit:
     for part in parts[:-1]:
         target = target[part]
     target[last if not isinstance(target, dict) else str(last)] = value
+    if parts == ["landing_zone", "mode"]:
+        data["landing_zone"] = _zone_for_mode(data["landing_zone"], value)
     try:
         return Edit(FactoryConfig.model_validate(data))
     except ValidationError as exc:
         return Edit(None, friendly_problems(exc, FactoryConfig))
+
+
+def _zone_for_mode(zone: dict[str, Any], mode: Any) -> dict[str, Any]:
+    """A landing zone switched to `mode`, keeping the settings the new mode also has.
+
+    Going from hub/spoke to Virtual WAN keeps the hub's DNS and address prefixes; going to
+    standalone drops what only a hub needs instead of refusing it as unknown settings.
+    """
+    from wizard.model import HubSpokeZone, HybridZone, StandaloneZone, VwanZone
+
+    zones: dict[Any, type[BaseModel]] = {"standalone": StandaloneZone, "hub_spoke": HubSpokeZone,
+                                          "vwan": VwanZone, "hybrid": HybridZone}
+    model = zones.get(mode)
+    if model is None:
+        return zone  # validation names the unknown mode
+    return {key: value for key, value in zone.items() if key in model.model_fields}
 
 
 def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:

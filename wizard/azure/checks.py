@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wizard import catalog, naming, network
-from wizard.findings import Finding
+from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
 
 if TYPE_CHECKING:
@@ -78,8 +78,8 @@ class CheckContext:
 
 
 def _finding(severity: str, code: str, message: str, hint: str, target: Target | None,
-             check: str, field: str = "") -> Finding:
-    return Finding(severity, code, message, hint, field, target.name if target else "", check)  # type: ignore[arg-type]
+             check: str, field: str = "", fix: Fix | None = None) -> Finding:
+    return Finding(severity, code, message, hint, field, target.name if target else "", check, fix)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------- reads
@@ -92,8 +92,9 @@ class PreflightCancelled(Exception):
 class Reads:
     """Every ARM read the checks make, each cached by what it fetches.
 
-    `cancel` belongs to one preflight run (the session outlives many): once it is set, the next
-    read raises `PreflightCancelled`, so a cancelled run stops within one in-flight read per thread.
+    `cancel` belongs to one preflight run (the session outlives many): once it is set, or the
+    session is closed, the next read raises `PreflightCancelled`, so a cancelled run stops within
+    one in-flight read per thread.
     """
 
     def __init__(self, session: AzureSession, cancel: threading.Event | None = None) -> None:
@@ -101,7 +102,7 @@ class Reads:
         self.cancel = cancel or threading.Event()
 
     def _read(self, key: Any, fetch: Callable[[], T]) -> T:
-        if self.cancel.is_set():
+        if self.cancel.is_set() or getattr(self.s, "closed", False):
             raise PreflightCancelled
         return self.s.read(key, fetch)
 
@@ -292,7 +293,7 @@ def check_subscription(ctx: CheckContext, reads: Reads, t: Target) -> list[Findi
     if ctx.tenant_id and sub.tenant_id and sub.tenant_id.lower() != ctx.tenant_id.lower():
         out.append(_finding("error", "AIF-LIVE-SUB-TENANT",
                             f"subscription {sub.display_name} belongs to tenant {sub.tenant_id}, not {ctx.tenant_id}",
-                            "sign in to that tenant (--tenant) or pick a subscription of this one",
+                            "sign in to that tenant, or pick a subscription of this one",
                             t, "subscription", field))
     if t.name == "prod":
         dev = next((o for o in ctx.targets if o.name == "dev"), None)
@@ -363,8 +364,8 @@ def check_providers(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]
             if severity == "error":
                 ctx.note_unregistered(sub, namespace)
             out.append(_finding(severity, "AIF-LIVE-PROVIDER", f"{namespace} is {state} in subscription {sub}{why}",
-                                f"az provider register --namespace {namespace} --subscription {sub}  "
-                                "(or answer yes when aifactory offers to register it)", t, "providers"))
+                                f"register it: az provider register --namespace {namespace} --subscription {sub}",
+                                t, "providers", fix=RegisterProvider(sub, namespace) if severity == "error" else None))
     return out
 
 
@@ -380,11 +381,12 @@ def check_permissions(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
     permissions = reads.permissions(t.subscription_id)
     if _allows(permissions, ROLE_WRITE):
         return []
+    command = ("az role assignment create --role Owner --assignee <you or the deploying principal> "
+               f"--scope /subscriptions/{t.subscription_id}")
     return [_finding("error", "AIF-LIVE-ROLE-WRITE",
                      f"this sign-in cannot create role assignments in subscription {t.subscription_id}",
-                     "grant Owner without conditions: az role assignment create --role Owner "
-                     f"--assignee <you or the deploying principal> --scope /subscriptions/{t.subscription_id}",
-                     t, "permissions", f"environments.{t.name}.subscription_id")]
+                     f"grant Owner without conditions: {command}",
+                     t, "permissions", f"environments.{t.name}.subscription_id", RunCommand(command))]
 
 
 def _matches(pattern: str, action: str) -> bool:
@@ -463,7 +465,7 @@ def check_vcpu_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding
         if vcpus > free:
             out.append(_finding("error", "AIF-LIVE-VCPU", f"{family} in {t.region}: {envs} need {vcpus} vCPUs, "
                                 f"{free} of {usage.limit} are free", f"request more quota: {VCPU_QUOTA_LINK}",
-                                t, "vcpu_quota", f"environments.{t.name}.compute"))
+                                t, "vcpu_quota", f"environments.{t.name}.compute", OpenLink(VCPU_QUOTA_LINK)))
     return out
 
 
@@ -496,10 +498,13 @@ def check_model_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
         free = int(usage.limit - usage.current_value)
         if need > free:
             envs = "+".join(o.name for o in sharing)
+            fits = free // (projects * len(sharing))
+            lower = f"lower the capacity to {fits}K, " if fits >= 1 else ""
+            fix: Fix = SetField(f"{field}.capacity", fits) if fits >= 1 else OpenLink(QUOTA_LINK)
             out.append(_finding("error", "AIF-LIVE-TPM", f"{deployment.model} {deployment.sku} in {t.region}: {envs} "
                                 f"need {need}K TPM ({projects} project(s) × {deployment.capacity}K), {free}K of "
-                                f"{int(usage.limit)}K are free", f"lower the capacity or request quota: {QUOTA_LINK}",
-                                t, "model_quota", f"{field}.capacity"))
+                                f"{int(usage.limit)}K are free", f"{lower}or request quota: {QUOTA_LINK}",
+                                t, "model_quota", f"{field}.capacity", fix))
     return out
 
 
@@ -512,7 +517,8 @@ def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     if tier is not None and not tier.private_endpoints:
         out.append(_finding("error", "AIF-LIVE-SEARCH-TIER",
                             f"AI Search {tier.display_name} cannot have private endpoints",
-                            "use basic or higher", t, "search", "skus.ai_search_tier"))
+                            "use basic or higher", t, "search", "skus.ai_search_tier",
+                            SetField("skus.ai_search_tier", "basic")))
     if _not_offered_in(reads.providers(t.subscription_id).get("microsoft.search"), "searchservices", t.region):
         out.append(_finding("error", "AIF-LIVE-SEARCH-REGION", f"AI Search is not offered in {t.region}",
                             "pick another region", t, "search", f"environments.{t.name}.region"))
@@ -529,9 +535,10 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
         if kind == "key_vault" and name.lower() in deleted_vaults:
             vault = deleted_vaults[name.lower()]
             location = getattr(vault.properties, "location", "") if vault.properties else ""
+            hint, fix = _next_free(ctx, reads, t, generated)
             out.append(_finding("error", "AIF-LIVE-KV-DELETED", f"Key Vault name {name} is held by a soft-deleted "
-                                f"vault ({location})", _next_free_hint(ctx, reads, t, generated) +
-                                f"; or purge it: az keyvault purge --name {name}", t, "names", generated.field))
+                                f"vault ({location})", f"{hint}; or purge it: az keyvault purge --name {name}",
+                                t, "names", generated.field, fix or RunCommand(f"az keyvault purge --name {name}")))
             continue
         if kind == "cognitive" and name.lower() in deleted_accounts:
             out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} is held by a soft-deleted "
@@ -543,8 +550,9 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
             continue
         free, reason = reads.name_free(t.subscription_id, check_kind, name)
         if not free:
+            hint, fix = _next_free(ctx, reads, t, generated)
             out.append(_finding("error", "AIF-LIVE-NAME-TAKEN", f"{kind} name {name} is taken ({reason})",
-                                _next_free_hint(ctx, reads, t, generated), t, "names", generated.field))
+                                hint, t, "names", generated.field, fix))
     return out
 
 
@@ -552,8 +560,8 @@ AVAILABILITY_KIND: dict[str, str] = {"key_vault": "keyvault", "storage": "storag
 """naming's kind -> the name-availability API to ask (search and cognitive names have none we use)."""
 
 
-def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> str:
-    """Try the next resource suffixes (-002, -003, …) and name the first free one."""
+def _next_free(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> tuple[str, SetField | None]:
+    """Try the next resource suffixes (-002, -003, …): the first free one, as a hint and a fix."""
     field = "naming.common_resource_suffix" if generated.project is None else "naming.project_resource_suffix"
     attr = field.split(".")[1]
     current = int(getattr(ctx.config.naming, attr)[1:])
@@ -570,8 +578,8 @@ def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) 
             continue
         free, _ = reads.name_free(t.subscription_id, check_kind, candidate.name)
         if free:
-            return f"next free name: {candidate.name} (set {field} to {suffix})"
-    return f"bump {field}"
+            return f"next free name: {candidate.name} (set {field} to {suffix})", SetField(field, suffix)
+    return f"bump {field}", None
 
 
 def check_hub(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
@@ -626,14 +634,18 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     for label, other in live:
         if mine.overlaps(other):
             out.append(_finding("error", "AIF-LIVE-OVERLAP", f"{t.name} range {mine} overlaps {label} ({other})",
-                                "choose another octet or template (aifactory network --propose)",
+                                "choose another octet or template (Propose a plan finds free ranges)",
                                 t, "address_space", f"environments.{t.name}.cidr_octet"))
     return out
 
 
 CheckFunction = Callable[[CheckContext, Reads, Target], list[Finding]]
 
-SERVICE_PATHS = ("services", "projects", "access", "security", "aifactory_extra", "landing_zone")
+PROJECT_PATHS = ("projects.*.number", "projects.*.services")
+"""What of the projects the live checks read: how many there are, their numbers, their services
+(a list whose length changes is reported at `projects`, which these match too)."""
+
+SERVICE_PATHS = ("services", *PROJECT_PATHS, "access", "security", "aifactory_extra", "landing_zone")
 """What decides which services, resource types and providers a configuration needs."""
 
 
@@ -692,9 +704,9 @@ REGISTRY: dict[str, LiveCheck] = {check.name: check for check in (
     LiveCheck("vm_skus", "VM sizes", check_vm_skus, (f"{_ENV}.region", f"{_ENV}.compute", "services"),
               _needs_compute),
     LiveCheck("vcpu_quota", "vCPU quota", check_vcpu_quota,
-              ("environments", "services", "projects"), _needs_compute),
+              ("environments", "services", *PROJECT_PATHS), _needs_compute),
     LiveCheck("model_quota", "model quota", check_model_quota,
-              ("environments", "services.ai_foundry", "skus.models", "projects"), _needs_models),
+              ("environments", "services.ai_foundry", "skus.models", *PROJECT_PATHS), _needs_models),
     LiveCheck("search", "AI Search", check_search,
               (f"{_ENV}.region", "services.ai_search", "skus.ai_search_tier"), _needs_search),
     LiveCheck("names", "names", check_names, (_ENV, "naming", *SERVICE_PATHS)),

@@ -74,7 +74,7 @@ def targets_for(config: FactoryConfig) -> tuple[list[Target], list[Finding]]:
     for name, env in config.environments.enabled():
         if env.subscription_id is None or "<todo>" in env.subscription_id:
             missing.append(Finding("error", "AIF-LIVE-NO-SUBSCRIPTION", f"{name} has no subscription to check",
-                                   "set environments." + name + ".subscription_id (or use --demo)",
+                                   "set environments." + name + ".subscription_id (the demo fills the demo tenant's)",
                                    f"environments.{name}.subscription_id", name, "subscription"))
         else:
             targets.append(Target(name, env, env.subscription_id))
@@ -201,6 +201,8 @@ def iter_preflight(
     targets, missing = targets_for(config)
     ctx = CheckContext(session, config, tenant_id, targets)
     reads = Reads(session, cancel)
+    if hasattr(session, "forget_failures"):
+        session.forget_failures()
     jobs: list[tuple[str, Target]] = []
     not_applicable: list[tuple[str, str]] = []
     for target in targets:
@@ -299,7 +301,7 @@ def affected_cells(old: FactoryConfig, new: FactoryConfig) -> set[tuple[str, str
     changed = changed_paths(old, new)
     if not changed:
         return set()
-    out = set()
+    out: set[tuple[str, str]] = set()
     for check in REGISTRY.values():
         for env in ENV_NAMES:
             if any(path_matches(declared, path) or path_matches(path, declared)
