@@ -511,3 +511,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\ninterrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # the last line of defence: a fixable error never ends in a traceback
+        from wizard.errors import UserError
+
+        if isinstance(exc, UserError):
+            fail(str(exc))
+        raise

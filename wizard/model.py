@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from wizard.address_template import template_problem
 from wizard.errors import FieldValueError
 
 SCHEMA_VERSION = 1
@@ -117,16 +118,9 @@ def _check_arm_id(value: str) -> str:
 
 def _check_cidr_template(value: str) -> str:
     """A CIDR range that may hold the AI Factory's `XX` placeholder for the environment octet."""
-    probe = value.replace("XX", "0")
-    try:
-        ipaddress.IPv4Network(probe, strict=False)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not an IPv4 CIDR range; write it as a.b.c.d/nn with each number "
-            "0-255, optionally with XX where the environment's octet goes, e.g. 172.16.XX.0/26"
-        ) from None
-    if value.count("XX") > 1:
-        raise ValueError(f"{value!r} holds XX more than once; the octet goes in one place")
+    problem = template_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

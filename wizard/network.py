@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
+from wizard.address_template import resolve_cidr
 from wizard.errors import UserError
 from wizard.findings import Finding, Severity
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
@@ -158,14 +159,6 @@ class TemplateError(UserError, ValueError):
 
 
 # --------------------------------------------------------------------------- resolving
-
-
-def resolve_cidr(template: str, octet: int) -> IPv4Network:
-    """The range a template gives once XX becomes `octet`; ValueError if it is no valid range.
-
-    Strict on host bits because Azure refuses an address prefix such as 172.16.0.61/26.
-    """
-    return IPv4Network(template.replace("XX", str(octet)))
 
 
 def _resolve(config: FactoryConfig, template_field: str, env_name: EnvName) -> IPv4Network:
