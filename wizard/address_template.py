@@ -22,11 +22,10 @@ def resolve_cidr(template: str, octet: int) -> IPv4Network:
 
 
 def template_problem(template: str) -> str | None:
-    """Why `template` is not a usable address template, or None when every octet 0-255 works.
+    """Why `template` is not an address template at all, or None.
 
-    XX must sit in the network part of the prefix: `172.16.XX.0/26` and `172.XX.0.0/16` are
-    fine, `172.16.XX.0/16` is not (XX falls in the host bits of a /16, so any octet but 0 gives
-    a range Azure refuses).
+    Whether it gives a valid range depends on the octet it meets (`192.168.XX.0/18` works with
+    0, 64, 128 and 192): `resolve_problem` says that for one environment.
     """
     if template.count(PLACEHOLDER) > 1:
         return f"{template!r} holds XX more than once; the octet goes in one place"
@@ -35,15 +34,26 @@ def template_problem(template: str) -> str | None:
     except ValueError:
         return (f"{template!r} is not an IPv4 CIDR range; write it as a.b.c.d/nn with each number "
                 "0-255, optionally with XX where the environment's octet goes, e.g. 172.16.XX.0/26")
-    for octet in (0, 255) if PLACEHOLDER in template else (0,):
+    return None
+
+
+def resolve_problem(template: str, octet: int) -> str | None:
+    """Why `template` gives no valid range with `octet`, or None when it does.
+
+    XX must land in the network part of the prefix: `172.16.XX.0/26` works with any octet,
+    `172.16.XX.0/16` with none but 0 (any other octet sets host bits, which Azure refuses).
+    """
+    try:
+        resolve_cidr(template, octet)
+    except ValueError:
+        resolved = template.replace(PLACEHOLDER, str(octet))
         try:
-            resolve_cidr(template, octet)
+            start = IPv4Network(resolved, strict=False).network_address
         except ValueError:
-            prefix = template.rsplit("/", 1)[-1]
-            if PLACEHOLDER in template and octet:
-                return (f"{template!r}: XX falls in the host part of a /{prefix}, so an octet such as "
-                        f"{octet} gives a range with host bits set; put XX in the network part "
-                        "(e.g. 172.XX.0.0/16) or lengthen the prefix")
-            start = IPv4Network(template.replace(PLACEHOLDER, "0"), strict=False)
-            return f"{template!r} has host bits set; the range starts at {start.network_address}"
+            return f"{template!r} with XX = {octet} gives {resolved!r}, which is not an IPv4 range"
+        prefix = template.rsplit("/", 1)[-1]
+        where = (f"XX falls in the host part of a /{prefix}; put XX in the network part (e.g. 172.XX.0.0/16), "
+                 "lengthen the prefix, or choose an octet that keeps the host bits zero"
+                 if PLACEHOLDER in template else f"the range starts at {start}")
+        return f"{template!r} with XX = {octet} gives {resolved}, which has host bits set: {where}"
     return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from wizard.address_template import template_problem
+from wizard.address_template import resolve_problem, template_problem
 from wizard.errors import FieldValueError
 
 SCHEMA_VERSION = 1
@@ -345,6 +345,12 @@ class NamingConfig(Model):
 
 class NetworkConfig(Model):
     """The address plan, as the AI Factory's templates: `XX` becomes each environment's octet."""
+
+    TEMPLATE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "vnet_cidr", "common_subnet_cidr", "common_scoring_subnet_cidr", "common_pbi_subnet_cidr",
+        "common_bastion_subnet_cidr",
+    )
+    """The fields that hold templates (XX replaced by the environment's octet)."""
 
     vnet_cidr: CidrTemplate = Field(
         default="172.16.0.0/16",
@@ -798,6 +804,20 @@ class FactoryConfig(Model):
             raise FieldValueError(
                 "environments", "at least one environment (dev, stage or prod) must be enabled; enable dev, for one"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _templates_resolve(self) -> FactoryConfig:
+        """Every address template gives a valid range with each enabled environment's octet.
+
+        The planner resolves exactly these, so what the model accepts can always be planned.
+        """
+        for field_name in NetworkConfig.TEMPLATE_FIELDS:
+            template = getattr(self.network, field_name)
+            for name, env in self.environments.enabled():
+                problem = resolve_problem(template, env.cidr_octet)
+                if problem:
+                    raise FieldValueError(f"network.{field_name}", f"{problem} ({name}'s cidr_octet)")
         return self
 
     def environments_all(self) -> list[tuple[EnvName, EnvironmentConfig]]:
