@@ -249,3 +249,10 @@ def test_globally_unique_names_include_every_cognitive_account() -> None:
     unique = {n.name: n for n in naming.globally_unique_names(config, "dev")}
     assert "vision-prj001-eus2-dev-ywfe4-001" in unique
     assert unique["aisearchprj001eus2devywfe4a1b2c3d4e5001"].kind == "search"
+
+
+def test_subnet_deployment_name_is_the_one_the_subnet_calculator_looks_up() -> None:
+    # genDynamicNetworkParamFile.ps1: $deploymentPrefix = "esml-p$projectNumber-$env-$locationSuffix$aifactorySuffix"
+    # then "$($deploymentPrefix)SubnetDeplProj" (its own comment: esml-p001-dev-swc-001SubnetDeplProj)
+    config = cfg(environments={"dev": {"region": "swedencentral", "region_short": "swc"}})
+    assert naming.project_deployment_names(config, "dev", "001")["P6"] == "esml-p001-dev-swc-001SubnetDeplProj"
