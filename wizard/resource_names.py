@@ -328,6 +328,10 @@ def foundry_account(config: FactoryConfig, env: EnvName, project: str) -> str:
     first three characters of the random salt, e.g. aif2ywfe4a1b001dev. With ADD_AI_FOUNDRY the
     salt5 gives way to `1`: `aif2` + `1` + rand, cut to 12, e.g. aif21a1b2c3d001dev. Only `-` is
     removed, so an `_` in AIFACTORY_SALT_RANDOM stays (and Azure refuses it).
+
+    The ADD variant (`aifV2NameAdd`) reproduces the v1.24 audit's value; its expression text
+    was not in the copies of the repository read here (only its callers), so the `1` is not
+    known to follow ADMIN_PRJ_RESOURCE_SUFFIX or anything else.
     """
     head = "aif21" if adds(config, "ai_foundry") else f"aif2{salt5(config, env)}"
     base = f"{head}{_rand(config)}".lower().replace("-", "")[:12]
