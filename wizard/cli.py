@@ -412,6 +412,40 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         print_findings(findings, title="address plan")
 
 
+# ------------------------------------------------------------------------------------ names
+
+
+@cli.command()
+@source_options
+@click.option("--env", "env", type=click.Choice(["dev", "stage", "prod", "test"]),
+              help="Only this environment (test is the AI Factory's name for stage).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def names(preset: str | None, config: Path | None, env: str | None, as_json: bool) -> None:
+    """Every resource name the AI Factory will create, per environment and project.
+
+    Each name with its ARM resource type and Azure's length limit; exit code 1 when Azure
+    would refuse one of them.
+    """
+    from wizard.naming import name_sheet
+
+    loaded = load_source(preset, config)
+    enabled = [name for name, _ in loaded.config.environments.enabled()]
+    chosen = "stage" if env == "test" else env
+    if chosen is not None and chosen not in enabled:
+        fail(f"{chosen} is not enabled in {loaded.name}",
+             f"choose one of {', '.join(enabled)}, or set environments.{chosen}.enabled: true")
+    sheet = name_sheet(loaded.config, [chosen] if chosen else enabled)
+    if as_json:
+        emit_json(sheet.to_json())
+    else:
+        from wizard.report import print_names
+
+        for note in loaded.notes:
+            click.echo(f"note: {note}", err=True)
+        print_names(sheet, loaded.name)
+    sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
+
+
 # ------------------------------------------------------------------------------------ import/export
 
 

@@ -140,15 +140,7 @@ def _regions(config: FactoryConfig) -> Iterator[Finding]:
 
 def _names(config: FactoryConfig) -> Iterator[Finding]:
     """Every generated name within Azure's length and character rules."""
-    seen: set[tuple[str, str]] = set()
-    for generated in naming.all_names(config):
-        problem = naming.check_name(generated.kind, generated.name)
-        if problem is None or (generated.kind, generated.name) in seen:
-            continue
-        seen.add((generated.kind, generated.name))
-        yield Finding("error", "AIF-NAME", f"{generated.kind} name {generated.name!r}: {problem}",
-                      f"shorten {generated.field} so every name fits", generated.field,
-                      generated.environment or "", "naming")
+    yield from naming.name_findings(config)
     if config.naming.prefix and not config.naming.prefix.endswith("-"):
         yield Finding("info", "AIF-NAME-PREFIX-DASH", f"the prefix {config.naming.prefix!r} has no trailing dash",
                       f"use {config.naming.prefix + '-'!r} to separate it from the rest of each name",

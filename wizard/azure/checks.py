@@ -528,9 +528,11 @@ def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
 def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     """Globally unique names are free, and no soft-deleted vault or AI account blocks one."""
     out = []
+    names = ctx.unique_names(t.name)
     deleted_vaults = reads.deleted_vaults(t.subscription_id)
-    deleted_accounts = reads.deleted_accounts(t.subscription_id) if ctx.config.services.ai_foundry else {}
-    for generated in ctx.unique_names(t.name):
+    has_accounts = any(g.kind == "cognitive" for g in names)
+    deleted_accounts = reads.deleted_accounts(t.subscription_id) if has_accounts else {}
+    for generated in names:
         kind, name = generated.kind, generated.name
         if kind == "key_vault" and name.lower() in deleted_vaults:
             vault = deleted_vaults[name.lower()]
@@ -541,8 +543,8 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
                                 t, "names", generated.field, fix or RunCommand(f"az keyvault purge --name {name}")))
             continue
         if kind == "cognitive" and name.lower() in deleted_accounts:
-            out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} is held by a soft-deleted "
-                                "account", "purge it (az cognitiveservices account purge) or bump the suffix",
+            out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} ({generated.what}) is held "
+                                "by a soft-deleted account", _purge_hint(deleted_accounts[name.lower()], generated),
                                 t, "names", generated.field))
             continue
         check_kind = AVAILABILITY_KIND.get(kind)
@@ -554,6 +556,15 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
             out.append(_finding("error", "AIF-LIVE-NAME-TAKEN", f"{kind} name {name} is taken ({reason})",
                                 hint, t, "names", generated.field, fix))
     return out
+
+
+def _purge_hint(account: Any, generated: Any) -> str:
+    """The exact purge command for a soft-deleted AI account, and what else gives a new name."""
+    parts = (getattr(account, "id", "") or "").split("/")
+    group = next((parts[i + 1] for i, p in enumerate(parts[:-1]) if p.lower() == "resourcegroups"), "<group>")
+    location = getattr(account, "location", "") or "<region>"
+    return (f"purge it: az cognitiveservices account purge --name {generated.name} --resource-group {group} "
+            f"--location {location}; or change {generated.field} so the AI Factory picks another name")
 
 
 AVAILABILITY_KIND: dict[str, str] = {"key_vault": "keyvault", "storage": "storage", "acr": "acr"}
