@@ -345,7 +345,7 @@ class WizardApp(App[None]):
     def refresh_wizard(self) -> None:
         """Redraw the wizard's marks, findings and grid from the current state."""
         wizard = self.wizard
-        if wizard is None or not wizard.ready:
+        if wizard is None or not wizard.ready or self._exit:
             return
         note = "" if self.live is not None else self.session_status
         wizard.refresh_all(self.live_state, live=self.live is not None, note=note)

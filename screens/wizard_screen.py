@@ -78,6 +78,9 @@ class WizardScreen(Screen[None]):
         self.ready = True
         self.app.refresh_wizard()  # type: ignore[attr-defined]
 
+    def on_unmount(self) -> None:
+        self.ready = False
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
 
