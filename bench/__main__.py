@@ -8,9 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bench import preflight, startup
+from bench import preflight, startup, wizard_start
 
-BENCHMARKS = {"startup": startup.report, "preflight": preflight.report}
+BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "wizard_start": wizard_start.report}
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from presets.store import PresetStore
+from screens.commands import WizardCommands
 from screens.messages import (
     ApplyFix,
     ConfigReplaced,
@@ -50,6 +51,7 @@ class WizardApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "aifactory"
+    COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
                 tooltip="Quit; asks first when there are unsaved changes"),
