@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT, REFERENCE, aifactory_bin
-from wizard.interop import export_ado, export_env, import_file
+from wizard.interop import InteropError, export_ado, export_env, import_file
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.github import READ_BY_WORKFLOWS, UPLOADED_BY_03A
@@ -444,3 +444,40 @@ def test_a_change_refreshes_the_hand_work_block_in_place(gate: Gate, tmp_path: P
     assert "gh variable set COMMON_VNET_CIDR --env prod --body 172.30.0.0/16" in text
     assert "172.22.0.0/16" not in text
     assert EnvDocument.parse(text, "x").values()["PROD_CIDR_RANGE"] == "30"
+
+
+# --------------------------------------------------------------------------- import of an export
+
+
+@pytest.mark.parametrize(("preset", "fmt"), list(_jobs()))
+def test_an_export_imports_back_whole_and_exports_onto_itself(gate: Gate, preset: str, fmt: str) -> None:
+    """The per-environment values live only in the hand-work block: import reads them back."""
+    export = gate.exports[preset, fmt]
+    imported = import_file(export.path).config
+    for name, env in export.config.environments.enabled():
+        back = imported.environments.get(name)
+        assert (back.enabled, back.region, back.cidr_octet) == (True, env.region, env.cidr_octet), name
+    assert imported.network.vnet_cidr == export.config.network.vnet_cidr
+    exporter = export_env if fmt == "env" else export_ado
+    assert exporter(imported, base=export.path).text == export.text
+
+
+def test_without_the_block_the_vnet_is_read_as_the_subnets_pattern(gate: Gate, tmp_path: Path) -> None:
+    export = gate.exports["global-vwan", "env"]
+    path = tmp_path / ".env"
+    path.write_text("\n".join(line for line in export.text.splitlines() if line not in export.block()) + "\n")
+    result = import_file(path)
+    assert result.config.network.vnet_cidr == "172.XX.0.0/16"
+    assert any("172.24.0.0/16 is read as 172.XX.0.0/16" in note for note in result.notes)
+
+
+def test_an_edited_block_line_the_model_refuses_is_named(gate: Gate, tmp_path: Path) -> None:
+    export = gate.exports["enterprise-hub-spoke", "env"]
+    path = tmp_path / ".env"
+    path.write_text(export.text.replace("--env stage --body westeurope", "--env stage --body 'West Europe'"))
+    with pytest.raises(InteropError) as caught:
+        import_file(path)
+    lines = export.text.splitlines()
+    assert caught.value.line == 1 + next(number for number, line in enumerate(lines)
+                                         if "AIFACTORY_LOCATION --env stage --body westeurope" in line)
+    assert "AIFACTORY_LOCATION for stage" in caught.value.message and "'West Europe'" in caught.value.message

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.interop.ado_yaml import AdoDocument
-from wizard.interop.context import ConversionError
+from wizard.interop.context import ConversionError, reason
 from wizard.interop.convert import config_from_values, secret_keys, values_from_config
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
 from wizard.interop.github import with_spellings
-from wizard.interop.handwork import block, sections_for, with_block
+from wizard.interop.handwork import block, read_block, sections_for, with_block
 from wizard.interop.keys import Format, lookup
+from wizard.interop.per_environment import restore
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
 from wizard.interop.textio import read_config_text
 from wizard.model import FactoryConfig
@@ -96,12 +97,19 @@ def import_file(path: str | Path) -> ImportResult:
     """Read an AI Factory .env or variables.yaml into a FactoryConfig."""
     path = Path(path)
     fmt = detect_format(path)
-    document = _parse(fmt, read_config_text(path), path)
+    text = read_config_text(path)
+    document = _parse(fmt, text, path)
     values = document.values()
     try:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
+    for line, override in read_block(text, fmt):
+        try:
+            restore(config, override, notes)
+        except ValueError as exc:
+            message = f"{override.key} for {override.env} {reason(exc)} (found {override.value!r})"
+            raise InteropError(path, line, message, "correct or delete this line of the aifactory-wizard block") from None
     refused = set(secret_keys(values))
     unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
     if unknown:

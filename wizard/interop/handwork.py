@@ -9,7 +9,8 @@ Two kinds of hand work follow from the AI Factory's own tooling:
 
 Each kind is a Section: a sentence and the exact lines to run or paste. The notes (printed on
 stderr) and a comment block in the file say the same. The block sits between two marker lines,
-so an export with --base replaces the block it wrote before.
+so an export with --base replaces the block it wrote before, and an import reads the
+per-environment values back from it (`read_block`): they live nowhere else in the file.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wizard.interop.github import UPLOAD_SCRIPT, manual_variables
-from wizard.interop.keys import Format, by_key
+from wizard.interop.keys import Format, by_key, lookup
 from wizard.interop.per_environment import Override
-from wizard.model import ENV_NAMES
+from wizard.model import ENV_NAMES, EnvName
 
 BEGIN = "# >>> aifactory-wizard: to do by hand, this file cannot do it >>>"
 END = "# <<< aifactory-wizard <<<"
 _REPO = re.compile(r"[\w.-]+/[\w.-]+")
-_ADO_STAGES = {"dev": ("Dev", "Dev_GenAI_Project"), "stage": ("Stage", "Stage_GenAI_Project"),
-               "prod": ("Prod", "Prod_GenAI_Project")}
+_ADO_STAGES: dict[EnvName, tuple[str, str]] = {
+    "dev": ("Dev", "Dev_GenAI_Project"),
+    "stage": ("Stage", "Stage_GenAI_Project"),
+    "prod": ("Prod", "Prod_GenAI_Project"),
+}
 """Stage names in esml-infra-common/infra-aifactory-common.yaml and esml-infra-project/infra-project-genai.yaml."""
 
 
@@ -137,6 +141,45 @@ def with_block(text: str, sections: Sequence[Section], base: str) -> str:
         return text
     separator = "" if text.endswith(("\n", "\r")) or not text else eol
     return f"{text}{separator}{eol}{new}"
+
+
+def _block_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text without the leading #) of each line inside the block."""
+    lines = text.splitlines()
+    inside = False
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped in (BEGIN, END):
+            inside = stripped == BEGIN
+        elif inside:
+            found.append((number, stripped.removeprefix("#").strip()))
+    return found
+
+
+def read_block(text: str, fmt: Format) -> list[tuple[int, Override]]:
+    """The per-environment values in a block `block` wrote, with their line numbers."""
+    found: list[tuple[int, Override]] = []
+    env: EnvName | None = None
+    stages = {f"stage {common} / {project}:": name for name, (common, project) in _ADO_STAGES.items()}
+    github_envs: dict[str, EnvName] = {name: name for name in ENV_NAMES}
+    for number, line in _block_lines(text):
+        if fmt == "ado":
+            env = stages.get(line, env)
+            match = re.fullmatch(r'(\w+): "([^"]*)"', line)
+            known = lookup("ado", match.group(1)) if match else None
+            if match and env is not None and known is not None:
+                found.append((number, Override(env, known[0].key, match.group(2))))
+        elif line.startswith("gh variable set "):
+            try:
+                words = shlex.split(line, comments=True)
+            except ValueError:  # an edited line: it is a comment, so it is left alone
+                continue
+            if "--env" in words[:-1] and "--body" in words[:-1]:
+                env = github_envs.get(words[words.index("--env") + 1])
+                if env is not None:
+                    found.append((number, Override(env, words[3], words[words.index("--body") + 1])))
+    return found
 
 
 def sections_for(fmt: Format, values: Mapping[str, str], overrides: Sequence[Override]) -> list[Section]:

@@ -16,7 +16,10 @@ written and stops on `172.XX.0.0/16` (CIDR_VNET_BAD), and it resolves the subnet
 * a region other than the file's goes the same way (AIFACTORY_LOCATION / admin_location).
 
 On import, a VNet range that is Dev's octet put into the subnets' pattern (172.20.0.0/16 beside
-172.XX.0.0/26 with DEV_CIDR_RANGE 20) is read back as the template it came from.
+172.XX.0.0/26 with DEV_CIDR_RANGE 20) is read back as the template it came from, and the
+per-environment values the export listed in its hand-work block are read back from there
+(`restore`): the environment is enabled, a region is set on it, a range is checked against
+the template.
 """
 
 from __future__ import annotations
@@ -74,6 +77,25 @@ def split(view: FactoryConfig, values: dict[str, str]) -> tuple[dict[str, str], 
             if own is not None and key in values and own != values[key]:
                 overrides.append(Override(env_name, key, own))
     return out, overrides
+
+
+def restore(config: FactoryConfig, override: Override, notes: list[str]) -> None:
+    """Take back one environment's own value, as an export listed it; ValueError if the model
+    refuses it. The export lists enabled environments only, so the environment is enabled (a
+    variables.yaml says nowhere else that Stage and Prod are deployed)."""
+    env = config.environments.get(override.env)
+    env.enabled = True
+    region = dict(REGION).get(override.key)
+    if region is not None:
+        setattr(env, region, override.value)
+        return
+    field = dict(NETWORK).get(override.key)
+    if field is None:
+        return
+    expected = str(getattr(config.network, field)).replace("XX", str(env.cidr_octet))
+    if override.value != expected:
+        notes.append(f"The aifactory-wizard block gives {override.env} {override.key}={override.value}, but this "
+                     f"file's ranges give {expected}; the file's ranges are used, and export lists them.")
 
 
 def infer_vnet_template(ctx: ImportContext) -> None:
