@@ -109,7 +109,8 @@ def import_file(path: str | Path) -> ImportResult:
             restore(config, override, notes)
         except ValueError as exc:
             message = f"{override.key} for {override.env} {reason(exc)} (found {override.value!r})"
-            raise InteropError(path, line, message, "correct or delete this line of the aifactory-wizard block") from None
+            hint = "correct or delete this line of the aifactory-wizard block"
+            raise InteropError(path, line, message, hint) from None
     refused = set(secret_keys(values))
     unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
     if unknown:
