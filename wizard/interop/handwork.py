@@ -74,8 +74,8 @@ def github_sections(values: Mapping[str, str], overrides: Sequence[Override]) ->
         envs = sorted({o.env for o in overrides}, key=ENV_NAMES.index)
         sections.append(Section(
             "These values differ per environment, but the .env holds each once (Dev's). Create them as "
-            f"GitHub environment variables in {', '.join(envs)}, which override the repository variables "
-            f"the uploader creates from this file{_repo_hint(repo)}:",
+            f"GitHub environment variables in {', '.join(envs)} once the uploader has created those environments; "
+            f"they override the repository variables it creates from this file{_repo_hint(repo)}:",
             tuple(_gh(o.key, o.value, repo, o.env) for o in sorted(overrides, key=lambda o: ENV_NAMES.index(o.env)))))
     return sections
 
