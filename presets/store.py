@@ -20,13 +20,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from presets.folders import BUILTIN_DIR, user_presets_dir
 from presets.migrations import MigrationError, migrate
 from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
 from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-"""Where the built-in presets ship."""
 SCHEMA_FILE = Path(__file__).resolve().parent / "factory-config.schema.json"
 """The committed JSON Schema of preset files (regenerate with `make schema`)."""
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
@@ -36,13 +35,6 @@ SECRET_KEY = re.compile(r"(PASSWORD|CLIENT_?SECRET|AZURE_CREDENTIALS|ACCESS_TOKE
 """Variable names whose values are secrets; such values are never saved."""
 
 Source = Literal["builtin", "user"]
-
-
-def user_presets_dir() -> Path:
-    """The user's preset folder (platformdirs config dir, e.g. ~/.config/aifactory-wizard/presets)."""
-    from platformdirs import user_config_path
-
-    return user_config_path("aifactory-wizard", appauthor=False) / "presets"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,15 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from screens.messages import ExportRequested, GoToStep
-from screens.widgets.fields import ConfigField
-from wizard.steps import STEPS, step_for_field
 
 
 class WizardCommands(Provider):
     """Steps, fields and actions of the wizard."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from screens.widgets.fields import ConfigField
+        from wizard.steps import STEPS, step_for_field
+
         app = self.app
         wizard = getattr(app, "wizard", None)
         if wizard is None:
