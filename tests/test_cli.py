@@ -57,6 +57,16 @@ def test_overlapping_environment_ranges_fail_naming_the_field(tmp_path: Path) ->
     assert human.returncode == 1 and "AIF-NET-OVERLAP" in human.stdout
 
 
+def test_a_config_named_after_the_preset_it_extends_loads(tmp_path: Path) -> None:
+    """`--config enterprise-hub-spoke.yaml` holding `extends: enterprise-hub-spoke` is no loop."""
+    team = tmp_path / "enterprise-hub-spoke.yaml"
+    team.write_text("extends: enterprise-hub-spoke\nnaming:\n  prefix: tm-ai-\n")
+    result = run("network", "--config", str(team), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "loop" not in result.stderr
+    assert json.loads(result.stdout)["environments"]["prod"]["vnet"] == "172.22.0.0/16"
+
+
 def test_strict_fails_on_warnings() -> None:
     assert run("validate", "--preset", "poc-standalone", "--strict").returncode == 1
 
