@@ -242,7 +242,7 @@ def test_duplicate_octets_suggest_the_next_free_one() -> None:
     [finding] = only(network_findings(config), "AIF-NET-OCTET-DUPLICATE")
     assert (finding.environment, finding.field) == ("stage", "environments.stage.cidr_octet")
     assert "172.16.61.0/26" in finding.message
-    assert finding.hint == "Use 62, the next free octet."
+    assert finding.hint == "Set environments.stage.cidr_octet to 62, the next free octet."
 
 
 def test_common_subnets_outside_the_vnet_point_at_the_octet_when_it_fixes_them() -> None:

@@ -121,7 +121,7 @@ def test_a_file_named_after_the_preset_it_extends_is_no_loop(store: PresetStore,
 def test_a_file_extending_its_own_name_that_is_no_preset_says_so(store: PresetStore, tmp_path: Path) -> None:
     lone = tmp_path / "lone.yaml"
     lone.write_text("extends: lone\n")
-    with pytest.raises(PresetError, match="no preset named 'lone'.*never by file name"):
+    with pytest.raises(PresetError, match=r"no preset named 'lone'.*never by file name"):
         store.load_file(lone)
 
 

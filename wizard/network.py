@@ -397,12 +397,12 @@ def _octets_after(current: int) -> list[int]:
 def _suggest_octet(ctx: _Context, env_name: EnvName) -> int | None:
     """The next octet after the current one that gives a clean layout, or None.
 
-    Clean means: not used by another enabled environment, every common subnet inside the VNet,
+    Clean means: not used by another environment, every common subnet inside the VNet,
     and, when the octet moves the VNet, no overlap with other VNets, obstacles or Docker's bridge.
     """
     config = ctx.config
     current = config.environments.get(env_name).cidr_octet
-    taken = {e.cidr_octet for n, e in config.environments.enabled() if n != env_name}
+    taken = {e.cidr_octet for n, e in config.environments_all() if n != env_name}
     others = [vnet for n, (vnet, _) in ctx.layouts.items() if n != env_name]
     avoid = others + [o.network for o in ctx.obstacles.get(env_name, [])] + [DOCKER_BRIDGE]
     moves_vnet = "XX" in config.network.vnet_cidr
@@ -420,9 +420,9 @@ def _suggest_octet(ctx: _Context, env_name: EnvName) -> int | None:
 
 
 def _next_unused_octet(config: FactoryConfig, env_name: EnvName) -> int:
-    """The next octet after the current one that no other enabled environment uses."""
+    """The next octet after the current one that no other environment uses, on or off."""
     current = config.environments.get(env_name).cidr_octet
-    taken = {e.cidr_octet for n, e in config.environments.enabled() if n != env_name}
+    taken = {e.cidr_octet for n, e in config.environments_all() if n != env_name}
     return next(o for o in _octets_after(current) if o not in taken)
 
 
@@ -463,26 +463,37 @@ def _template_finding(env_name: EnvName, error: TemplateError) -> Finding:
 
 
 def _octet_findings(ctx: _Context) -> list[Finding]:
-    """Preflight's rule: every enabled environment has its own octet."""
+    """Preflight's rule (CIDR_RANGE_CONFLICT): dev, stage and prod each have their own octet.
+
+    preflight.sh compares all three, switched on or not, because every export writes all three;
+    the finding points at the environment that is off when one is, since moving it costs nothing.
+    """
     findings: list[Finding] = []
     first_user: dict[int, EnvName] = {}
-    for name, env in ctx.config.environments.enabled():
+    for name, env in ctx.config.environments_all():
         first = first_user.setdefault(env.cidr_octet, name)
         if first == name:
             continue
-        where = ctx.layouts[name][1][0].network if name in ctx.layouts else None
-        place = f", so both put their common subnet at {where}" if where else ""
-        octet = _suggest_octet(ctx, name)
+        other = ctx.config.environments.get(first)
+        target = first if not other.enabled and env.enabled else name
+        if env.enabled and other.enabled:
+            where = ctx.layouts[name][1][0].network if name in ctx.layouts else None
+            reason = f", so both put their common subnet at {where}" if where else ""
+        else:
+            off = " and ".join(n for n in (first, name) if not ctx.config.environments.get(n).enabled)
+            reason = (f"; {off} is off, but the AI Factory's preflight compares all three *_CIDR_RANGE "
+                      "values and stops on a repeat (CIDR_RANGE_CONFLICT)")
+        octet = _suggest_octet(ctx, target) if target in ctx.layouts else None
         if octet is None:
-            octet = _next_unused_octet(ctx.config, name)
+            octet = _next_unused_octet(ctx.config, target)
         findings.append(
             _finding(
                 "error",
                 "AIF-NET-OCTET-DUPLICATE",
-                f"{name} uses CIDR octet {env.cidr_octet}, the same as {first}{place}.",
-                f"Use {octet}, the next free octet.",
-                f"environments.{name}.cidr_octet",
-                name,
+                f"{name} uses CIDR octet {env.cidr_octet}, the same as {first}{reason}.",
+                f"Set environments.{target}.cidr_octet to {octet}, the next free octet.",
+                f"environments.{target}.cidr_octet",
+                target,
             )
         )
     return findings
