@@ -46,6 +46,12 @@ class Catalog:
     """Globally unique names already taken outside the tenant: storage, vault, registry."""
     permissions: dict[str, list[dict[str, list[str]]]]
     """The caller's effective permissions per subscription id (lower case)."""
+    search_usages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """AI Search services per SKU keyed `"<subscription>/<region>"`: usage rows."""
+    cosmos_locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Cosmos DB region properties keyed `"<subscription>/<region>"`: status and access flags."""
+    policy_assignments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Policy assignments at subscription scope, per subscription id (lower case)."""
 
     def subscription(self, subscription_id: str) -> dict[str, Any] | None:
         """Look a subscription up by id, case-insensitively."""

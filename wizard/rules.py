@@ -4,7 +4,7 @@ These port the AI Factory preflight's static checks (aifactory.md §5.3) and add
 missing values, `<todo>` left in, name lengths, risky combinations (free AI Search with private
 endpoints, CMK without purge protection), duplicate projects and shared subscriptions. Address
 planning problems come from `network.network_findings`. Each rule is a small function; `RULES`
-lists them and `run_rules` runs them all. Live checks (quotas, providers, permissions) are in
+lists them and `run_rules` runs them all, the address plan's last. Live checks (quotas, providers, permissions) are in
 `wizard/azure/checks.py` and report the same Finding shape.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from wizard import catalog, naming, network, template_tags
 from wizard.findings import Finding
 from wizard.interop import keys
-from wizard.model import FactoryConfig, HubSpokeZone, HybridZone, VwanZone
+from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.variable_rules import variable_findings
 
 Rule = Callable[[FactoryConfig], Iterator[Finding]]
@@ -280,17 +280,18 @@ def _variables(config: FactoryConfig) -> Iterator[Finding]:
     yield from variable_findings(config)
 
 
-def _network(config: FactoryConfig) -> Iterator[Finding]:
-    yield from network.network_findings(config)
-
-
 RULES: tuple[Rule, ...] = (
-    _required, _todos, _zone, _regions, _network, _names, _services, _security, _projects, _subscriptions,
-    _variables,
+    _required, _todos, _zone, _regions, _names, _services, _security, _projects, _subscriptions, _variables,
 )
-"""Every offline rule, in the order their findings are reported."""
+"""Every offline rule but the address plan's, in the order their findings are reported."""
 
 
-def run_rules(config: FactoryConfig) -> list[Finding]:
-    """All offline findings for `config`."""
-    return [finding for rule in RULES for finding in rule(config)]
+def run_rules(config: FactoryConfig, *, capacity_for: Collection[EnvName] | None = None) -> list[Finding]:
+    """All offline findings for `config`, the address plan's last.
+
+    Whether the projects fit depends on the subnets the live VNet already holds, so a live run
+    judges that from Azure and passes the environments it cannot read as `capacity_for`; by
+    default every environment is judged as a fresh VNet.
+    """
+    findings = [finding for rule in RULES for finding in rule(config)]
+    return findings + network.network_findings(config, capacity_for=capacity_for)

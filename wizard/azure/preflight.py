@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-from wizard import catalog
-from wizard.azure.checks import AVAILABILITY_KIND, CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
+from wizard import catalog, naming
+from wizard.azure.checks import AVAILABILITY_KIND, CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target, applies
 from wizard.findings import Finding
 from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
 from wizard.rules import run_rules
@@ -78,12 +78,22 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
                    partial(reads.deleted_vaults, sub), partial(reads.vnets, sub)]
         if config.services.ai_foundry:
             thunks.append(partial(reads.deleted_accounts, sub))
+        if applies(config, "elastic"):
+            thunks.append(partial(reads.policy_assignments, sub))
     for t in ctx.targets:
         sub, region = t.subscription_id, t.region
+        thunks.append(partial(reads.own_vnet, sub, naming.vnet_resource_group(config, t.name),
+                              naming.common_vnet(config, t.name)))
         if config.services.aks or config.services.azure_ml:
             thunks += [partial(reads.vm_skus, sub, region), partial(reads.vcpu_usages, sub, region)]
         if config.services.ai_foundry and config.skus.models:
-            thunks += [partial(reads.models, sub, region), partial(reads.model_usages, sub, region)]
+            thunks.append(partial(reads.models, sub, region))
+        if (config.services.ai_foundry and config.skus.models) or applies(config, "ai_accounts"):
+            thunks.append(partial(reads.model_usages, sub, region))
+        if applies(config, "search_quota"):
+            thunks.append(partial(reads.search_usages, sub, region))
+        if applies(config, "cosmos"):
+            thunks.append(partial(reads.cosmos_location, sub, region))
         if isinstance(zone, HubSpokeZone) and t.name in zone.hub_vnet_ids:
             thunks.append(partial(reads.resource, zone.hub_vnet_ids[t.name]))
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
@@ -139,7 +149,7 @@ def _applicable(config: FactoryConfig, check: str) -> bool:
         return services.ai_foundry and bool(config.skus.models)
     if check == "search":
         return services.ai_search
-    return True
+    return applies(config, check)
 
 
 def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> list[Finding]:
@@ -191,7 +201,9 @@ def run_preflight(
     live = bool(chosen and targets)
     # Start ARM reads first: the offline rules then run while the requests are in flight.
     warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)] if live and parallel else []
-    emit(run_rules(config))
+    # Room for the projects depends on the VNet Azure holds: address_space judges it where it can.
+    judged_live = {t.name for t in targets} if live and "address_space" in chosen else set()
+    emit(run_rules(config, capacity_for=[n for n, _ in config.environments.enabled() if n not in judged_live]))
     if not offline:
         emit(missing)
     if live:
