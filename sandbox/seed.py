@@ -6,7 +6,7 @@ tenant, not knowledge of the wizard. Tests use the module constants (`AIF_DEV`,
 
 `build_catalog()` renders the static part (regions, providers, SKUs, quotas, models, names);
 `seed_world()` creates what clients can change (provider registrations, resource groups and the
-pre-existing networks).
+pre-existing networks), and `top_up_world()` brings a saved world up to a newer seed.
 """
 
 from __future__ import annotations
@@ -1042,27 +1042,44 @@ def seed_resources() -> list[tuple[str, str, str, dict[str, Any]]]:
 
 def seed_world(world: World) -> None:
     """Fill an empty world with the seeded registrations, resource groups and resources."""
+    top_up_world(world)
+
+
+def top_up_world(world: World) -> None:
+    """Add what the seed holds and this world has never had, leaving everything else as it is.
+
+    A demo's saved world meets a newer seed this way (a new provider, a new VNet), while what
+    it changed stays: a registration, a resource group it deleted after it was seeded.
+    """
     created = parse_iso(SEED_CREATED)
+    seen = set(world.seeded)
     for sub in SUBSCRIPTIONS:
         sub_id = sub["subscriptionId"]
         not_registered = {ns.lower() for ns in NOT_REGISTERED.get(sub_id, [])}
-        world.providers[sub_id.lower()] = {
-            ns.lower(): {
+        states = world.providers.setdefault(sub_id.lower(), {})
+        for ns in PROVIDERS:
+            states.setdefault(ns.lower(), {
                 "state": "NotRegistered" if ns.lower() in not_registered else "Registered",
                 "since": created,
-            }
-            for ns in PROVIDERS
-        }
+            })
     for sub_id, rg, region in EXISTING_RESOURCE_GROUPS:
-        world.resource_groups[f"{sub_id}/{rg}".lower()] = {
+        key = f"{sub_id}/{rg}".lower()
+        if key in seen:
+            continue
+        world.seeded.append(key)
+        world.resource_groups.setdefault(key, {
             "subscription": sub_id,
             "name": rg,
             "location": region,
             "tags": {},
             "created": created,
-        }
+        })
     for _sub, _rg, _type, body in seed_resources():
+        key = body["id"].lower()
+        if key in seen:
+            continue
+        world.seeded.append(key)
         resource = dict(body)
         resource["properties"] = {**body.get("properties", {}), "provisioningState": "Succeeded"}
         resource["_created"] = created
-        world.resources[body["id"].lower()] = resource
+        world.resources.setdefault(key, resource)

@@ -96,6 +96,9 @@ class World:
     """Asynchronous operations (what-if, resource group delete) keyed by operation id."""
     deleted_vaults: list[dict[str, Any]] = field(default_factory=list)
     """Vaults soft-deleted during the run (in addition to the catalogue's)."""
+    seeded: list[str] = field(default_factory=list)
+    """Keys of the seeded resource groups and resources this world has had, so a newer seed adds
+    only what is new and never brings back what a client deleted."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
@@ -107,6 +110,7 @@ class World:
             "deployments": self.deployments,
             "operations": self.operations,
             "deleted_vaults": self.deleted_vaults,
+            "seeded": self.seeded,
         }
 
     @classmethod
@@ -120,4 +124,5 @@ class World:
             deployments=data.get("deployments", {}),
             operations=data.get("operations", {}),
             deleted_vaults=data.get("deleted_vaults", []),
+            seeded=data.get("seeded", []),
         )

@@ -114,6 +114,15 @@ class EnvironmentPlan:
     live: LiveVnet | None = None
     """The live VNet the plan starts from; None plans a fresh VNet."""
 
+    @property
+    def other_subnets(self) -> tuple[Subnet, ...]:
+        """Subnets of the live VNet that are neither common nor a configured project's."""
+        if self.live is None:
+            return ()
+        known = {s.name.lower() for s in self.common_subnets}
+        known |= {s.name.lower() for p in self.projects for s in p.subnets}
+        return tuple(Subnet(name, "live", net) for name, net in self.live.subnets if name.lower() not in known)
+
 
 @dataclass(frozen=True, slots=True)
 class NetworkProposal:

@@ -88,6 +88,8 @@ def print_network(plans: Mapping[EnvName, EnvironmentPlan], proposal: NetworkPro
         table.add_column("addresses", justify="right")
         for subnet in plan.common_subnets:
             table.add_row("common", subnet.name, str(subnet.network), f"{subnet.network.num_addresses:,}")
+        for subnet in plan.other_subnets:
+            table.add_row("live", subnet.name, str(subnet.network), f"{subnet.network.num_addresses:,}")
         for project in plan.projects:
             for index, subnet in enumerate(project.subnets):
                 table.add_row(project.number if index == 0 else "", subnet.name, str(subnet.network),

@@ -1,4 +1,5 @@
-"""One live validation run as the CLI performs it: sign in, choose the tenant, run the preflight.
+"""Live runs as the CLI performs them: sign in, choose the tenant, run the preflight (or read the
+AI Factory's VNets for the address plan).
 
 Kept apart from `cli.py` so the TUI can call the same function, and so every Azure import stays
 behind the `validate` command. `--demo` swaps real Azure for the sandbox and fills unset
@@ -13,7 +14,8 @@ from typing import Any
 
 from wizard.azure.preflight import PreflightResult, run_preflight
 from wizard.findings import Finding
-from wizard.model import FactoryConfig
+from wizard.model import TODO, EnvName, FactoryConfig
+from wizard.network import LiveVnet
 
 
 class LiveRunError(Exception):
@@ -69,6 +71,57 @@ def _register(session: Any, missing: dict[str, list[str]]) -> list[str]:
     return notes
 
 
+def _open(config: FactoryConfig, *, demo: bool, tenant: str | None, device_code: bool,
+          interactive: bool) -> tuple[Any, str, FactoryConfig, list[str]]:
+    """A session on Azure (signed in) or on the sandbox (with the demo subscriptions filled in)."""
+    if demo:
+        from wizard.azure.demo import demo_session, with_demo_subscriptions
+
+        session, tenant_id, demo_notes = demo_session()
+        config, assigned = with_demo_subscriptions(config)
+        return session, tenant_id, config, demo_notes + assigned
+    session, tenant_id = _real_session(tenant, device_code, interactive)
+    return session, tenant_id, config, [f"signed in to tenant {tenant_id}; checking against Azure"]
+
+
+def read_live_vnets(config: FactoryConfig, *, demo: bool, tenant: str | None = None, device_code: bool = False,
+                    interactive: bool = False) -> tuple[dict[EnvName, LiveVnet], list[str]]:
+    """The AI Factory VNets that already exist, per environment, and notes on what was read.
+
+    The subnet calculator appends after the highest subnet of the live VNet, so `aifactory
+    network` plans from these; an environment without a subscription or a VNet plans fresh.
+    """
+    from azure.core.exceptions import AzureError
+
+    from wizard import naming
+    from wizard.azure.checks import Reads
+
+    session, _, config, notes = _open(config, demo=demo, tenant=tenant, device_code=device_code,
+                                      interactive=interactive)
+    vnets: dict[EnvName, LiveVnet] = {}
+    try:
+        reads = Reads(session)
+        for name, env in config.environments.enabled():
+            group, vnet_name = naming.vnet_resource_group(config, name), naming.common_vnet(config, name)
+            if env.subscription_id is None or TODO in env.subscription_id:
+                notes.append(f"{name}: no subscription, so the plan assumes a fresh VNet")
+                continue
+            try:
+                vnet = reads.own_vnet(env.subscription_id, group, vnet_name)
+            except AzureError as exc:
+                notes.append(f"{name}: could not read {vnet_name} ({str(exc).splitlines()[0]}); "
+                             "the plan assumes a fresh VNet")
+                continue
+            if vnet is None:
+                notes.append(f"{name}: {vnet_name} does not exist yet in {group}; the plan assumes a fresh VNet")
+            else:
+                vnets[name] = vnet
+                notes.append(f"{name}: planned from the live VNet {vnet_name} ({len(vnet.subnets)} subnets)")
+    finally:
+        session.close()
+    return vnets, notes
+
+
 def run_live_validation(
     config: FactoryConfig,
     *,
@@ -80,16 +133,8 @@ def run_live_validation(
     progress: bool = False,
 ) -> LiveOutcome:
     """Sign in (or open the sandbox), run the preflight, optionally register missing providers."""
-    notes: list[str] = []
-    if demo:
-        from wizard.azure.demo import demo_session, with_demo_subscriptions
-
-        session, tenant_id, demo_notes = demo_session()
-        config, assigned = with_demo_subscriptions(config)
-        notes += demo_notes + assigned
-    else:
-        session, tenant_id = _real_session(tenant, device_code, interactive)
-        notes.append(f"signed in to tenant {tenant_id}; checking against Azure")
+    session, tenant_id, config, notes = _open(config, demo=demo, tenant=tenant, device_code=device_code,
+                                              interactive=interactive)
     if config.identity.tenant_id is None and tenant_id:
         config = config.model_copy(update={"identity": config.identity.model_copy(update={"tenant_id": tenant_id})})
     try:
