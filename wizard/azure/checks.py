@@ -704,7 +704,7 @@ def _live_capacity(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     out = [replace(f, check="address_space") for f in network.capacity_findings(ctx.config, t.name, vnet)]
     if vnet is not None and vnet.subnets:
         last, highest = max(vnet.subnets, key=lambda item: item[1].network_address)
-        out.append(_finding("info", "AIF-LIVE-VNET-PLAN", f"{t.name}: planned from the live VNet {name} "
+        out.append(_finding("info", "AIF-LIVE-VNET-PLAN", f"planned from the live VNet {name} "
                             f"({len(vnet.subnets)} subnets); new projects start after its highest subnet, "
                             f"{last} {highest}", "aifactory network --demo (or signed in) shows every range",
                             t, "address_space", f"environments.{t.name}.cidr_octet"))
