@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from presets.migrations import MigrationError, migrate
-from wizard.errors import ConfigError, friendly_problems
+from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
 from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
 
@@ -72,7 +72,7 @@ class LoadedPreset:
     """Migrations applied and secrets dropped, for the user to see."""
 
 
-class PresetError(Exception):
+class PresetError(UserError):
     """A preset that cannot be used; the message names file, line and fix."""
 
 
