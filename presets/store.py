@@ -245,7 +245,11 @@ class PresetStore:
         return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes)
 
     def load_file(self, path: Path) -> LoadedPreset:
-        """A configuration file in preset format, which may `extends:` a preset by name."""
+        """A configuration file in preset format, which may `extends:` a preset by name.
+
+        The file's own name is not a preset name: a team's `enterprise-hub-spoke.yaml` holding
+        `extends: enterprise-hub-spoke` builds on the built-in, it does not extend itself.
+        """
         data, lines, notes = self._resolve_file(path, chain=[])
         return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes)
 
@@ -261,8 +265,10 @@ class PresetStore:
         return loaded
 
     def _resolve_file(
-        self, path: Path, chain: builtins.list[str]
+        self, path: Path, chain: builtins.list[Path]
     ) -> tuple[dict[str, Any], dict[str, int], builtins.list[str]]:
+        """The merged data of `path` and the presets it extends; `chain` holds the files that
+        extend it, so a file met twice (by its resolved path) is a real loop."""
         loaded = self._read(path)
         data = dict(loaded.data)
         try:
@@ -277,15 +283,16 @@ class PresetStore:
         line = loaded.lines.get("extends")
         if not isinstance(parent_name, str):
             raise PresetError(f"{path}:{line}: extends must be a preset name")
-        here = path.stem
-        if parent_name in (*chain, here):
-            cycle = " -> ".join([*chain, here, parent_name])
-            raise PresetError(f"{path}:{line}: extends makes a loop ({cycle}); remove one `extends:`")
         try:
             parent = self.find(parent_name)
         except PresetError as exc:
-            raise PresetError(f"{path}:{line}: extends {exc}") from None
-        base, _, parent_notes = self._resolve_file(parent.path, [*chain, here])
+            own = " (a preset is looked up among the built-ins and your saved presets, never by file name)"
+            raise PresetError(f"{path}:{line}: extends {exc}" + (own if parent_name == path.stem else "")) from None
+        visited = [*chain, path.resolve()]
+        if parent.path.resolve() in visited:
+            cycle = " -> ".join([p.stem for p in visited] + [parent_name])
+            raise PresetError(f"{path}:{line}: extends makes a loop ({cycle}); remove one `extends:`")
+        base, _, parent_notes = self._resolve_file(parent.path, visited)
         return deep_merge(base, body), loaded.lines, parent_notes + notes
 
     @staticmethod

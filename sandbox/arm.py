@@ -265,12 +265,15 @@ class Arm:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, clock: SandboxClock | None = None, **kwargs: Any) -> Arm:
-        """Resume saved state; without `clock`, continue the saved timeline."""
+        """Resume saved state, topped up with what a newer seed adds; without `clock`, continue
+        the saved timeline."""
         if data.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
         if clock is None:
             clock = SandboxClock.from_json(data.get("clock", {}))
-        return cls(clock=clock, world=World.from_json(data["world"]), **kwargs)
+        world = World.from_json(data["world"])
+        seed.top_up_world(world)
+        return cls(clock=clock, world=world, **kwargs)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state atomically (temporary file in the same folder, then rename)."""

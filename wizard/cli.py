@@ -325,16 +325,13 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
     loaded = load_source(preset, config)
     notes = list(loaded.notes)
     skipped = None
-    if not (offline or demo or tenant or device_code):
-        from wizard.azure.credentials import likely_signed_in
-
-        if not likely_signed_in():
-            offline = True
-            skipped = _live_skipped()
+    if not (offline or demo or tenant or device_code) and not _signed_in():
+        offline = True
+        skipped = _live_skipped()
     if offline:
         from wizard.rules import run_rules
 
-        findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
+        findings = sort_findings(run_rules(loaded.config) + [_fresh_vnets()] + ([skipped] if skipped else []))
         grid = None
     else:
         from wizard.azure.run import LiveRunError
@@ -365,6 +362,18 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         if grid is not None:
             print_grid(grid)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+FRESH_VNETS = ("the address plan assumes fresh VNets: the AI Factory carves each project after the highest "
+               "subnet the live VNet already holds")
+"""What an offline address plan cannot know."""
+
+
+def _fresh_vnets() -> Any:
+    from wizard.findings import Finding
+
+    return Finding("info", "AIF-NET-FRESH-VNET", FRESH_VNETS,
+                   "sign in (az login) or use --demo to plan from the VNets that exist", check="network")
 
 
 def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
@@ -417,21 +426,53 @@ def _live_skipped() -> Any:
 @source_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--propose", is_flag=True, help="Propose a non-overlapping plan for every environment.")
-def network(preset: str | None, config: Path | None, as_json: bool, propose: bool) -> None:
-    """Show the address plan: each environment's VNet, subnets per project, capacity."""
+@click.option("--demo", is_flag=True, help="Plan from the VNets in the built-in sandbox (demo tenant), not Azure.")
+@click.option("--offline", is_flag=True, help="Plan fresh VNets; do not read the live ones.")
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+def network(preset: str | None, config: Path | None, as_json: bool, propose: bool, demo: bool, offline: bool,
+            tenant: str | None, device_code: bool) -> None:
+    """Show the address plan: each environment's VNet, subnets per project, capacity.
+
+    Signed in (or with --demo) it plans from the AI Factory's VNets that already exist, as its
+    subnet calculator does: new projects go after the highest subnet each one holds.
+    """
     from wizard import network as net
 
+    if demo and offline:
+        fail("--demo and --offline exclude each other", "use one of them")
     loaded = load_source(preset, config)
     cfg = loaded.config
     proposal = net.propose_plan(cfg) if propose else None
     if proposal is not None:
         cfg = net.apply_proposal(cfg, proposal)
-    plans = net.plan_all(cfg)
-    findings = net.network_findings(cfg)
+    vnets: dict[Any, Any] = {}
+    notes = list(loaded.notes)
+    if propose:
+        notes.append("the proposal plans fresh VNets: it changes the ranges, so live subnets do not apply")
+    elif demo or tenant or device_code or (not offline and _signed_in()):
+        from wizard.azure.run import LiveRunError, open_session
+
+        interactive = not as_json and sys.stdin.isatty()
+        try:
+            live = open_session(demo=demo, tenant=tenant, device_code=device_code,
+                                choose_tenant=_ask_tenant if interactive else None)
+        except LiveRunError as exc:
+            fail(exc.message, exc.hint)
+        try:
+            vnets, read_notes = live.live_vnets(cfg)
+        finally:
+            live.close()
+        notes += live.notes + read_notes
+    else:
+        notes.append(f"offline: {FRESH_VNETS}; sign in (az login) or use --demo to plan from them")
+    plans = net.plan_all(cfg, vnets)
+    findings = net.network_findings(cfg, live=vnets)
     if as_json:
         data: dict[str, Any] = {
             "environments": {name: net.plan_to_json(plan) for name, plan in plans.items()},
             "findings": [f.to_json() for f in findings],
+            "notes": notes,
         }
         if proposal is not None:
             data["proposal"] = net.proposal_to_json(proposal)
@@ -439,9 +480,17 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         return
     from wizard.report import print_findings, print_network
 
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     print_network(plans, proposal)
     if findings:
         print_findings(findings, title="address plan")
+
+
+def _signed_in() -> bool:
+    from wizard.azure.credentials import likely_signed_in
+
+    return likely_signed_in()
 
 
 # ------------------------------------------------------------------------------------ names

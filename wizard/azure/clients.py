@@ -282,7 +282,8 @@ class AzureSession:
                      api_version: str, body: Any = None) -> Any:
         """A REST call the SDK packages do not wrap (subscription-scope permissions, ACR names).
 
-        `path` may also be a full `nextLink` URL (it already carries its api-version and token).
+        `path` may carry a query of its own (`$filter`), or be a full `nextLink` URL (it already
+        carries its api-version and token).
 
         Goes through a real client's pipeline (`send_request`), so credentials, retries and the
         sandbox transport apply exactly as for the wrapped calls.
@@ -290,7 +291,8 @@ class AzureSession:
         from azure.core.rest import HttpRequest
 
         client = self.resources(subscription_id)
-        url = path if "api-version=" in path else f"{path}?api-version={api_version}"
+        joiner = "&" if "?" in path else "?"
+        url = path if "api-version=" in path else f"{path}{joiner}api-version={api_version}"
         request = HttpRequest(method, url, json=body)
         response = client.send_request(request)
         response.raise_for_status()

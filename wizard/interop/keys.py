@@ -122,7 +122,7 @@ def _env_rows() -> list[Var]:
             Var(f"{aif}_SUBSCRIPTION_ID", f"{ado_stage}_sub_id", "environments",
                 f"environments.{env}.subscription_id", TODO_WHEN_UNSET),
             Var(f"{aif}_CIDR_RANGE", f"{ado_stage}_cidr_range", "environments",
-                f"environments.{env}.cidr_octet", WHOLE,
+                f"environments.{env}.cidr_octet",  # text: the model refuses a leading zero with the reason
                 aliases=("TEST_CIDR_RANGE",) if env == "stage" else ()),  # preflight.sh's name
             Var(f"{aif}_NETWORK_ENV", f"network_env_{env}", "environments", f"environments.{env}.network_env"),
         ]
