@@ -9,8 +9,9 @@ does not hold is kept verbatim in `config.aifactory_extra` (canonical key: the .
 the variables.yaml name), so `import → export` gives every value back byte for byte.
 `export_env` / `export_ado` return text (the CLI writes files atomically). With a `base`
 file, every line of it is kept with its comment and quoting and only values change;
-without one, a complete file is generated. Every problem is an InteropError naming the file,
-the line and what to do.
+without one, a complete file is generated. No secret is ever written (wizard.secrets): one the
+configuration holds is left out, one the base file holds is written empty, each with a note.
+Every problem is an InteropError naming the file, the line and what to do.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from pathlib import Path
 
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.context import ConversionError
-from wizard.interop.convert import config_from_values, secret_keys, values_from_config
+from wizard.interop.convert import config_from_values, refused_secrets, values_from_config
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
 from wizard.interop.github import not_uploaded_note, with_workflow_names
 from wizard.interop.keys import Format, lookup
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
-from wizard.interop.textio import read_config_text
+from wizard.interop.textio import MAX_BYTES, read_config_text
 from wizard.model import FactoryConfig
+from wizard.secrets import scrub
 
 __all__ = [
     "ExportResult",
@@ -101,7 +103,7 @@ def import_file(path: str | Path) -> ImportResult:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
-    refused = set(secret_keys(values))
+    refused = refused_secrets(values)
     unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
@@ -114,19 +116,48 @@ def _render(document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:
     return document.render(values, comments, APPENDED_SECTION)
 
 
+def _without_secrets(values: dict[str, str], document: EnvDocument | AdoDocument | None,
+                     notes: list[str]) -> dict[str, str]:
+    """`values` without secrets, and an empty value for each secret the base file holds that
+    nothing replaces, so that the written copy holds none; a note names each one."""
+    kept, dropped = scrub(values)
+    in_base = scrub(document.values())[1] if document is not None else []
+    blanked = {secret.where for secret in in_base if secret.where not in kept}
+    kept.update((key, "") for key in sorted(blanked))
+    reported: set[str] = set()
+    for secret in (*dropped, *in_base):
+        if secret.where not in reported:
+            reported.add(secret.where)
+            action = "not written (the variable is left empty)" if secret.where in blanked else "not written"
+            notes.append(secret.note(action))
+    return kept
+
+
+def _result(text: str, notes: list[str], fmt: Format) -> ExportResult:
+    """The export, unless it is too big for the importer to read back (what we write, we read)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        name = ".env" if fmt == "env" else "variables.yaml"
+        raise InteropError("<export>", None, f"the {name} would be {size:,} bytes, over the {MAX_BYTES:,} "
+                           "that import reads back", "shorten the longest variables kept from an imported file")
+    return ExportResult(text=text, notes=notes)
+
+
 def export_env(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:
     """The GitHub .env for this configuration; with `base`, that file with new values."""
     values, notes = values_from_config(config, "env")
     document = _parse("env", Path(base)) if base is not None else None
     values = with_workflow_names(values, document.keys() if document else (), notes)
+    values = _without_secrets(values, document, notes)
     text = generate("env", values) if document is None else _render(document, values)
     warning = not_uploaded_note(values)
-    return ExportResult(text=text, notes=[*notes, warning] if warning else notes)
+    return _result(text, [*notes, warning] if warning else notes, "env")
 
 
 def export_ado(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:
     """The Azure DevOps variables.yaml for this configuration; with `base`, that file with new values."""
     values, notes = values_from_config(config, "ado")
-    if base is None:
-        return ExportResult(text=generate("ado", values), notes=notes)
-    return ExportResult(text=_render(_parse("ado", Path(base)), values), notes=notes)
+    document = _parse("ado", Path(base)) if base is not None else None
+    values = _without_secrets(values, document, notes)
+    text = generate("ado", values) if document is None else _render(document, values)
+    return _result(text, notes, "ado")

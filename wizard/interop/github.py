@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wizard.interop.codecs import is_placeholder
+from wizard.placeholders import is_placeholder
 from wizard.interop.keys import by_key
 
 UPLOAD_SCRIPT = "10-GH-create-or-update-github-variables.sh"
