@@ -30,10 +30,11 @@ judged by their value alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from wizard.placeholders import PLACEHOLDER
 
@@ -129,12 +130,15 @@ _SHAPES: tuple[tuple[str, Kind, re.Pattern[str]], ...] = (
     ("a JSON Web Token", "other", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
     ("a private key", "other", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
                                           r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)),
-    ("an Azure client secret", "other", re.compile(r"(?<![A-Za-z0-9_.~-])[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}")),
+    ("an Azure client secret", "other",
+     re.compile(r"(?<![A-Za-z0-9_.~-])[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}")),
     ("a connection string with a key or password", "other",
-     re.compile(r"(?i)(?:^|[;\s'\"])\s*(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=\s*[^;\s\"']+")),
+     re.compile(r"(?i)(?:^|[;\s'\"])\s*(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)"
+                r"\s*=\s*[^;\s\"']+")),
     ("a SAS signature", "other", re.compile(r"(?:^|[?&;\s])sig=[A-Za-z0-9%+/=_-]{8,}")),
     ("a password in a URL", "other", re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/\s:@]+:[^/\s@]+@")),
-    ("an API key", "other", re.compile(r"\b(?:sk-(?:proj-|svcacct-|ant-)?[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16})\b")),
+    ("an API key", "other",
+     re.compile(r"\b(?:sk-(?:proj-|svcacct-|ant-)?[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16})\b")),
     ("an account key", "other",
      re.compile(r"(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
                 r"[A-Za-z0-9+/]{40,}={1,2}(?![A-Za-z0-9+/=])")),
@@ -145,21 +149,32 @@ REDACTED = "<secret hidden>"
 """What `redact` puts where a secret was (not an AI Factory placeholder: it has a space)."""
 
 
-def _shape(value: str) -> tuple[str, Kind] | None:
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Why a value is a secret."""
+
+    reason: str
+    """E.g. "its name says it holds a secret", "it looks like a GitHub token"."""
+    kind: Kind
+
+
+def _shape(value: str) -> Verdict | None:
     for what, kind, pattern in _SHAPES:
         if pattern.search(value):
-            return what, kind
+            return Verdict(f"it looks like {what}", kind)
     return None
 
 
 def _looks_random(text: str) -> bool:
-    """A run of 16+ letters and digits that switches between cases and digits as often as
-    random text does (a name like `MyServicePrincipalSecret1` switches four times in 25)."""
+    """A run of 16+ letters and digits that switches between lower case, upper case and digits
+    as often as random text does: at least once in four characters. An upper-case letter
+    followed by lower case starts a word and does not count, so `MyServicePrincipalSecret1`
+    (four switches in 25) is a name, `hV7kP2xQ9mL4rT8wZ3nB6cF1` is not."""
     for chunk in re.split(r"[^A-Za-z0-9]+", text):
         if len(chunk) < 16:
             continue
         classes = ["d" if ch.isdigit() else "u" if ch.isupper() else "l" for ch in chunk]
-        switches = sum(a != b for a, b in zip(classes, classes[1:], strict=False))
+        switches = sum(a != b and (a, b) != ("u", "l") for a, b in itertools.pairwise(classes))
         if switches * 4 >= len(chunk):
             return True
     return False
@@ -172,21 +187,11 @@ def _without_placeholders(text: str) -> str:
 # ------------------------------------------------------------------------------ the judge
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """Why a value is a secret."""
-
-    reason: str
-    """E.g. "its name says it holds a secret", "it looks like a GitHub token"."""
-    kind: Kind
-
-
 def judge(key: str, value: str) -> Verdict | None:
     """Why the text `value`, held under `key`, is a secret; None when it is not one."""
     shape = _shape(value)
     if shape is not None:
-        what, kind = shape
-        return Verdict(f"it looks like {what}", kind)
+        return shape
     text = _without_placeholders(value)
     if not text or text in _FLAGS or _REFERENCE.fullmatch(text):
         return None
@@ -197,9 +202,9 @@ def judge(key: str, value: str) -> Verdict | None:
         return Verdict("it should name a secret in the seeding Key Vault but holds what looks like the secret itself",
                        "name")
     if role == "secret":
-        part = set(words(key))
-        kind: Kind = ("github" if part & {"GITHUB", "GH"} else
-                      "ado" if part & {"ADO", "AZDO", "DEVOPS", "VSTS"} else "other")
+        named = set(words(key))
+        kind: Kind = ("github" if named & {"GITHUB", "GH"} else
+                      "ado" if named & {"ADO", "AZDO", "DEVOPS", "VSTS"} else "other")
         return Verdict("its name says it holds a secret", kind)
     return None
 
@@ -236,14 +241,21 @@ class Dropped:
         return f"{self.where}: {self.reason}, so its value was {action}. {_ADVICE[self.kind]}"
 
 
-def scrub(data: Any, where: str = "") -> tuple[Any, list[Dropped]]:
+Data = TypeVar("Data")
+_DROP = object()
+"""Marks a value `_scrub` leaves out."""
+
+
+def scrub(data: Data, where: str = "") -> tuple[Data, list[Dropped]]:
     """`data` (mappings, lists, scalars) without any secret, and what was left out.
 
     A mapping loses the keys whose values are secrets, a list the items that are; everything
-    else is copied as it is. A leaf called `value` or `defaultValue` is judged by its parent's key.
+    else is copied as it is (a secret given on its own comes back as None). A leaf called
+    `value` or `defaultValue` is judged by its parent's key.
     """
     dropped: list[Dropped] = []
-    return _scrub(data, where, where.rpartition(".")[2], dropped), dropped
+    kept = _scrub(data, where, where.rpartition(".")[2], dropped)
+    return cast("Data", None if kept is _DROP else kept), dropped
 
 
 def _scrub(data: Any, where: str, key: str, dropped: list[Dropped]) -> Any:
@@ -267,7 +279,3 @@ def _scrub(data: Any, where: str, key: str, dropped: list[Dropped]) -> Any:
                  for index, item in enumerate(data))
         return [item for item in items if item is not _DROP]
     return data
-
-
-_DROP = object()
-"""Marks a value `_scrub` leaves out."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True)
 class Text:
     """Free text, kept exactly (no stripping: a trailing space may matter to a name)."""

@@ -22,10 +22,9 @@ from typing import Final
 from pydantic import BaseModel, ValidationError
 
 from wizard.interop.codecs import Codec
-from wizard.placeholders import is_placeholder
-from wizard.secrets import shown
 from wizard.interop.keys import Format, Var
 from wizard.model import FactoryConfig
+from wizard.placeholders import is_placeholder
 
 
 class NotHeld:
@@ -137,7 +136,7 @@ class ImportContext:
         line = (f'{file_key}="{example}"' if self.fmt == "env" else f'{file_key}: "{example}"')
         raise ConversionError(
             file_key,
-            f"{file_key} {reason(exc, model, name)} (found {shown(file_key, raw)})",
+            f"{file_key} {reason(exc, model, name)} (found {raw!r})",
             f"write e.g. {line}, or <todo> to fill it in later" if example
             else "write a valid value, or <todo> to fill it in later",
         )

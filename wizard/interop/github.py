@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wizard.placeholders import is_placeholder
 from wizard.interop.keys import by_key
+from wizard.placeholders import is_placeholder
 
 UPLOAD_SCRIPT = "10-GH-create-or-update-github-variables.sh"
 
