@@ -73,26 +73,26 @@ def _temps(folder: Path) -> list[str]:
 
 
 def test_a_write_killed_at_any_step_leaves_the_target_and_the_backup_whole(tmp_path: Path) -> None:
-    target = tmp_path / "mine.yaml"
-    target.write_text("old\n")
-    backup = tmp_path / "mine.yaml.bak"
-    backup.write_text("older\n")
     for step in range(1, 20):
+        folder = tmp_path / f"step-{step}"
+        folder.mkdir()
+        target, backup = folder / "mine.yaml", folder / "mine.yaml.bak"
+        target.write_text("old\n")
+        backup.write_text("older\n")
         child = python(KILL_AT_STEP, target, "new\n", step)
         out, err = child.communicate(timeout=60)
         assert target.read_text() in ("old\n", "new\n"), step  # the target always exists, whole
         assert backup.read_text() in ("older\n", "old\n"), step
+        atomic_write(target, "newer\n")  # the next write, after whatever the kill left …
+        assert target.read_text() == "newer\n"
+        assert backup.read_text() in ("old\n", "new\n"), step
+        assert _temps(folder) == [], step  # … removes what the killed run left behind
         if "finished" in out:
             break
         assert child.returncode == -signal.SIGKILL, err
-        target.write_text("old\n")
     else:
         pytest.fail("the write never finished")
     assert step > 3, "the write was never interrupted between its steps"
-    assert target.read_text() == "new\n" and backup.read_text() == "old\n"
-    assert _temps(tmp_path)  # killed runs left their temporary files …
-    atomic_write(target, "newer\n")
-    assert _temps(tmp_path) == []  # … and the next write removed them
 
 
 def test_a_kill_9_loop_never_leaves_the_target_missing_or_torn(tmp_path: Path) -> None:

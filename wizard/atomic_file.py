@@ -118,9 +118,10 @@ def _keep_backup(path: Path) -> Path | None:
         return None
     try:
         os.replace(kept, backup)
-    except BaseException:
+    finally:
+        # rename() does nothing when both names are links to one file (a run killed after making
+        # its backup leaves the target and `.bak` so), and the temporary name would stay behind.
         kept.unlink(missing_ok=True)
-        raise
     return backup
 
 
