@@ -140,40 +140,61 @@ def _sparse_items(data: dict[str, Any], path: tuple[str, ...], default: Any, kee
 def render_preset(config: FactoryConfig, *, extends: str | None = None,
                   base: FactoryConfig | None = None) -> str:
     """The YAML text of a preset file for `config` (sparse against `base`), without secrets."""
-    return preset_text(config, extends=extends, base=base)[0]
+    return _dump(_document(config, extends, base)[0])
 
 
-def preset_text(config: FactoryConfig, *, extends: str | None = None,
-                base: FactoryConfig | None = None) -> tuple[str, builtins.list[Dropped]]:
-    """The YAML text of a preset file for `config`, and the secrets left out of it."""
-    from io import StringIO
+def loadable_preset_text(config: FactoryConfig, what: str, *, extends: str | None = None,
+                         base: FactoryConfig | None = None) -> tuple[str, builtins.list[Dropped]]:
+    """The text of a preset file to write, and the secrets left out of it; PresetError when the
+    loader could not read it back (over safe_yaml.MAX_BYTES), so what we save we can load.
 
-    from ruamel.yaml import YAML
+    The values alone are a lower bound of the file's size, so an oversized preset is refused
+    before the (slow, for megabytes) YAML rendering."""
+    document, dropped = _document(config, extends, base)
+    _refuse_oversized(document, None, what)
+    text = _dump(document)
+    _refuse_oversized(document, text, what)
+    return text, dropped
 
+
+def _document(config: FactoryConfig, extends: str | None,
+              base: FactoryConfig | None) -> tuple[dict[str, Any], builtins.list[Dropped]]:
     body, dropped = scrub(config_to_data(config, base))
     document: dict[str, Any] = {"$schema": SCHEMA_FILE.as_uri(), "version": SCHEMA_VERSION}
     if extends:
         document["extends"] = extends
     document.update(body)
+    return document, dropped
+
+
+def _dump(document: dict[str, Any]) -> str:
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096
     stream = StringIO()
     yaml.dump(document, stream)
-    return stream.getvalue(), dropped
+    return stream.getvalue()
 
 
-def check_loadable(text: str, config: FactoryConfig, what: str) -> None:
-    """Refuse preset text the loader would refuse (over safe_yaml.MAX_BYTES), naming the largest
-    values, so that what we save we can always load again."""
-    size = len(text.encode("utf-8"))
+def _refuse_oversized(document: dict[str, Any], text: str | None, what: str) -> None:
+    """PresetError naming the largest values when `text` (or, before rendering, the values
+    alone) is over the size the loader reads."""
+    sizes = {key: sum(len(item.encode("utf-8")) for item in (value if isinstance(value, list) else [value])
+                      if isinstance(item, str))
+             for key, value in flatten(document).items()}
+    size = sum(sizes.values()) if text is None else len(text.encode("utf-8"))
     if size <= MAX_BYTES:
         return
-    values = [(len(str(value).encode("utf-8")), key) for key, value in flatten(config_to_data(config)).items()]
-    largest = ", ".join(f"{key} ({length:,} bytes)" for length, key in sorted(values, reverse=True)[:3])
+    largest = ", ".join(f"{key} ({length:,} bytes)"
+                        for key, length in sorted(sizes.items(), key=lambda item: -item[1])[:3])
+    at_least = "at least " if text is None else ""
     raise PresetError(
-        f"{what} would be {size:,} bytes, and presets are read up to {MAX_BYTES:,} bytes, so it could not be "
-        f"loaded again; nothing was written — shorten the largest values: {largest}"
+        f"{what} would be {at_least}{size:,} bytes, and presets are read up to {MAX_BYTES:,} bytes, so it could "
+        f"not be loaded again; nothing was written — shorten the largest values: {largest}"
     )
 
 
@@ -318,8 +339,7 @@ class PresetStore:
         if path.exists() and not overwrite:
             raise PresetError(f"a preset named {name!r} exists ({path}); pass --force to replace it (a backup is kept)")
         base = self.load(extends).config if extends else None
-        text, dropped = preset_text(config, extends=extends, base=base)
-        check_loadable(text, config, f"preset {name!r}")
+        text, dropped = loadable_preset_text(config, f"preset {name!r}", extends=extends, base=base)
         try:
             backup = atomic_write(path, text)
         except OSError as exc:

@@ -176,19 +176,35 @@ def test_remove_stale_temps_keeps_a_live_writers_file(tmp_path: Path) -> None:
 
 def test_a_preset_too_big_to_load_is_refused_at_save(tmp_path: Path, isolated_dirs: Path) -> None:
     big = tmp_path / "big.env"
-    big.write_text(f'AIFACTORY_PREFIX="acme-"\nBIG_NOTES="{"n" * (MAX_BYTES + 1000)}"\n')
+    big.write_text(f"AIFACTORY_PREFIX='acme-'\nBIG_NOTES='{'n' * (MAX_BYTES + 1000)}'\n")  # quotes: fast to read
     result = run("presets", "save", "big", "--config", big)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "could not be loaded again" in result.stderr and "aifactory_extra.BIG_NOTES" in result.stderr
     assert not list((isolated_dirs / "xdg_config_home").rglob("big.yaml"))
 
 
-def test_a_preset_just_under_the_limit_saves_and_loads(tmp_path: Path) -> None:
-    store = PresetStore(tmp_path / "presets")
-    config = FactoryConfig(aifactory_extra={"BIG_NOTES": "n" * (MAX_BYTES - 4096)})
-    path, _, _ = store.save("near-limit", config)
-    assert MAX_BYTES - 8192 < path.stat().st_size <= MAX_BYTES
-    assert store.load("near-limit").config.aifactory_extra == config.aifactory_extra
+def test_the_save_limit_is_the_load_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    import presets.store
+    from presets.store import loadable_preset_text
+    from wizard import safe_yaml
+
+    loader_limit = inspect.signature(safe_yaml.read_text).parameters["max_bytes"].default
+    assert loader_limit == presets.store.MAX_BYTES
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"#" * MAX_BYTES)
+    assert len(safe_yaml.read_text(exact)) == MAX_BYTES  # the loader reads a file of exactly the limit
+    exact.write_bytes(b"#" * (MAX_BYTES + 1))
+    with pytest.raises(safe_yaml.YamlError):
+        safe_yaml.read_text(exact)
+    config = FactoryConfig(aifactory_extra={"NOTES": "n" * 100})
+    text, _ = loadable_preset_text(config, "small")
+    monkeypatch.setattr(presets.store, "MAX_BYTES", len(text.encode()))
+    assert loadable_preset_text(config, "small")[0] == text  # save writes exactly the limit, …
+    monkeypatch.setattr(presets.store, "MAX_BYTES", len(text.encode()) - 1)
+    with pytest.raises(PresetError, match="could not be loaded again"):  # … and not a byte more
+        loadable_preset_text(config, "small")
 
 
 # ----------------------------------------------------------------------------- names and folders

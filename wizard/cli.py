@@ -401,7 +401,7 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
 @click.option("--force", is_flag=True, help="Replace an existing preset or file (a backup is kept).")
 def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: bool) -> None:
     """Import the AI Factory's .env (GitHub) or variables.yaml (Azure DevOps)."""
-    from presets.store import PresetError, check_loadable, render_preset
+    from presets.store import PresetError, loadable_preset_text
     from wizard.interop import InteropError, import_file
 
     try:
@@ -421,17 +421,18 @@ def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: 
             fail(str(exc))
         print_notes(notes)
         click.echo(f"saved preset {save_preset!r} to {path}")
-    text = render_preset(result.config)
     if output:
         if output.exists() and not force:
             fail(f"{output} exists", "pass --force to replace it (a backup is kept)")
         try:
-            check_loadable(text, result.config, str(output))
+            text, _ = loadable_preset_text(result.config, str(output))
         except PresetError as exc:
             fail(str(exc))
         write_output(output, text)
     elif not save_preset:
-        click.echo(text, nl=False)
+        from presets.store import render_preset
+
+        click.echo(render_preset(result.config), nl=False)
 
 
 @cli.command("export")

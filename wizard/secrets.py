@@ -123,27 +123,38 @@ def _names_a_secret(parts: tuple[str, ...]) -> bool:
 
 # ------------------------------------------------------------------------------ by the value's shape
 
-_SHAPES: tuple[tuple[str, Kind, re.Pattern[str]], ...] = (
-    ("a GitHub token", "github", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("an Azure DevOps personal access token", "ado",
+_SHAPES: tuple[tuple[str, Kind, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("a GitHub token", "github", ("gh", "github_pat_"),
+     re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("an Azure DevOps personal access token", "ado", (),
      re.compile(r"(?<![A-Za-z0-9])(?:[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])")),
-    ("a JSON Web Token", "other", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    ("a private key", "other", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-                                          r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)),
-    ("an Azure client secret", "other",
+    ("a JSON Web Token", "other", ("eyJ",),
+     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
+    ("a private key", "other", ("-----BEGIN ",),
+     re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+                r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)),
+    ("an Azure client secret", "other", ("Q~",),
      re.compile(r"(?<![A-Za-z0-9_.~-])[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{31,34}")),
-    ("a connection string with a key or password", "other",
+    ("a connection string with a key or password", "other", ("=",),
      re.compile(r"(?i)(?:^|[;\s'\"])\s*(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)"
                 r"\s*=\s*[^;\s\"']+")),
-    ("a SAS signature", "other", re.compile(r"(?:^|[?&;\s])sig=[A-Za-z0-9%+/=_-]{8,}")),
-    ("a password in a URL", "other", re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/\s:@]+:[^/\s@]+@")),
-    ("an API key", "other",
+    ("a SAS signature", "other", ("sig=",), re.compile(r"(?:^|[?&;\s])sig=[A-Za-z0-9%+/=_-]{8,}")),
+    ("a password in a URL", "other", ("://",), re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/\s:@]+:[^/\s@]+@")),
+    ("an API key", "other", ("sk-", "AKIA", "ASIA"),
      re.compile(r"\b(?:sk-(?:proj-|svcacct-|ant-)?[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16})\b")),
-    ("an account key", "other",
+    ("an account key", "other", ("=",),
      re.compile(r"(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
                 r"[A-Za-z0-9+/]{40,}={1,2}(?![A-Za-z0-9+/=])")),
 )
-"""What a secret looks like wherever it is: (what it is, where it belongs, pattern)."""
+"""What a secret looks like wherever it is: (what it is, where it belongs, text one of its matches
+must contain, pattern). The text is a cheap first test: a megabyte value is scanned by only the
+patterns whose text it holds."""
+
+
+def _shapes_in(text: str) -> list[tuple[str, Kind, re.Pattern[str]]]:
+    return [(what, kind, pattern) for what, kind, hints, pattern in _SHAPES
+            if not hints or any(hint in text for hint in hints)]
+
 
 REDACTED = "<secret hidden>"
 """What `redact` puts where a secret was (not an AI Factory placeholder: it has a space)."""
@@ -159,7 +170,7 @@ class Verdict:
 
 
 def _shape(value: str) -> Verdict | None:
-    for what, kind, pattern in _SHAPES:
+    for what, kind, pattern in _shapes_in(value):
         if pattern.search(value):
             return Verdict(f"it looks like {what}", kind)
     return None
@@ -222,7 +233,7 @@ def shown(key: str, value: object) -> str:
 
 def redact(text: str) -> str:
     """`text` with every secret-shaped value replaced by REDACTED (for messages and log lines)."""
-    for _, _, pattern in _SHAPES:
+    for _, _, pattern in _shapes_in(text):
         text = pattern.sub(REDACTED, text)
     return text
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.context import ConversionError
-from wizard.interop.convert import config_from_values, refused_secrets, values_from_config
+from wizard.interop.convert import config_from_values, values_from_config
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
@@ -103,8 +103,7 @@ def import_file(path: str | Path) -> ImportResult:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
-    refused = refused_secrets(values)
-    unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
+    unknown = [name for name in values if lookup(fmt, name) is None and name in config.aifactory_extra]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
     return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())

@@ -39,7 +39,7 @@ def _owner(config: FactoryConfig, path: str) -> tuple[BaseModel, str]:
     return owner, name
 
 
-def refused_secrets(values: Mapping[str, str]) -> dict[str, Dropped]:
+def _refused_secrets(values: Mapping[str, str]) -> dict[str, Dropped]:
     """The variables whose value is a secret (wizard.secrets decides), which are never imported."""
     return {dropped.where: dropped for dropped in scrub(values)[1]}
 
@@ -61,7 +61,7 @@ def _canonical(values: Mapping[str, str], fmt: Format, notes: list[str]) -> tupl
     raw: dict[str, str] = {}
     origin: dict[str, str] = {}
     ranks: dict[str, int] = {}
-    refused = refused_secrets(values)
+    refused = _refused_secrets(values)
     for name, text in values.items():
         if name in refused:
             notes.append(refused[name].note("not imported"))
