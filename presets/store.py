@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from presets.migrations import MigrationError, migrate
 from wizard.atomic_file import atomic_write
-from wizard.errors import ConfigError, friendly_problems
+from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
 from wizard.safe_yaml import MAX_BYTES, LoadedYaml, YamlError, load_yaml_file
 from wizard.secrets import Dropped, scrub
@@ -74,7 +74,7 @@ class LoadedPreset:
     """Migrations applied and secrets dropped, for the user to see."""
 
 
-class PresetError(Exception):
+class PresetError(UserError):
     """A preset that cannot be used; the message names file, line and fix."""
 
 
