@@ -229,6 +229,10 @@ def test_no_planted_secret_reaches_any_writer_or_printer(planted: dict[str, Path
     runs["export env"] = run("export", "--format", "env", "--config", planted["ado"])
     runs["validate"] = run("validate", "--config", planted["env"], "--offline")
     runs["network"] = run("network", "--config", planted["ado"], "--json")
+    handmade = tmp_path / "handmade.yaml"  # a preset written by hand, or saved by an older version
+    handmade.write_text(f"aifactory_extra:\n  GH_PAT: {ENV_SECRETS['GH_PAT']}\n"
+                        f"  NOTES: {ENV_SECRETS['OPENAI_API_KEY']}\n")
+    runs["export handmade"] = run("export", "--format", "env", "--config", handmade)
     for name, result in runs.items():
         assert result.returncode in (0, 1), (name, result.stderr)
         assert not _leaks(result.stdout + result.stderr, everything), name
@@ -238,10 +242,13 @@ def test_no_planted_secret_reaches_any_writer_or_printer(planted: dict[str, Path
     for path in written:
         assert not _leaks(path.read_text(encoding="utf-8", errors="replace"), everything), path
     for fmt, secrets in (("env", ENV_SECRETS), ("ado", ADO_SECRETS)):
-        told = runs[f"import {fmt}"].stderr
-        assert all(f"{key}: " in told for key in secrets), told  # each dropped value reported by its key…
-        assert "seeding Key Vault" in told and "gh secret set" in told  # …with where it belongs
+        for told in (runs[f"import {fmt}"].stderr, runs[f"presets save {fmt}"].stderr):
+            assert all(f"{key}: " in told for key in secrets), told  # each dropped value reported by its key…
+            assert "seeding Key Vault" in told and "gh secret set" in told  # …with where it belongs
         assert "left empty" in runs[f"export --base {fmt}"].stderr
+    told = runs["export handmade"].stderr
+    assert "handmade.yaml: aifactory_extra.GH_PAT:" in told and "aifactory_extra.NOTES:" in told
+    assert "remove it from the file" in told
     assert 'GITHUB_TOKEN=""' in (out / "over-base.env").read_text()
     assert 'GITHUB_TOKEN: ""' in (out / "over-base.ado").read_text()
 

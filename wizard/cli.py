@@ -67,8 +67,15 @@ def load_source(preset: str | None, config: Path | None) -> LoadedPreset:
     """The configuration named by --preset or --config, or exit 2 with a clear message.
 
     --config takes a preset-format YAML/JSON file, or the AI Factory's own `.env` /
-    `variables.yaml`, which is imported on the fly.
+    `variables.yaml`, which is imported on the fly. What the user should know about it
+    (migrations, values left out as secrets) is printed on stderr, whatever the command.
     """
+    loaded = _load_source(preset, config)
+    print_notes(loaded.notes)
+    return loaded
+
+
+def _load_source(preset: str | None, config: Path | None) -> LoadedPreset:
     from presets.store import LoadedPreset, PresetError
     from wizard.errors import ConfigError
     from wizard.safe_yaml import YamlError
@@ -304,7 +311,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
     if demo and offline:
         fail("--demo and --offline exclude each other", "use one of them")
     loaded = load_source(preset, config)
-    notes = list(loaded.notes)
+    notes: list[str] = []
     skipped = None
     if not (offline or demo or tenant or device_code):
         from wizard.azure.credentials import likely_signed_in
@@ -452,7 +459,6 @@ def names(preset: str | None, config: Path | None, env: str | None, as_json: boo
     else:
         from wizard.report import print_names
 
-        print_notes(loaded.notes)
         print_names(sheet, loaded.name)
     sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
 
