@@ -99,6 +99,7 @@ def test_a_kill_9_loop_never_leaves_the_target_missing_or_torn(tmp_path: Path) -
     target = tmp_path / "export.env"
     size = 256 * 1024
     target.write_text("A" * size)
+    (tmp_path / "export.env.bak").write_text("B" * size)
     chance = random.Random(7)
     deadline, kills = time.monotonic() + 3.0, 0
     while time.monotonic() < deadline and kills < 25:
