@@ -328,6 +328,14 @@ class PresetStore:
             raise PresetError(problem)
         return self.user_dir / f"{name}.yaml"
 
+    def name_problem(self, name: str) -> str | None:
+        """Why `name` cannot be saved as a preset of yours, or None (a form asks before saving)."""
+        try:
+            self._user_path(name)
+        except PresetError as exc:
+            return exc.message
+        return None
+
     def save(self, name: str, config: FactoryConfig, *, extends: str | None = None,
              overwrite: bool = False) -> tuple[Path, Path | None, builtins.list[str]]:
         """Save `config` as the user preset `name` (sparse against `extends` when given).

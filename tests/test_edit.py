@@ -109,3 +109,16 @@ def test_path_matches() -> None:
     assert path_matches("environments.*.region", "environments.stage.region")
     assert not path_matches("environments.*.region", "environments.stage.cidr_octet")
     assert not path_matches("services.ai_search", "services.aks")
+
+
+def test_field_specs_come_from_the_model(config: FactoryConfig) -> None:
+    from wizard.edit import field_spec
+
+    assert field_spec(config, "services.cosmos_db").kind == "bool"
+    tier = field_spec(config, "skus.ai_search_tier")
+    assert tier.kind == "choice" and "basic" in tier.choices and "standard" in tier.choices
+    assert field_spec(config, "environments.dev.cidr_octet").kind == "int"
+    assert field_spec(config, "access.ip_allow_list").kind == "list"
+    sub = field_spec(config, "environments.dev.subscription_id")
+    assert sub.kind == "text" and sub.optional and "subscription" in sub.description.lower()
+    assert field_spec(config, "landing_zone.mode").choices == ("standalone",)

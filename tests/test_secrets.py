@@ -156,6 +156,15 @@ def test_what_is_not_a_secret_passes(key: str, value: str) -> None:
     assert secret_reason(key, value) is None
 
 
+def test_no_variable_the_table_knows_is_a_secret_by_its_default() -> None:
+    from wizard.interop.keys import TABLE
+
+    flagged = [(name, var.default) for var in TABLE for name in (var.env, var.ado, *var.spellings()) if name
+               for value in (var.default, f"<todo>{var.default}") if secret_reason(name, value)]
+    assert flagged == []
+    assert key_role("INPUT_COMMON_SPSECRET_KEY") == "name"  # the workflows' spelling of the same variable
+
+
 def test_a_name_holding_key_refuses_a_real_secret_typed_into_it() -> None:
     assert key_role("INPUT_COMMON_SP_SECRET_KEY") == key_role("inputCommonSPSecretKey") == "name"
     assert "should name a secret" in str(secret_reason("INPUT_COMMON_SP_SECRET_KEY", "hV7kP2xQ9mL4rT8wZ3nB6cF1"))

@@ -147,20 +147,52 @@ def write_output(path: Path, text: str) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aifactory")
+@click.option("--demo", is_flag=True, help="Open the wizard on the offline sandbox (demo tenant), not Azure.")
+@click.option("--preset", "preset", metavar="NAME", help="Open the wizard straight on this preset.")
+@click.option("--config", "config", type=FilePath(),
+              help="Open the wizard straight on this file (preset YAML, .env or variables.yaml).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None) -> None:
     """Set up Microsoft's Enterprise Scale AI Factory on Azure.
 
-    Pick a landing-zone mode, environments, address plan, services and SKUs; validate them
-    offline and live against Azure; save presets; export the AI Factory's .env and
-    variables.yaml.
+    With no command, the wizard opens (against Azure; --demo against the offline sandbox):
+    pick a landing-zone mode, environments, address plan, services and SKUs, see them checked
+    live, save presets, export the AI Factory's .env and variables.yaml. Every step also has a
+    headless command below.
 
     \b
     Exit codes: 0 ok, 1 validation found errors (warnings too with --strict),
-                2 bad input or usage.
+                2 bad input or usage, 130 interrupted.
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        run_wizard(demo=demo, preset=preset, config=config)
+
+
+def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
+    """Open the Textual wizard, or say which headless command to run when there is no terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset poc-standalone"
+        fail("the wizard needs a terminal, and this is not one",
+             f"for scripts and CI run: aifactory validate {source}{' --demo' if demo else ''} "
+             "(or aifactory --help for every headless command)")
+    draft = None
+    if preset or config:
+        draft = _draft_of(load_source(preset, config), builtin=bool(preset))
+    from screens.app import make_app
+
+    make_app(demo=demo, draft=draft).run()
+
+
+def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
+    """A Draft on a loaded preset: one of yours continues it, a built-in starts a new one from it."""
+    from wizard.draft import Draft
+
+    if builtin and _store().find(loaded.name).source == "builtin":
+        return Draft(loaded.config, "", f"from {loaded.name}", extends=loaded.name, notes=list(loaded.notes))
+    if builtin:
+        return Draft(loaded.config, loaded.name, "yours", saved=loaded.config, path=loaded.path,
+                     notes=list(loaded.notes))
+    return Draft(loaded.config, "", str(loaded.path or loaded.name), notes=list(loaded.notes))
 
 
 # ------------------------------------------------------------------------------------ presets

@@ -12,6 +12,7 @@ checks that read them (and only those) run again.
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
 from collections.abc import Iterator
@@ -186,3 +187,102 @@ def path_matches(declared: str, changed: str) -> bool:
     """
     want, got = declared.split("."), changed.split(".")
     return all(w == "*" or w == g for w, g in zip(want, got, strict=False))
+
+
+FieldKind = typing.Literal["bool", "choice", "int", "list", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """What a form needs to draw one field: its kind, choices, help text, whether it may be empty.
+
+    Derived from the model, so a form never keeps a second list of choices or a second copy of
+    the help text (WIZARD.md: the form is built from the model).
+    """
+
+    path: str
+    kind: FieldKind
+    title: str
+    """A short label: the field's name in words."""
+    description: str
+    """The model's description: the help pane's text and the JSON Schema's."""
+    choices: tuple[str, ...] = ()
+    """The allowed values of a `choice` field, in the model's order."""
+    optional: bool = False
+    """Empty means unset (None)."""
+
+
+def _literal_choices(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _literal_choices(arg)
+        if found:
+            return found
+    return ()
+
+
+def _base_type(annotation: Any) -> Any:
+    """The annotation without Optional and Annotated wrappers."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _base_type(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _base_type(inner[0]) if len(inner) == 1 else annotation
+    return annotation
+
+
+def field_spec(config: FactoryConfig, path: str) -> FieldSpec:
+    """How to present the field at `path` of `config` (raises PathError for an unknown path)."""
+    parts = split_path(path)
+    parent: Any = config
+    owner: tuple[BaseModel, str] | None = None
+    for part in parts[:-1]:
+        if isinstance(parent, BaseModel) and isinstance(part, str):
+            owner = (parent, part)
+        parent = _child(parent, part, path)
+    name = parts[-1]
+    if isinstance(parent, dict) and owner is not None:
+        # an entry of a mapping field (hub_vnet_ids.dev): typed by the mapping's value type
+        info = type(owner[0]).model_fields[owner[1]]
+        args = typing.get_args(_base_type(info.annotation))
+        annotation = args[1] if len(args) == 2 else str
+        spec = FieldSpec(path, "text", str(name), info.description or "")
+        return _spec_of(spec, annotation)
+    if not isinstance(parent, BaseModel) or not isinstance(name, str) or name not in type(parent).model_fields:
+        raise PathError(f"{path} is not a field of a settings group")
+    info = type(parent).model_fields[name]
+    title = name.replace("_", " ")
+    spec = FieldSpec(path, "text", title[:1].upper() + title[1:], info.description or "", (),
+                     _allows_none(parent, name))
+    return _spec_of(spec, info.annotation)
+
+
+def _spec_of(spec: FieldSpec, annotation: Any) -> FieldSpec:
+    """`spec` with the kind and choices its annotation gives."""
+    base = _base_type(annotation)
+    choices = _literal_choices(annotation)
+    kind: FieldKind
+    if base is bool:
+        kind = "bool"
+    elif choices:
+        kind = "choice"
+    elif base is int:
+        kind = "int"
+    elif typing.get_origin(base) is list:
+        kind = "list"
+    else:
+        kind = "text"
+    return dataclasses.replace(spec, kind=kind, choices=choices)
+
+
+def display_value(value: Any) -> str:
+    """A field's value as the text a form shows (lists comma-separated, unset empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -70,8 +70,10 @@ _DESCRIPTIVE_LAST = frozenset({
     "COUNT", "VERSION", "HEADER",
 })
 """A key ending in one of these describes a secret (AZURE_FEDERATED_TOKEN_FILE) rather than holding it."""
-_NAME_HOLDERS = frozenset({"INPUT_COMMON_SP_SECRET_KEY", "INPUT_COMMON_SPID_KEY", "COMMON_SERVICE_PRINCIPLE_OID_KEY"})
-"""The AI Factory's variables that hold a Key Vault secret's name without saying NAME (both spellings)."""
+_NAME_HOLDERS = frozenset({"INPUTCOMMONSPSECRETKEY", "INPUTCOMMONSPIDKEY", "COMMONSERVICEPRINCIPLEOIDKEY"})
+"""The AI Factory's variables that hold a Key Vault secret's name without saying NAME, by their
+words run together, so every spelling matches (INPUT_COMMON_SP_SECRET_KEY, the workflows'
+INPUT_COMMON_SPSECRET_KEY, inputCommonSPSecretKey)."""
 _NAME_CHARS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 """What a secret's name is made of (Key Vault allows letters, digits and '-'; other stores '_./')."""
 _REFERENCE = re.compile(
@@ -99,7 +101,7 @@ KeyRole = Literal["secret", "name", "plain"]
 def key_role(key: str) -> KeyRole:
     """"secret" when the key names a secret, "name" when it holds a secret's name, else "plain"."""
     parts = words(key)
-    if "_".join(parts) in _NAME_HOLDERS:
+    if "".join(parts) in _NAME_HOLDERS:
         return "name"
     if "NAME" in parts:
         return "name" if _names_a_secret(parts) or "KV" in parts else "plain"
