@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from presets.store import PresetError, PresetStore, atomic_write, diff_configs, render_preset
+from presets.store import PresetError, PresetStore, diff_configs, render_preset
+from wizard.atomic_file import atomic_write
 from wizard.model import FactoryConfig
 
 BUILTINS = ["enterprise-hub-spoke", "global-vwan", "hybrid-workshop", "poc-standalone"]

@@ -43,15 +43,16 @@ AIF_ENV_NAME: dict[EnvName, str] = {"dev": "dev", "stage": "test", "prod": "prod
 """The AI Factory's own name for each environment (stage resources carry `test`)."""
 
 UUID_PATTERN = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
+"""A GUID; always `fullmatch` it (`$` would let a trailing newline through)."""
 TODO = "<todo>"
 """The AI Factory's marker for a value the user must still supply."""
 
 
 def _check_uuid(value: str) -> str:
     """Accept a GUID (any case) or a value still carrying `<todo>`; rules report the latter."""
-    if TODO in value or UUID_PATTERN.match(value):
+    if TODO in value or UUID_PATTERN.fullmatch(value):
         return value.lower() if TODO not in value else value
     raise ValueError(
         "must be a GUID such as 00000000-0000-0000-0000-000000000000 "
@@ -114,7 +115,7 @@ def _check_arm_id(value: str) -> str:
         or len(parts) < 8
         or parts[0].lower() != "subscriptions"
         or parts[2].lower() != "resourcegroups"
-        or not UUID_PATTERN.match(parts[1])
+        or not UUID_PATTERN.fullmatch(parts[1])
     ):
         raise ValueError(
             "must be a full resource id such as /subscriptions/<guid>/resourceGroups/<rg>/"

@@ -19,8 +19,8 @@ from wizard.findings import Finding
 from wizard.model import FactoryConfig
 from wizard.template_tags import holds_placeholder
 
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
-ARM_ID_NO_SLASH = re.compile(r"^subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/.+/[^/]+$")
+EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
+ARM_ID_NO_SLASH = re.compile(r"subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/.+/[^/]+")
 
 
 IPV4_OR_CIDR = re.compile(r"^([0-9]{1,3}\.){3}[0-9]{1,3}(/[0-9]{1,2})?$")
@@ -86,7 +86,7 @@ def _byo_ase(config: FactoryConfig) -> Iterator[Finding]:
     elif value.startswith("/"):
         yield _finding("error", "AIF-BYO-ASE-SLASH", "BYO_ASE_FULL_RESOURCE_ID starts with '/', which Git Bash "
                        "on the runners turns into a file path", f"write it without the leading slash: {value[1:]}", key)
-    elif not ARM_ID_NO_SLASH.match(value):
+    elif not ARM_ID_NO_SLASH.fullmatch(value):
         yield _finding("error", "AIF-BYO-ASE-ID", f"BYO_ASE_FULL_RESOURCE_ID {value!r} is not a resource id",
                        "use subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/hostingEnvironments/"
                        "<name>", key)
@@ -204,12 +204,12 @@ def _cidr_ranges(config: FactoryConfig) -> Iterator[Finding]:
 
 def _contacts(config: FactoryConfig) -> Iterator[Finding]:
     """Services that need a contact e-mail get one."""
-    if config.services.postgresql and not EMAIL.match(_value(config, "POSTGRES_ADMIN_EMAILS")):
+    if config.services.postgresql and not EMAIL.fullmatch(_value(config, "POSTGRES_ADMIN_EMAILS")):
         yield _finding("error", "AIF-PG-ADMIN", "PostgreSQL is on but POSTGRES_ADMIN_EMAILS is not an e-mail address",
                        "give the administrator's e-mail, e.g. dba@contoso.com", "POSTGRES_ADMIN_EMAILS")
     if config.services.elasticsearch:
         email = _value(config, "ELASTIC_EMAIL")
-        if not EMAIL.match(email) or email.endswith("@example.com"):
+        if not EMAIL.fullmatch(email) or email.endswith("@example.com"):
             yield _finding("error", "AIF-ELASTIC-EMAIL", "Elastic Cloud needs a real account e-mail (ELASTIC_EMAIL)",
                            "give the e-mail of your Elastic account owner", "ELASTIC_EMAIL")
 
