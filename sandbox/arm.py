@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,25 @@ STATE_VERSION = 1
 _ID_NAMESPACE = uuid.UUID("0e5b2f3a-6c1d-4e8f-9a7b-3c2d1e0f5a4b")
 _WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
 
+StateWriter = Callable[[Path, dict[str, Any]], None]
+"""Saves the state (`Arm.to_json()`) at a path; the host may bring its own (see `Arm.__init__`)."""
+
+
+def write_state(path: Path, data: dict[str, Any]) -> None:
+    """The default StateWriter: JSON to a temporary file in the same folder, then one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(data, separators=(",", ":"))
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
 
 class Arm:
     """Azure Resource Manager, simulated against a clock.
@@ -66,13 +85,16 @@ class Arm:
         duration_scale: float = 1.0,
         require_auth: bool = True,
         state_path: str | os.PathLike[str] | None = None,
+        state_writer: StateWriter = write_state,
     ) -> None:
         """Build a sandbox; without `world`, the seeded demo tenant.
 
         `page_size` bounds list pages (set it small in tests to exercise `nextLink`),
         `poll_interval` is the `Retry-After` of long-running operations, `duration_scale`
         multiplies every simulated duration, `require_auth` answers 401 to requests without a
-        bearer token, and `state_path` makes every write save the state there atomically.
+        bearer token, and `state_path` makes every write save the state there atomically, through
+        `state_writer`: the wizard passes one that also leaves secrets out and cleans up after
+        writers that were killed (the sandbox itself knows nothing of the wizard).
         """
         self.clock = clock or SandboxClock()
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults)
@@ -86,6 +108,7 @@ class Arm:
         self.duration_scale = duration_scale
         self.require_auth = require_auth
         self.state_path = Path(state_path) if state_path is not None else None
+        self.state_writer = state_writer
         self._lock = threading.RLock()
         self._requests = itertools.count(1)
         self.router = Router()
@@ -265,28 +288,19 @@ class Arm:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, clock: SandboxClock | None = None, **kwargs: Any) -> Arm:
-        """Resume saved state; without `clock`, continue the saved timeline."""
+        """Resume saved state, topped up with what a newer seed adds; without `clock`, continue
+        the saved timeline."""
         if data.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
         if clock is None:
             clock = SandboxClock.from_json(data.get("clock", {}))
-        return cls(clock=clock, world=World.from_json(data["world"]), **kwargs)
+        world = World.from_json(data["world"])
+        seed.top_up_world(world)
+        return cls(clock=clock, world=world, **kwargs)
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state atomically (temporary file in the same folder, then rename)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self.to_json(), separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write the state atomically, through `state_writer`."""
+        self.state_writer(Path(path), self.to_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:

@@ -30,8 +30,8 @@ from sandbox.resources import (
     rg_key,
     type_of,
 )
-from sandbox.routes_authorization import allows
-from sandbox.routes_capacity import MODEL_DEPLOYMENT, quota_problem
+from sandbox.routes_authorization import allows, policy_denial
+from sandbox.routes_capacity import MODEL_DEPLOYMENT, SEARCH_SERVICE, quota_problem, search_quota_problem
 from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
@@ -378,6 +378,10 @@ def runtime_problem(
         quota = quota_problem(arm, rid, body, account_location)
         if quota is not None:
             return quota
+    denial = policy_denial(arm, subscription, rid, rtype) or (
+        search_quota_problem(arm, rid, body) if lowered == SEARCH_SERVICE else None)
+    if denial is not None:
+        return denial
     failure = arm.resource_failure(rtype)
     if failure is not None:
         return ArmError(FAILURE_STATUS.get(failure.code, 400), failure.code, failure.render_message())

@@ -46,6 +46,12 @@ class Catalog:
     """Globally unique names already taken outside the tenant: storage, vault, registry."""
     permissions: dict[str, list[dict[str, list[str]]]]
     """The caller's effective permissions per subscription id (lower case)."""
+    search_usages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """AI Search services per SKU keyed `"<subscription>/<region>"`: usage rows."""
+    cosmos_locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Cosmos DB region properties keyed `"<subscription>/<region>"`: status and access flags."""
+    policy_assignments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Policy assignments at subscription scope, per subscription id (lower case)."""
 
     def subscription(self, subscription_id: str) -> dict[str, Any] | None:
         """Look a subscription up by id, case-insensitively."""
@@ -90,6 +96,9 @@ class World:
     """Asynchronous operations (what-if, resource group delete) keyed by operation id."""
     deleted_vaults: list[dict[str, Any]] = field(default_factory=list)
     """Vaults soft-deleted during the run (in addition to the catalogue's)."""
+    seeded: list[str] = field(default_factory=list)
+    """Keys of the seeded resource groups and resources this world has had, so a newer seed adds
+    only what is new and never brings back what a client deleted."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
@@ -101,6 +110,7 @@ class World:
             "deployments": self.deployments,
             "operations": self.operations,
             "deleted_vaults": self.deleted_vaults,
+            "seeded": self.seeded,
         }
 
     @classmethod
@@ -114,4 +124,5 @@ class World:
             deployments=data.get("deployments", {}),
             operations=data.get("operations", {}),
             deleted_vaults=data.get("deleted_vaults", []),
+            seeded=data.get("seeded", []),
         )

@@ -437,7 +437,7 @@ class WizardApp(App[None]):
         """Write the draft as the AI Factory's `.env` (`env`) or `variables.yaml` (`ado`)."""
         if self.draft is None:
             return False
-        from presets.store import atomic_write
+        from wizard.atomic_file import atomic_write
         from wizard.errors import UserError
         from wizard.interop import export_ado, export_env
 

@@ -172,7 +172,8 @@ def test_unknown_variables_are_kept_and_reported(env_file: Writer) -> None:
     ('AZURE_CREDENTIALS=\'{"clientId":"a","clientSecret":"s3cr3t~"}\'', True),
     ('ADMIN_PASSWORD="Sup3r$ecret!"'.replace("$", "\\$"), True),
     ('MY_CLIENT_SECRET="abc8Q~xyz.123"', True),
-    ('MY_CLIENT_SECRET="esml-project001-sp-secret"', False),
+    ('MY_CLIENT_SECRET="correct-horse-battery-staple"', True),  # a passphrase is no secret's name
+    ('MY_CLIENT_SECRET_NAME="esml-project001-sp-secret"', False),
     ('ADMIN_PASSWORD="<todo>"', False),
     ('COMMON_SERVICE_PRINCIPAL_KV_S_NAME_SECRET="esml-common-bicep-sp-secret"', False),
 ])

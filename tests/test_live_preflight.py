@@ -25,8 +25,11 @@ from wizard.azure.demo import demo_session
 from wizard.azure.preflight import PreflightResult, run_preflight
 from wizard.findings import Finding
 
-HUB_FAILS = {("stage", "providers"), ("prod", "permissions"), ("prod", "model_quota"), ("stage", "names")}
+HUB_FAILS = {("stage", "providers"), ("prod", "permissions"), ("prod", "model_quota"), ("stage", "names"),
+             ("prod", "search_quota")}
 """The cells enterprise-hub-spoke fails in the demo tenant, and nothing else."""
+HUB_WARNS = {("stage", "ai_accounts"), ("prod", "cosmos")}
+"""The cells it only warns in: an account quota within 10% of its limit, Cosmos DB without zones."""
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -64,8 +67,9 @@ def test_validate_enterprise_hub_spoke_demo_json(isolated_dirs: Path) -> None:
     assert cells(grid, "fail") == HUB_FAILS
     for env in ("dev", "stage", "prod"):
         assert set(grid[env]) == {"offline", *CHECKS}
-        assert {grid[env][c] for c in grid[env] if (env, c) not in HUB_FAILS} <= {"pass", "n/a"}, grid[env]
-        assert grid[env]["vm_skus"] == grid[env]["vcpu_quota"] == "n/a"  # no AKS, no Azure ML
+        assert {grid[env][c] for c in grid[env] if (env, c) not in HUB_FAILS | HUB_WARNS} <= {"pass", "n/a"}, grid[env]
+        assert grid[env]["vm_skus"] == grid[env]["vcpu_quota"] == grid[env]["elastic"] == "n/a"
+    assert cells(grid, "warn") - {("all", "offline")} == HUB_WARNS
     assert "fail" not in grid["all"].values()
 
     errors = {(f["environment"], f["check"]): f for f in data["findings"] if f["severity"] == "error"}
@@ -78,6 +82,8 @@ def test_validate_enterprise_hub_spoke_demo_json(isolated_dirs: Path) -> None:
     tpm = errors["prod", "model_quota"]
     assert tpm["code"] == "AIF-LIVE-TPM" and tpm["field"] == "skus.models.0.capacity"
     assert "https://aka.ms/oai/quotaincrease" in tpm["hint"]
+    search = errors["prod", "search_quota"]
+    assert search["code"] == "AIF-LIVE-SEARCH-QUOTA" and "1 of 16 are free" in search["message"]
     vault = errors["stage", "names"]
     assert vault["code"] == "AIF-LIVE-KV-DELETED" and "kv-cmntest-aje2a-001" in vault["message"]
     assert "next free name: kv-cmntest-aje2a-002" in vault["hint"]

@@ -99,6 +99,19 @@ def test_get_provider_matches_example(arm: Arm) -> None:
     assert_sdk_reads_alike(hybrid(Provider, body_of(ex)), hybrid(Provider, body), optional={"location_mappings"})
 
 
+def test_the_elastic_provider_matches_example(arm: Arm) -> None:
+    """Microsoft.Elastic, which preflight.sh reads before an Elastic Cloud deployment."""
+    from azure.mgmt.resource.resources.models import Provider
+
+    ex = example("resources/GetProvider.json")
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.Elastic")
+    assert status == 200
+    assert (body["namespace"], body["registrationState"]) == ("Microsoft.Elastic", "NotRegistered")
+    assert "Sweden Central" not in body["resourceTypes"][0]["locations"]
+    assert_same_shape(body_of(ex), body, optional=PROVIDER_OPTIONAL)
+    assert_sdk_reads_alike(hybrid(Provider, body_of(ex)), hybrid(Provider, body), optional={"location_mappings"})
+
+
 def test_list_providers_matches_example() -> None:
     from azure.mgmt.resource.resources.models import Provider
 
@@ -402,13 +415,23 @@ def test_storage_name_check_matches_example(arm: Arm) -> None:
 # --- network ------------------------------------------------------------------------------------
 
 
-def test_virtual_network_matches_example(arm: Arm) -> None:
+VNETS = {
+    "hub": (seed.CONNECTIVITY_HUB, "rg-hub-network", "vnet-hub-weu"),
+    # the enterprise-hub-spoke VNet of an earlier run, which the subnet calculator reads
+    "factory": (seed.AIF_PROD, "cto-ai-esml-common-sdc-prod-001", "vnt-esmlcmn-sdc-prod-001"),
+}
+
+
+@pytest.mark.parametrize("which", list(VNETS))
+def test_virtual_network_matches_example(arm: Arm, which: str) -> None:
     from azure.mgmt.network.models import VirtualNetwork
 
     ex = example("network/VirtualNetworkGet.json")
-    status, _, body = call(arm, "GET", f"/subscriptions/{seed.CONNECTIVITY_HUB}/resourceGroups/rg-hub-network/"
-                           "providers/Microsoft.Network/virtualNetworks/vnet-hub-weu", **{"api-version": "2025-09-01"})
+    sub, group, name = VNETS[which]
+    status, _, body = call(arm, "GET", f"/subscriptions/{sub}/resourceGroups/{group}/providers/"
+                           f"Microsoft.Network/virtualNetworks/{name}", **{"api-version": "2025-09-01"})
     assert status == 200
+    assert body["name"] == name and len(body["properties"]["subnets"]) > 1
     assert_same_shape(
         body_of(ex), body,
         optional={"$.properties.defaultPublicNatGateway", "$.properties.subnets[].properties.ipConfigurations"},
@@ -419,6 +442,49 @@ def test_virtual_network_matches_example(arm: Arm) -> None:
     )
     assert_sdk_reads_alike(hybrid(VirtualNetwork, body_of(ex)), hybrid(VirtualNetwork, body),
                            optional={"default_public_nat_gateway", "ip_configurations"})
+
+
+# --- operations without a stored example: the keys of Microsoft's published example -------------
+
+
+def test_cosmos_location_has_the_keys_of_cosmosdblocationget(arm: Arm) -> None:
+    """Locations_Get (CosmosDBLocationGet.json): id, type, name and the region's properties."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.DocumentDB/locations/"
+                           "swedencentral", **{"api-version": "2025-04-15"})
+    assert status == 200
+    assert set(body) == {"id", "type", "name", "properties"}
+    assert body["name"] == "swedencentral" and body["type"] == "Microsoft.DocumentDB/locations"
+    assert set(body["properties"]) == {"supportsAvailabilityZone", "isResidencyRestricted", "backupStorageRedundancies",
+                                       "isSubscriptionRegionAccessAllowedForRegular",
+                                       "isSubscriptionRegionAccessAllowedForAz", "status"}
+    assert body["properties"]["isSubscriptionRegionAccessAllowedForAz"] is False
+
+
+def test_search_usages_have_the_keys_of_getquotausageslist(arm: Arm) -> None:
+    """Usages_ListBySubscription (GetQuotaUsagesList.json): one row per SKU, storage-optimized
+    tiers under their camel-case usage names."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.Search/locations/"
+                           "swedencentral/usages", **{"api-version": "2025-05-01"})
+    assert status == 200
+    rows = {r["name"]["value"]: r for r in body["value"]}
+    assert list(rows) == ["free", "basic", "standard", "standard2", "standard3", "storageOptimizedL1",
+                          "storageOptimizedL2"]
+    assert all(set(r) == {"id", "name", "currentValue", "limit", "unit"} for r in rows.values())
+    assert set(rows["free"]["name"]) == {"value", "localizedValue"}
+    assert (rows["standard"]["currentValue"], rows["standard"]["limit"]) == (15, 16)
+
+
+def test_policy_assignments_have_the_keys_of_listpolicyassignments(arm: Arm) -> None:
+    """PolicyAssignments_List (listPolicyAssignments.json) with `$filter=atScope()`."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.Authorization/"
+                           "policyAssignments", **{"api-version": "2025-03-01", "$filter": "atScope()"})
+    assert status == 200
+    first = body["value"][0]
+    assert {"id", "type", "name", "properties"} <= set(first)
+    assert {"displayName", "description", "metadata", "policyDefinitionId", "parameters", "scope",
+            "notScopes", "enforcementMode"} <= set(first["properties"])
+    banned = first["properties"]["parameters"]["listOfResourceTypesNotAllowed"]["value"]
+    assert banned[0] == "Microsoft.Elastic/monitors"
 
 
 # --- resource bodies written directly -----------------------------------------------------------

@@ -20,7 +20,8 @@ from wizard.azure.preflight import PreflightResult, iter_preflight, run_prefligh
 from wizard.errors import UserError
 from wizard.events import Event
 from wizard.findings import Finding
-from wizard.model import FactoryConfig
+from wizard.model import TODO, EnvName, FactoryConfig
+from wizard.network import LiveVnet
 
 TenantChooser = Callable[[list[TenantInfo]], str | None]
 """Asked when a sign-in sees several tenants and none was named; returns the chosen tenant id
@@ -65,6 +66,38 @@ class LiveSession:
         """`iter_preflight` on this session (`narrow`: checks, environments or cells)."""
         prepared, _ = self.prepare(config)
         return iter_preflight(prepared, self.session, tenant_id=self.tenant_id, cancel=cancel, **narrow)
+
+    def live_vnets(self, config: FactoryConfig) -> tuple[dict[EnvName, LiveVnet], list[str]]:
+        """The AI Factory VNets that already exist, per environment, and notes on what was read.
+
+        The subnet calculator appends after the highest subnet of the live VNet, so the address
+        plan starts from these; an environment without a subscription or a VNet plans fresh.
+        """
+        from azure.core.exceptions import AzureError
+
+        from wizard import naming
+        from wizard.azure.checks import Reads
+
+        prepared, notes = self.prepare(config)
+        reads = Reads(self.session)
+        vnets: dict[EnvName, LiveVnet] = {}
+        for name, env in prepared.environments.enabled():
+            group, vnet_name = naming.vnet_resource_group(prepared, name), naming.common_vnet(prepared, name)
+            if env.subscription_id is None or TODO in env.subscription_id:
+                notes.append(f"{name}: no subscription, so the plan assumes a fresh VNet")
+                continue
+            try:
+                vnet = reads.own_vnet(env.subscription_id, group, vnet_name)
+            except AzureError as exc:
+                notes.append(f"{name}: could not read {vnet_name} ({str(exc).splitlines()[0]}); "
+                             "the plan assumes a fresh VNet")
+                continue
+            if vnet is None:
+                notes.append(f"{name}: {vnet_name} does not exist yet in {group}; the plan assumes a fresh VNet")
+            else:
+                vnets[name] = vnet
+                notes.append(f"{name}: planned from the live VNet {vnet_name} ({len(vnet.subnets)} subnets)")
+        return vnets, notes
 
     def clear_cache(self, subscription_id: str | None = None) -> None:
         """Forget cached reads (all, or one subscription's) so the next run asks Azure again."""

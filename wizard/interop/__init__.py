@@ -11,7 +11,9 @@ the variables.yaml name), so `import → export` gives every value back byte for
 file, every line of it is kept with its comment and quoting and only values change;
 without one, a complete file is generated. What the file cannot carry (per-environment values,
 variables the GitHub uploader skips) comes back as notes and as a comment block in the file
-(handwork.py). Every problem is an InteropError naming the file, the line and what to do.
+(handwork.py). No secret is ever written (wizard.secrets): one the configuration holds is
+left out, one the base file holds is written empty, each with a note. Every problem is an
+InteropError naming the file, the line and what to do.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.context import ConversionError, reason
-from wizard.interop.convert import config_from_values, secret_keys, values_from_config
+from wizard.interop.convert import config_from_values, values_from_config
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
@@ -31,8 +33,9 @@ from wizard.interop.handwork import block, read_block, sections_for, with_block
 from wizard.interop.keys import Format, lookup
 from wizard.interop.per_environment import restore
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
-from wizard.interop.textio import read_config_text
+from wizard.interop.textio import MAX_BYTES, read_config_text
 from wizard.model import FactoryConfig
+from wizard.secrets import scrub
 
 __all__ = [
     "ExportResult",
@@ -111,8 +114,7 @@ def import_file(path: str | Path) -> ImportResult:
             message = f"{override.key} for {override.env} {reason(exc)} (found {override.value!r})"
             hint = "correct or delete this line of the aifactory-wizard block"
             raise InteropError(path, line, message, hint) from None
-    refused = set(secret_keys(values))
-    unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
+    unknown = [name for name in values if lookup(fmt, name) is None and name in config.aifactory_extra]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
     return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())
@@ -124,18 +126,46 @@ def _render(fmt: Format, document: EnvDocument | AdoDocument, values: dict[str, 
     return document.render(values, comments, APPENDED_SECTION)
 
 
+def _without_secrets(values: dict[str, str], document: EnvDocument | AdoDocument | None,
+                     notes: list[str]) -> dict[str, str]:
+    """`values` without secrets, and an empty value for each secret the base file holds that
+    nothing replaces, so that the written copy holds none; a note names each one."""
+    kept, dropped = scrub(values)
+    in_base = scrub(document.values())[1] if document is not None else []
+    blanked = {secret.where for secret in in_base if secret.where not in kept}
+    kept.update((key, "") for key in sorted(blanked))
+    reported: set[str] = set()
+    for secret in (*dropped, *in_base):
+        if secret.where not in reported:
+            reported.add(secret.where)
+            action = "not written (the variable is left empty)" if secret.where in blanked else "not written"
+            notes.append(secret.note(action))
+    return kept
+
+
+def _result(text: str, notes: list[str], fmt: Format) -> ExportResult:
+    """The export, unless it is too big for the importer to read back (what we write, we read)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        name = ".env" if fmt == "env" else "variables.yaml"
+        raise InteropError("<export>", None, f"the {name} would be {size:,} bytes, over the {MAX_BYTES:,} "
+                           "that import reads back", "shorten the longest variables kept from an imported file")
+    return ExportResult(text=text, notes=notes)
+
+
 def _export(fmt: Format, config: FactoryConfig, base: str | Path | None) -> ExportResult:
     values, overrides, notes = values_from_config(config, fmt)
+    base_text = read_config_text(Path(base)) if base is not None else ""
+    document = _parse(fmt, base_text, Path(base)) if base is not None else None
+    values = _without_secrets(values, document, notes)
     complete = with_spellings(values, None) if fmt == "env" else values
     sections = sections_for(fmt, complete, overrides)
-    if base is None:
+    if document is None:
         text = generate(fmt, complete, block(sections))
     else:
-        base_text = read_config_text(Path(base))
-        document = _parse(fmt, base_text, Path(base))
         written = with_spellings(values, document.values()) if fmt == "env" else values
         text = with_block(_render(fmt, document, written), sections, base_text)
-    return ExportResult(text=text, notes=[*notes, *(section.note() for section in sections)])
+    return _result(text, [*notes, *(section.note() for section in sections)], fmt)
 
 
 def export_env(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:

@@ -22,9 +22,10 @@ from typing import Final
 from pydantic import BaseModel, ValidationError
 
 from wizard.errors import UserError
-from wizard.interop.codecs import Codec, is_placeholder
+from wizard.interop.codecs import Codec
 from wizard.interop.keys import Format, Var
 from wizard.model import FactoryConfig
+from wizard.placeholders import is_placeholder
 
 
 class NotHeld:

@@ -4,7 +4,8 @@
 FactoryConfig through the model's own validation, so a bad value fails on the variable that
 carries it. Every value lands somewhere: in a model field, as a shadow (see context.py), or,
 for a variable the model does not hold, verbatim in `aifactory_extra`. Values that look like
-secrets are the one exception: they are refused with a note and never enter the config.
+secrets (as wizard.secrets judges them) are the one exception: they are refused with a note
+naming the variable, never its value, and never enter the config.
 
 `values_from_config` goes back. The AI Factory deploys one project per run and one region
 and size set for several environments, so it exports what a run of the *first* project sees,
@@ -24,9 +25,10 @@ from pydantic import BaseModel
 from wizard import catalog
 from wizard.interop.context import NOT_HELD, ConversionError, ImportContext, NotHeld, pick, remember
 from wizard.interop.groups import export_landing_zone, export_models, import_landing_zone, import_models
-from wizard.interop.keys import TABLE, Format, Var, by_key, get_path, holds_secret, lookup
+from wizard.interop.keys import TABLE, Format, Var, by_key, get_path, lookup
 from wizard.interop.per_environment import REGION, Override, infer_vnet_template, split
 from wizard.model import FactoryConfig
+from wizard.secrets import Dropped, scrub
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ENV_LABEL = {"dev": "Dev", "stage": "Stage", "prod": "Prod"}
@@ -40,9 +42,9 @@ def _owner(config: FactoryConfig, path: str) -> tuple[BaseModel, str]:
     return owner, name
 
 
-def secret_keys(values: Mapping[str, str]) -> list[str]:
-    """The variables whose value looks like a secret and so is never imported."""
-    return [name for name, text in values.items() if holds_secret(name, text)]
+def _refused_secrets(values: Mapping[str, str]) -> dict[str, Dropped]:
+    """The variables whose value is a secret (wizard.secrets decides), which are never imported."""
+    return {dropped.where: dropped for dropped in scrub(values)[1]}
 
 
 def _foreign_name(name: str, var: Var, fmt: Format) -> ConversionError:
@@ -88,11 +90,10 @@ def _canonical(values: Mapping[str, str], fmt: Format, notes: list[str]) -> tupl
     raw: dict[str, str] = {}
     origin: dict[str, str] = {}
     ranks: dict[str, int] = {}
-    refused = set(secret_keys(values))
+    refused = _refused_secrets(values)
     for name, text in values.items():
         if name in refused:
-            notes.append(f"{name} looks like it holds a secret, so its value was not imported (it must never "
-                         "reach a saved preset). Keep the secret in the seeding Key Vault or as a pipeline secret.")
+            notes.append(refused[name].note("not imported"))
             continue
         found = lookup(fmt, name)
         if found is None and (other := by_key(name)) is not None:

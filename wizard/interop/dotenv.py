@@ -14,7 +14,8 @@ What is refused, with the line and a fix:
   instead; inside single quotes all of this is literal text and accepted, as in TAGS. A `$`
   that bash leaves alone (`"cost$"`, `"a$ b"`) is read as the `$` it is;
 * unquoted characters bash treats specially (`;`, `|`, `<`, quotes, …);
-* one key given two different values (identical repeats are fine and all kept).
+* one key given two different values (identical repeats are fine and all kept); the message
+  quotes both values unless they are secrets.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 from wizard.interop.errors import InteropError
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
+from wizard.secrets import shown
 
 _ASSIGN = re.compile(r"(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)=")
 _UNQUOTED_BAD = frozenset("\"'`$\\;&|<>()~")
@@ -222,7 +224,7 @@ class EnvDocument:
                     raise InteropError(
                         path, line.number,
                         f"{line.key} is set again with a different value "
-                        f"(line {first.number}: {first.value!r}, here: {line.value!r})",
+                        f"(line {first.number}: {shown(line.key, first.value)}, here: {shown(line.key, line.value)})",
                         f"keep one {line.key} line, or give both the same value",
                     )
             lines.append(line)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wizard.interop.codecs import is_placeholder
 from wizard.interop.keys import Var, by_key
+from wizard.placeholders import is_placeholder
 
 UPLOAD_SCRIPT = "03a-GH-create-or-update-github-variables.sh"
 

@@ -37,7 +37,6 @@ from wizard.interop.codecs import (
     FLAG,
     NOT_FLAG,
     OPTIONAL,
-    PLACEHOLDER,
     TEXT,
     TODO_WHEN_UNSET,
     WHOLE,
@@ -122,7 +121,7 @@ def _env_rows() -> list[Var]:
             Var(f"{aif}_SUBSCRIPTION_ID", f"{ado_stage}_sub_id", "environments",
                 f"environments.{env}.subscription_id", TODO_WHEN_UNSET),
             Var(f"{aif}_CIDR_RANGE", f"{ado_stage}_cidr_range", "environments",
-                f"environments.{env}.cidr_octet", WHOLE,
+                f"environments.{env}.cidr_octet",  # text: the model refuses a leading zero with the reason
                 aliases=("TEST_CIDR_RANGE",) if env == "stage" else ()),  # preflight.sh's name
             Var(f"{aif}_NETWORK_ENV", f"network_env_{env}", "environments", f"environments.{env}.network_env"),
         ]
@@ -632,19 +631,3 @@ def title(var: Var) -> str:
         labels = [label for env, label in _ENV_LABEL.items() if env in envs]
         text = f"{', '.join(labels[:-1])} and {labels[-1]}: {text}" if len(labels) > 1 else f"{labels[0]}: {text}"
     return text
-
-
-_SECRET_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
-"""What a Key Vault secret *name* in these files looks like: esml-common-sp-secret."""
-
-
-def holds_secret(name: str, value: str) -> bool:
-    """True when a variable's name says it carries a secret and its value is not merely the
-    name of one (or empty, or a placeholder). Such values never enter a FactoryConfig, so they
-    cannot end up in a saved preset."""
-    upper = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
-    if not ("AZURE_CREDENTIALS" in upper or "PASSWORD" in upper or "PASSWD" in upper
-            or "CLIENT_SECRET" in upper):
-        return False
-    text = value.strip()
-    return not (text == "" or PLACEHOLDER.search(text) or _SECRET_NAME.fullmatch(text))
