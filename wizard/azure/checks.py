@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wizard import catalog, naming, network
+from wizard.azure.sdk_models import prepared
 from wizard.findings import Finding
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
 
@@ -100,7 +101,7 @@ class Reads:
 
         def fetch() -> Any:
             try:
-                return self.s.subscriptions().subscriptions.get(sub)
+                return prepared(self.s.subscriptions().subscriptions.get)(sub)
             except ResourceNotFoundError:
                 return None
             except HttpResponseError as exc:
@@ -112,13 +113,13 @@ class Reads:
 
     def locations(self, sub: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.subscriptions().subscriptions.list_locations(sub))
+            return list(prepared(self.s.subscriptions().subscriptions.list_locations)(sub))
 
         return self.s.read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
+            return {p.namespace.lower(): p for p in prepared(self.s.resources(sub).providers.list)()}
 
         return self.s.read(("providers", sub), fetch)
 
@@ -132,38 +133,38 @@ class Reads:
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
+            skus = prepared(self.s.compute(sub).resource_skus.list)(filter=f"location eq '{region}'")
             return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
 
         return self.s.read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.compute(sub).usage.list)(region)}
 
         return self.s.read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.cognitive(sub).models.list(region))
+            return list(prepared(self.s.cognitive(sub).models.list)(region))
 
         return self.s.read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.cognitive(sub).usages.list)(region)}
 
         return self.s.read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
+            return {v.name.lower(): v for v in prepared(self.s.keyvault(sub).vaults.list_deleted)()}
 
         return self.s.read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
+            return {a.name.lower(): a for a in prepared(self.s.cognitive(sub).deleted_accounts.list)()}
 
         return self.s.read(("deleted_accounts", sub), fetch)
 
@@ -172,11 +173,11 @@ class Reads:
 
         def fetch() -> tuple[bool, str]:
             if kind == "keyvault":
-                result = self.s.keyvault(sub).vaults.check_name_availability(
+                result = prepared(self.s.keyvault(sub).vaults.check_name_availability)(
                     {"name": name, "type": "Microsoft.KeyVault/vaults"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             if kind == "storage":
-                result = self.s.storage(sub).storage_accounts.check_name_availability(
+                result = prepared(self.s.storage(sub).storage_accounts.check_name_availability)(
                     {"name": name, "type": "Microsoft.Storage/storageAccounts"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             data = self.s.request_json(

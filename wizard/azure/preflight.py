@@ -152,12 +152,20 @@ def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> lis
 
 
 def _run_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
-                      emit: Callable[[Iterable[Finding]], None]) -> None:
-    """Each check in its own thread; their reads meet the warm-up's in the session cache."""
+                      stream: Callable[[Iterable[Finding]], None]) -> list[list[Finding]]:
+    """Each check in its own thread; their reads meet the warm-up's in the session cache.
+
+    Findings are streamed as each check completes (the order varies from run to run) and
+    returned per job, in the order of `jobs`, so the result itself never depends on timing.
+    """
+    results: list[list[Finding]] = [[] for _ in jobs]
     with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="check") as runner:
-        futures = [runner.submit(_run_one, ctx, reads, check, target) for check, target in jobs]
+        futures = {runner.submit(_run_one, ctx, reads, check, target): index
+                   for index, (check, target) in enumerate(jobs)}
         for future in as_completed(futures):
-            emit(future.result())
+            results[futures[future]] = future.result()
+            stream(results[futures[future]])
+    return results
 
 
 def run_preflight(
@@ -172,17 +180,24 @@ def run_preflight(
 ) -> PreflightResult:
     """Run every rule and live check; `on_finding` sees each finding as soon as it exists.
 
+    The result lists the findings in a fixed order however the threads ran: the offline rules,
+    then each environment's checks in grid-column order.
+
     `parallel=False` runs the checks one after another with no warm-up, as a script calling
     the SDK would; the benchmark measures the concurrent run against it.
     """
     started = time.perf_counter()
     findings: list[Finding] = []
 
-    def emit(batch: Iterable[Finding]) -> None:
-        for finding in batch:
-            findings.append(finding)
-            if on_finding is not None:
+    def stream(batch: Iterable[Finding]) -> None:
+        if on_finding is not None:
+            for finding in batch:
                 on_finding(finding)
+
+    def emit(batch: Iterable[Finding]) -> None:
+        batch = list(batch)
+        findings.extend(batch)
+        stream(batch)
 
     chosen = [c for c in checks if c in CHECK_FUNCTIONS] if not offline else []
     targets, missing = targets_for(config)
@@ -197,7 +212,7 @@ def run_preflight(
     if live:
         jobs = [(check, t) for t in targets for check in chosen if _applicable(config, check)]
         if parallel:
-            _run_concurrently(ctx, reads, jobs, emit)
+            findings.extend(f for batch in _run_concurrently(ctx, reads, jobs, stream) for f in batch)
         else:
             for check, target in jobs:
                 emit(_run_one(ctx, reads, check, target))
@@ -208,4 +223,5 @@ def run_preflight(
     applicable: dict[tuple[str, str], bool] = {(row, col): _applicable(config, col) for row in rows for col in chosen}
     grid = build_grid(findings, rows, columns, applicable)
     return PreflightResult(findings, grid, columns, time.perf_counter() - started,
-                           getattr(session, "stats", None), ctx.unregistered)
+                           getattr(session, "stats", None),
+                           {sub: sorted(names) for sub, names in sorted(ctx.unregistered.items())})
