@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox import (
+    api_versions,
     deployments,
     routes_authorization,
     routes_capacity,
@@ -36,15 +38,27 @@ from sandbox import (
     routes_subscriptions,
     seed,
 )
-from sandbox.clock import SandboxClock
+from sandbox.clock import SandboxClock, iso_seconds
 from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
 from sandbox.routing import Router, is_read_only
 from sandbox.state import Catalog, World
-from sandbox.wire import ArmError, Reply, Request
+from sandbox.wire import MAX_BODY_BYTES, ArmError, Reply, Request, too_large
 
 STATE_VERSION = 1
+_log = logging.getLogger("sandbox")
 _ID_NAMESPACE = uuid.UUID("0e5b2f3a-6c1d-4e8f-9a7b-3c2d1e0f5a4b")
 _WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
+
+
+def internal_error(request: Request, tracking_id: str, now: float) -> ArmError:
+    """ARM's 500 for a failure of its own, with the diagnostic ids it quotes."""
+    parsed = request.path.split("/")
+    subscription = parsed[2] if len(parsed) > 2 and parsed[1].lower() == "subscriptions" else ""
+    stamp = iso_seconds(now).replace("-", "").replace(":", "")
+    correlation = request.headers.get("x-ms-correlation-request-id", tracking_id)
+    return ArmError(500, "InternalServerError", "Encountered internal server error. Diagnostic information: "
+                    f"timestamp '{stamp}', subscription id '{subscription}', tracking id '{tracking_id}', "
+                    f"request correlation id '{correlation}'.")
 
 
 class Arm:
@@ -111,12 +125,15 @@ class Arm:
         """Answer one request: (status, headers, body bytes)."""
         request = Request.parse(method, url, headers, body)
         number = next(self._requests)
+        request_id = str(uuid.uuid5(_ID_NAMESPACE, f"request:{number}"))
         try:
             reply = self._answer(request)
         except ArmError as error:
             reply = error.to_reply()
+        except Exception:  # a sandbox bug: answer as ARM does, never drop the request
+            _log.exception("sandbox: %s %s failed", request.method, request.path)
+            reply = internal_error(request, request_id, self.now()).to_reply()
         status, out_headers, payload = reply.encode()
-        request_id = str(uuid.uuid5(_ID_NAMESPACE, f"request:{number}"))
         out_headers.setdefault("x-ms-request-id", request_id)
         out_headers.setdefault(
             "x-ms-correlation-request-id",
@@ -131,6 +148,8 @@ class Arm:
         return status, out_headers, payload
 
     def _answer(self, request: Request) -> Reply:
+        if len(request.body) > MAX_BODY_BYTES:
+            raise too_large()
         if self.require_auth and not request.headers.get("authorization", "").lower().startswith("bearer "):
             raise ArmError(
                 401,
@@ -151,13 +170,14 @@ class Arm:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        handler, params = self.router.match(request)
+        route, params = self.router.match(request)
         with self._lock:
+            api_versions.check(self.catalog, self.world, request, route.template)
             self.advance_world()
             try:
-                return handler(self, request, **params)
+                return route.handler(self, request, **params)
             finally:
-                if self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(handler):
+                if self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(route.handler):
                     self.save(self.state_path)
 
     def _pause(self, seconds: float) -> None:

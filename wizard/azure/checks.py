@@ -602,7 +602,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     for vnet in reads.vnets(t.subscription_id):
         if vnet.name.lower() == own_vnet:
             continue  # the AI Factory's own VNet from an earlier run
-        live += [(f"VNet {vnet.name}", ipaddress.IPv4Network(p, strict=False)) for p in vnet.prefixes]
+        live += [(f"VNet {vnet.name}", net) for net in _ipv4_networks(vnet.prefixes)]
     zone = ctx.config.landing_zone
     hub_id = None
     if isinstance(zone, HubSpokeZone):
@@ -612,7 +612,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     if hub_id:
         hub = reads.resource(hub_id)
         if hub is not None:
-            live += [(f"hub {hub.name}", ipaddress.IPv4Network(p, strict=False)) for p in hub.prefixes]
+            live += [(f"hub {hub.name}", net) for net in _ipv4_networks(hub.prefixes)]
     out = []
     for label, other in live:
         if mine.overlaps(other):
@@ -620,6 +620,21 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
                                 "choose another octet or template (aifactory network --propose)",
                                 t, "address_space", f"environments.{t.name}.cidr_octet"))
     return out
+
+
+def _ipv4_networks(prefixes: Iterable[str]) -> list[ipaddress.IPv4Network]:
+    """The IPv4 ranges among a VNet's prefixes: IPv6 ranges (dual-stack VNets) cannot overlap the
+    AI Factory's IPv4 plan, and a prefix Azure would never hold (written to an older sandbox state)
+    is no range at all."""
+    networks = []
+    for prefix in prefixes:
+        try:
+            network = ipaddress.ip_network(str(prefix), strict=False)
+        except ValueError:
+            continue
+        if isinstance(network, ipaddress.IPv4Network):
+            networks.append(network)
+    return networks
 
 
 CHECK_FUNCTIONS: dict[str, Callable[[CheckContext, Reads, Target], list[Finding]]] = {
