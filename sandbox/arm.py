@@ -19,7 +19,6 @@ import itertools
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 import uuid
@@ -37,11 +36,13 @@ from sandbox import (
     routes_resources,
     routes_subscriptions,
     seed,
+    state_file,
 )
 from sandbox.clock import SandboxClock, iso_seconds
 from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
 from sandbox.routing import Router, is_read_only
 from sandbox.state import Catalog, World
+from sandbox.state_file import StateFileError
 from sandbox.wire import MAX_BODY_BYTES, ArmError, Reply, Request, too_large
 
 STATE_VERSION = 1
@@ -285,40 +286,57 @@ class Arm:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, clock: SandboxClock | None = None, **kwargs: Any) -> Arm:
-        """Resume saved state; without `clock`, continue the saved timeline."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
-        if clock is None:
-            clock = SandboxClock.from_json(data.get("clock", {}))
-        return cls(clock=clock, world=World.from_json(data["world"]), **kwargs)
+        """Resume saved state; without `clock`, continue the saved timeline.
+
+        Raises ValueError saying what is wrong ("holds no sandbox state", "was written by a newer
+        aifactory-wizard", "is damaged: ..."), phrased to follow the name of the file it came from.
+        """
+        version = data.get("version") if isinstance(data, dict) else None
+        if version is None:
+            raise ValueError('holds no sandbox state (it has no "version")')
+        if version != STATE_VERSION:
+            if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
+                raise ValueError(f"was written by a newer aifactory-wizard (state version {version}; this one "
+                                 f"reads version {STATE_VERSION})")
+            raise ValueError(f"has an unknown state version {version!r} (this aifactory-wizard reads version "
+                             f"{STATE_VERSION})")
+        try:
+            if clock is None:
+                saved = data.get("clock", {})
+                if not isinstance(saved, dict):
+                    raise ValueError("clock is not a JSON object")
+                clock = SandboxClock.from_json(saved)
+            world = World.from_json(data.get("world"))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"is damaged: {exc}") from None
+        return cls(clock=clock, world=world, **kwargs)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state atomically (temporary file in the same folder, then rename)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self.to_json(), separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        state_file.write_state(path, self.to_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
-        """Read state written by `save()`."""
-        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")), **kwargs)
+        """Read state written by `save()`; `StateFileError` names the file and what is wrong with it."""
+        data = state_file.read_state(path)
+        try:
+            return cls.from_json(data, **kwargs)
+        except ValueError as exc:
+            raise StateFileError(path, str(exc)) from None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
-        """Demo mode: resume the state at `path` (or seed a new tenant) and autosave there."""
+        """Demo mode: resume the state at `path` (or seed a new tenant) and autosave there.
+
+        Temporary files left by killed runs are removed first.
+        """
         target = Path(path)
+        state_file.remove_stale_temporaries(target)
         if target.exists():
             return cls.load(target, state_path=target, **kwargs)
         arm = cls(state_path=target, **kwargs)
-        arm.save(target)
+        try:
+            arm.save(target)
+        except OSError as exc:
+            raise StateFileError(target, f"cannot be written ({exc.strerror or exc})") from None
         return arm

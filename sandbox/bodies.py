@@ -82,7 +82,7 @@ def _type_name(shape: Any) -> str:
         return str(shape.get("", _DOTNET["object"]))
     if isinstance(shape, list):
         return f"System.Collections.Generic.List`1[{_type_name(shape[0])}]"
-    return _DOTNET.get(shape, shape)
+    return _DOTNET.get(str(shape), str(shape))
 
 
 def _shape_problem(value: Any, shape: Any, path: str) -> ArmError | None:
@@ -150,11 +150,12 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def _prefix_problem(prefix: str, resource_id: str) -> tuple[Network | None, ArmError | None]:
     """NRP's reading of one address prefix: the network, or why it is refused."""
+    network: Network | None
     try:
         address = ipaddress.ip_interface(prefix).ip
         network = ipaddress.ip_network(prefix, strict=False)
     except ValueError:
-        address = network = None
+        network = None
     if network is None or "/" not in prefix:
         return None, ArmError(400, "InvalidAddressPrefixFormat", f"Address prefix {prefix} of resource "
                               f"{resource_id} is not formatted correctly. It should follow CIDR notation, "
@@ -182,7 +183,11 @@ def _subnet_prefixes(props: dict[str, Any]) -> list[str]:
 
 
 def _overlaps(one: Network, other: Network) -> bool:
-    return one.version == other.version and one.overlaps(other)  # type: ignore[arg-type]
+    return one.version == other.version and one.overlaps(other)
+
+
+def _inside(inner: Network, outer: Network) -> bool:
+    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
 def _vnet_problem(vnet_id: str, props: dict[str, Any]) -> ArmError | None:
@@ -208,7 +213,7 @@ def _placement_problem(name: str, vnet_name: str, prefixes: list[Network], space
                        siblings: list[tuple[str, Network]]) -> ArmError | None:
     """A subnet's ranges lie inside the VNet's address space and overlap no other subnet."""
     for prefix in prefixes:
-        if not any(prefix.version == s.version and prefix.subnet_of(s) for s in space):  # type: ignore[arg-type]
+        if not any(_inside(prefix, s) for s in space):
             return ArmError(400, "NetcfgSubnetRangeOutsideVnet", f"Subnet '{name}' is not valid because its IP "
                             f"address range is outside the IP address range of virtual network '{vnet_name}'.")
         if any(other.lower() != name.lower() and _overlaps(prefix, net) for other, net in siblings):

@@ -60,7 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
     """Answer a malformed request line with a full HTTP/1.1 response, not a bare HTTP/0.9 body."""
     server: Any
 
-    def __init__(self, sock: Any, address: Any, server: _Server) -> None:  # noqa: super() would serve at once
+    def __init__(self, sock: Any, address: Any, server: _Server) -> None:
+        """Set up the connection only: the base class would serve it at once."""
         self.request = self.connection = sock
         self.client_address = address
         self.server = server
@@ -183,7 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _read_chunked(self) -> bytes:
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             try:
                 line = self.rfile.readline(1026)

@@ -78,13 +78,21 @@ def run_live_validation(
     register_providers: bool = False,
     interactive: bool = False,
     progress: bool = False,
+    fresh: bool = False,
 ) -> LiveOutcome:
-    """Sign in (or open the sandbox), run the preflight, optionally register missing providers."""
+    """Sign in (or open the sandbox), run the preflight, optionally register missing providers.
+
+    `fresh` (with `demo`) uses a freshly seeded sandbox instead of the saved demo state.
+    """
     notes: list[str] = []
     if demo:
-        from wizard.azure.demo import demo_session, with_demo_subscriptions
+        from sandbox.state_file import StateFileError
+        from wizard.azure.demo import STATE_HINT, demo_session, with_demo_subscriptions
 
-        session, tenant_id, demo_notes = demo_session()
+        try:
+            session, tenant_id, demo_notes = demo_session(fresh=fresh)
+        except StateFileError as exc:
+            raise LiveRunError(f"the demo sandbox state {exc}", STATE_HINT) from None
         config, assigned = with_demo_subscriptions(config)
         notes += demo_notes + assigned
     else:

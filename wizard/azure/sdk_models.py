@@ -50,7 +50,8 @@ def prepared(operation: F) -> F:
                                                 *ERROR_MODELS])
                 for cls in model_closure(models, roots):
                     if cls not in _initialised:
-                        cls.__new__(cls)  # runs the class's one-time field set-up, here, alone
+                        model: Any = cls
+                        model.__new__(model)  # runs the class's one-time field set-up, here, alone
                         _initialised.add(cls)
             _prepared_functions.add(key)
     return operation
