@@ -4,7 +4,6 @@ foreign Host headers. Every request gets an answer in ARM's error shape; no thre
 from __future__ import annotations
 
 import json
-import selectors
 import socket
 import threading
 import time
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from sandbox_fixtures import make_arm
 
+from bench.server_load import burst
 from sandbox import seed
 from sandbox.server import SandboxServer
 
@@ -60,47 +60,6 @@ def assert_arm_error(answer: tuple[int, dict[str, str], Any], status: int, code:
 
 
 # ------------------------------------------------------------------------------ load
-
-
-def burst(port: int, count: int) -> tuple[dict[int, int], int]:
-    """`count` PUTs on `count` connections opened at once, one client thread: (statuses, resets)."""
-    selector = selectors.DefaultSelector()
-    pending: dict[socket.socket, list[bytes]] = {}
-    for index in range(count):
-        sock = socket.socket()
-        sock.setblocking(False)
-        sock.connect_ex(("127.0.0.1", port))
-        raw = request("PUT", f"{RG}/rg-burst-{index}?api-version=2025-04-01", {"location": "westeurope"},
-                      host=f"127.0.0.1:{port}")
-        pending[sock] = [raw, b""]
-        selector.register(sock, selectors.EVENT_WRITE)
-    statuses: dict[int, int] = {}
-    resets = 0
-    deadline = time.monotonic() + 20
-    while selector.get_map() and time.monotonic() < deadline:
-        for key, events in selector.select(0.5):
-            sock = key.fileobj
-            assert isinstance(sock, socket.socket)
-            try:
-                if events & selectors.EVENT_WRITE:
-                    sent = sock.send(pending[sock][0])
-                    pending[sock][0] = pending[sock][0][sent:]
-                    if not pending[sock][0]:
-                        selector.modify(sock, selectors.EVENT_READ)
-                    continue
-                chunk = sock.recv(65536)
-                if chunk:
-                    pending[sock][1] += chunk
-                    continue
-                status = int(pending[sock][1].split(b" ", 2)[1])
-                statuses[status] = statuses.get(status, 0) + 1
-            except (ConnectionResetError, BrokenPipeError, ConnectionRefusedError):
-                resets += 1
-            selector.unregister(sock)
-            sock.close()
-    for key in list(selector.get_map().values()):
-        key.fileobj.close()  # type: ignore[union-attr]
-    return statuses, resets
 
 
 def test_300_simultaneous_puts_are_all_answered_by_a_bounded_pool() -> None:
