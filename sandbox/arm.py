@@ -15,6 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -101,6 +102,8 @@ class Arm:
         self.duration_scale = duration_scale
         self.require_auth = require_auth
         self.state_path = Path(state_path) if state_path is not None else None
+        self._saved: state_file.Signature | None = None
+        """The state file as this process last read or wrote it (see `_take_in_saved_state`)."""
         self._lock = threading.RLock()
         self._requests = itertools.count(1)
         self.router = Router()
@@ -172,14 +175,34 @@ class Arm:
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
         route, params = self.router.match(request)
-        with self._lock:
+        writes = self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(route.handler)
+        with self._lock, state_file.locked(self.state_path) if writes else contextlib.nullcontext():
+            self._take_in_saved_state()
             api_versions.check(self.catalog, self.world, request, route.template)
             self.advance_world()
             try:
                 return route.handler(self, request, **params)
             finally:
-                if self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(route.handler):
+                if writes:
                     self.save(self.state_path)
+
+    def _take_in_saved_state(self) -> None:
+        """Adopt the state file when another process has saved it since this one last read or
+        wrote it (the clock keeps the later of the two timelines)."""
+        if self.state_path is None:
+            return
+        current = state_file.signature(self.state_path)
+        if current is None or current == self._saved:
+            return
+        try:
+            clock, world = self._parse_state(state_file.read_state(self.state_path))
+        except ValueError as exc:
+            raise StateFileError(self.state_path, str(exc)) from None
+        ahead = clock.to_json()["offset"] - self.clock.to_json()["offset"]
+        if ahead > 0 and clock.is_frozen == self.clock.is_frozen:
+            self.clock.advance(ahead)
+        self.world = world
+        self._saved = current
 
     def _pause(self, seconds: float) -> None:
         """Spend injected latency: really sleep, or move the sandbox clock."""
@@ -291,6 +314,12 @@ class Arm:
         Raises ValueError saying what is wrong ("holds no sandbox state", "was written by a newer
         aifactory-wizard", "is damaged: ..."), phrased to follow the name of the file it came from.
         """
+        saved_clock, world = cls._parse_state(data)
+        return cls(clock=clock or saved_clock, world=world, **kwargs)
+
+    @staticmethod
+    def _parse_state(data: dict[str, Any]) -> tuple[SandboxClock, World]:
+        """The saved clock and world; ValueError as `from_json` describes."""
         version = data.get("version") if isinstance(data, dict) else None
         if version is None:
             raise ValueError('holds no sandbox state (it has no "version")')
@@ -301,19 +330,18 @@ class Arm:
             raise ValueError(f"has an unknown state version {version!r} (this aifactory-wizard reads version "
                              f"{STATE_VERSION})")
         try:
-            if clock is None:
-                saved = data.get("clock", {})
-                if not isinstance(saved, dict):
-                    raise ValueError("clock is not a JSON object")
-                clock = SandboxClock.from_json(saved)
-            world = World.from_json(data.get("world"))
+            saved = data.get("clock", {})
+            if not isinstance(saved, dict):
+                raise ValueError("clock is not a JSON object")
+            return SandboxClock.from_json(saved), World.from_json(data.get("world"))
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"is damaged: {exc}") from None
-        return cls(clock=clock, world=world, **kwargs)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state atomically (temporary file in the same folder, then rename)."""
         state_file.write_state(path, self.to_json())
+        if self.state_path is not None and Path(path) == self.state_path:
+            self._saved = state_file.signature(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
@@ -332,11 +360,19 @@ class Arm:
         """
         target = Path(path)
         state_file.remove_stale_temporaries(target)
-        if target.exists():
-            return cls.load(target, state_path=target, **kwargs)
-        arm = cls(state_path=target, **kwargs)
         try:
-            arm.save(target)
+            with state_file.locked(target):
+                return cls._open_locked(target, **kwargs)
         except OSError as exc:
             raise StateFileError(target, f"cannot be written ({exc.strerror or exc})") from None
+
+    @classmethod
+    def _open_locked(cls, target: Path, **kwargs: Any) -> Arm:
+        """`open()` under the state's lock, so two processes never both seed a missing file."""
+        if target.exists():
+            arm = cls.load(target, state_path=target, **kwargs)
+            arm._saved = state_file.signature(target)
+            return arm
+        arm = cls(state_path=target, **kwargs)
+        arm.save(target)
         return arm

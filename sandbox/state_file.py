@@ -1,9 +1,14 @@
-"""The demo sandbox's state on disk: read with a clear error, written atomically, set aside on reset.
+"""The demo sandbox's state on disk: read with a clear error, written atomically, shared safely
+between processes, set aside on reset.
 
 A run killed mid-write, a disk that filled up, an older or newer aifactory-wizard: the file may
 be empty, cut short, not JSON, or of another version. Reading it never ends in a traceback but in
 `StateFileError`, which names the file and what is wrong with it; the command line adds the fix
 (`aifactory sandbox reset`, or `--fresh` for one run).
+
+Several processes may use one state (`sandbox serve` and a `validate --demo`, two demos at once):
+each write happens under `locked()` after taking in what the others saved (its `signature()`
+changed), so no process overwrites another's changes with an older picture.
 """
 
 from __future__ import annotations
@@ -13,8 +18,14 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+else:
+    import fcntl
 
 STALE_SECONDS = 600.0
 """A temporary file older than this was left by a killed run (a write takes milliseconds)."""
@@ -64,6 +75,40 @@ def write_state(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+Signature = tuple[int, int, int]
+"""What identifies one written version of the file: (modification ns, size, inode)."""
+
+
+def signature(path: str | os.PathLike[str]) -> Signature | None:
+    """The file's current `Signature`, or None when there is no file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the state's write lock (`<name>.lock` beside it) against other processes."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "a+b") as handle:
+        if os.name == "nt":  # pragma: no cover
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if os.name == "nt":  # pragma: no cover
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def remove_stale_temporaries(path: str | os.PathLike[str], *, older_than: float = STALE_SECONDS) -> int:

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sandbox_fixtures import call
 
+from sandbox import seed
 from sandbox.arm import STATE_VERSION, Arm
 from sandbox.clock import SandboxClock
 from sandbox.state_file import StateFileError, remove_stale_temporaries, set_aside
@@ -130,3 +132,21 @@ def test_temporaries_left_by_killed_runs_are_removed_when_the_state_is_opened(tm
     assert not any(tmp.exists() for tmp in stale)
     assert in_flight.exists() and other.exists()
     assert remove_stale_temporaries(path) == 0
+
+
+def test_two_processes_sharing_the_state_keep_each_others_changes(tmp_path: Path) -> None:
+    """`sandbox serve` and a `validate --demo --register-providers` (or two demos) on one state file:
+    each write takes in what the other saved, so neither overwrites the other's changes."""
+    path = tmp_path / "sandbox.json"
+    first = Arm.open(path, clock=SandboxClock.frozen())
+    second = Arm.open(path, clock=SandboxClock.frozen())
+    groups = f"/subscriptions/{seed.AIF_STAGE}/resourcegroups"
+    assert call(first, "POST", f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.Search/register")[0] == 200
+    assert call(second, "PUT", f"{groups}/rg-second", {"location": "westeurope"})[0] == 201
+    assert call(first, "PUT", f"{groups}/rg-first", {"location": "westeurope"})[0] == 201
+    assert call(second, "GET", f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.Search")[2][
+        "registrationState"] == "Registering"
+    resumed = Arm.open(path, clock=SandboxClock.frozen())
+    assert {f"{seed.AIF_STAGE}/rg-first".lower(), f"{seed.AIF_STAGE}/rg-second".lower()} <= set(
+        resumed.world.resource_groups)
+    assert resumed.registration_state(seed.AIF_STAGE, "Microsoft.Search") == "Registering"
