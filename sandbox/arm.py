@@ -175,16 +175,17 @@ class Arm:
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
         route, params = self.router.match(request)
-        writes = self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(route.handler)
-        with self._lock, state_file.locked(self.state_path) if writes else contextlib.nullcontext():
+        writes = request.method in _WRITE_METHODS and not is_read_only(route.handler)
+        saving = self.state_path if writes else None
+        with self._lock, state_file.locked(saving) if saving is not None else contextlib.nullcontext():
             self._take_in_saved_state()
             api_versions.check(self.catalog, self.world, request, route.template)
             self.advance_world()
             try:
                 return route.handler(self, request, **params)
             finally:
-                if writes:
-                    self.save(self.state_path)
+                if saving is not None:
+                    self.save(saving)
 
     def _take_in_saved_state(self) -> None:
         """Adopt the state file when another process has saved it since this one last read or
