@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from presets.migrations import MigrationError, migrate
-from wizard.errors import ConfigError, friendly_problems
+from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
 from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
 
@@ -72,7 +72,7 @@ class LoadedPreset:
     """Migrations applied and secrets dropped, for the user to see."""
 
 
-class PresetError(Exception):
+class PresetError(UserError):
     """A preset that cannot be used; the message names file, line and fix."""
 
 
@@ -305,6 +305,14 @@ class PresetStore:
         if (self.builtin_dir / f"{name}.yaml").exists():
             raise PresetError(f"{name!r} is a built-in preset; save under another name, e.g. my-{name}")
         return self.user_dir / f"{name}.yaml"
+
+    def name_problem(self, name: str) -> str | None:
+        """Why `name` cannot be saved as a preset of yours, or None (a form asks before saving)."""
+        try:
+            self._user_path(name)
+        except PresetError as exc:
+            return exc.message
+        return None
 
     def save(self, name: str, config: FactoryConfig, *, extends: str | None = None,
              overwrite: bool = False) -> tuple[Path, Path | None, builtins.list[str]]:

@@ -3,6 +3,7 @@ faults that change nothing, a persistent failure that stays in its column, and t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import subprocess
@@ -20,7 +21,7 @@ from sandbox.arm import Arm
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultPlan
 from tests.conftest import aifactory_bin
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS
+from wizard.azure.checks import CHECKS, REGISTRY
 from wizard.azure.demo import demo_session
 from wizard.azure.preflight import PreflightResult, run_preflight
 from wizard.findings import Finding
@@ -154,12 +155,12 @@ def test_findings_come_in_the_same_order_however_the_checks_finish(monkeypatch: 
     """Checks that finish in reverse order (later jobs faster) still give the sequential order."""
     sequential = preflight(parallel=False)
     jobs = [(check, env) for env in ("dev", "stage", "prod") for check in CHECKS]
-    for check, function in list(CHECK_FUNCTIONS.items()):
-        def slowed(ctx: Any, reads: Any, target: Any, _function: Any = function, _check: str = check) -> Any:
+    for check, live_check in list(REGISTRY.items()):
+        def slowed(ctx: Any, reads: Any, target: Any, _function: Any = live_check.run, _check: str = check) -> Any:
             found = _function(ctx, reads, target)
             time.sleep(0.002 * (len(jobs) - jobs.index((_check, target.name))))
             return found
-        monkeypatch.setitem(CHECK_FUNCTIONS, check, slowed)
+        monkeypatch.setitem(REGISTRY, check, dataclasses.replace(live_check, run=slowed))
     streamed: list[Finding] = []
     concurrent = preflight(on_finding=streamed.append)
     assert streamed != concurrent.findings  # the stream followed the (reversed) completion order
@@ -168,7 +169,7 @@ def test_findings_come_in_the_same_order_however_the_checks_finish(monkeypatch: 
 
 def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytest.MonkeyPatch) -> None:
     live_finding = threading.Event()
-    original = CHECK_FUNCTIONS["address_space"]
+    original = REGISTRY["address_space"].run
 
     def held_back(ctx: Any, reads: Any, target: Any) -> list[Finding]:
         if not live_finding.wait(timeout=5):
@@ -179,7 +180,7 @@ def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytes
         if finding.check in CHECKS and finding.check != "address_space":
             live_finding.set()
 
-    monkeypatch.setitem(CHECK_FUNCTIONS, "address_space", held_back)
+    monkeypatch.setitem(REGISTRY, "address_space", dataclasses.replace(REGISTRY["address_space"], run=held_back))
     result = preflight(on_finding=on_finding)
     assert live_finding.is_set()
     assert not [f for f in result.findings if f.code == "AIF-LIVE-CRASH"], result.findings
@@ -266,7 +267,7 @@ def test_environment_without_subscription() -> None:
         sandbox.close()
     finding = only(result.findings, "AIF-LIVE-NO-SUBSCRIPTION")
     assert (finding.environment, finding.field) == ("dev", "environments.dev.subscription_id")
-    assert "--demo" in finding.hint
+    assert "demo" in finding.hint
     assert result.grid["dev"]["subscription"] == "fail"
     assert sandbox.transport.requests == 0
 
@@ -305,7 +306,7 @@ def test_register_providers_registers_in_the_demo_tenant() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     assert f"asked Azure to register Microsoft.Search in {seed.AIF_STAGE}; it takes a few minutes" in outcome.notes
     session, _, _ = demo_session(path=state_path())
     try:
@@ -319,6 +320,6 @@ def test_register_providers_rerun_sees_the_registration() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     search = [f for f in outcome.result.findings if f.code == "AIF-LIVE-PROVIDER"]
     assert search and all(f.severity == "warning" and "Registering" in f.message for f in search), search

@@ -130,20 +130,52 @@ def write_output(path: Path, text: str) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aifactory")
+@click.option("--demo", is_flag=True, help="Open the wizard on the offline sandbox (demo tenant), not Azure.")
+@click.option("--preset", "preset", metavar="NAME", help="Open the wizard straight on this preset.")
+@click.option("--config", "config", type=FilePath(),
+              help="Open the wizard straight on this file (preset YAML, .env or variables.yaml).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None) -> None:
     """Set up Microsoft's Enterprise Scale AI Factory on Azure.
 
-    Pick a landing-zone mode, environments, address plan, services and SKUs; validate them
-    offline and live against Azure; save presets; export the AI Factory's .env and
-    variables.yaml.
+    With no command, the wizard opens (against Azure; --demo against the offline sandbox):
+    pick a landing-zone mode, environments, address plan, services and SKUs, see them checked
+    live, save presets, export the AI Factory's .env and variables.yaml. Every step also has a
+    headless command below.
 
     \b
     Exit codes: 0 ok, 1 validation found errors (warnings too with --strict),
-                2 bad input or usage.
+                2 bad input or usage, 130 interrupted.
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        run_wizard(demo=demo, preset=preset, config=config)
+
+
+def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
+    """Open the Textual wizard, or say which headless command to run when there is no terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset poc-standalone"
+        fail("the wizard needs a terminal, and this is not one",
+             f"for scripts and CI run: aifactory validate {source}{' --demo' if demo else ''} "
+             "(or aifactory --help for every headless command)")
+    draft = None
+    if preset or config:
+        draft = _draft_of(load_source(preset, config), builtin=bool(preset))
+    from screens.app import make_app
+
+    make_app(demo=demo, draft=draft).run()
+
+
+def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
+    """A Draft on a loaded preset: one of yours continues it, a built-in starts a new one from it."""
+    from wizard.draft import Draft
+
+    if builtin and _store().find(loaded.name).source == "builtin":
+        return Draft(loaded.config, "", f"from {loaded.name}", extends=loaded.name, notes=list(loaded.notes))
+    if builtin:
+        return Draft(loaded.config, loaded.name, "yours", saved=loaded.config, path=loaded.path,
+                     notes=list(loaded.notes))
+    return Draft(loaded.config, "", str(loaded.path or loaded.name), notes=list(loaded.notes))
 
 
 # ------------------------------------------------------------------------------------ presets
@@ -309,14 +341,13 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
         findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
         grid = None
     else:
-        from wizard.azure.run import LiveRunError, run_live_validation
+        from wizard.azure.run import LiveRunError
 
+        interactive = not as_json and sys.stdin.isatty()
         try:
-            outcome = run_live_validation(
-                loaded.config, demo=demo, tenant=tenant, device_code=device_code,
-                register_providers=register_providers, interactive=not as_json and sys.stdin.isatty(),
-                progress=not as_json, fresh=fresh,
-            )
+            outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
+                                     register=register_providers or (_confirm_register if interactive else False),
+                                     interactive=interactive, progress=not as_json, fresh=fresh)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         notes += outcome.notes
@@ -338,6 +369,41 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
         if grid is not None:
             print_grid(grid)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
+                   interactive: bool, progress: bool, fresh: bool) -> Any:
+    """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
+    from wizard.azure.run import run_live_validation
+
+    kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
+              "choose_tenant": _ask_tenant if interactive else None, "fresh": fresh}
+    if not progress:
+        return run_live_validation(config, **kwargs)
+    from rich.console import Console
+
+    counts = {"error": 0, "warning": 0, "info": 0}
+    with Console(stderr=True).status("checking against Azure…") as status:
+        def seen(finding: Any) -> None:
+            counts[finding.severity] += 1
+            status.update(f"checking against Azure… {counts['error']} errors, {counts['warning']} warnings so far")
+
+        return run_live_validation(config, on_finding=seen, **kwargs)
+
+
+def _ask_tenant(tenants: list[Any]) -> str | None:
+    """Let the person pick one of several tenants (questionary, on a terminal)."""
+    import questionary
+
+    choices = [questionary.Choice(f"{t.display_name} ({t.tenant_id})", value=t.tenant_id) for t in tenants]
+    answer: str | None = questionary.select("Which tenant holds the AI Factory?", choices=choices).ask()
+    return answer
+
+
+def _confirm_register(missing: dict[str, list[str]]) -> bool:
+    """Ask before registering resource providers: it changes the subscription."""
+    listing = "; ".join(f"{', '.join(ns)} in {sub}" for sub, ns in missing.items())
+    return click.confirm(f"Register the missing resource providers ({listing})?", default=False, err=True)
 
 
 def _live_skipped() -> Any:
@@ -380,6 +446,40 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
     print_network(plans, proposal)
     if findings:
         print_findings(findings, title="address plan")
+
+
+# ------------------------------------------------------------------------------------ names
+
+
+@cli.command()
+@source_options
+@click.option("--env", "env", type=click.Choice(["dev", "stage", "prod", "test"]),
+              help="Only this environment (test is the AI Factory's name for stage).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def names(preset: str | None, config: Path | None, env: str | None, as_json: bool) -> None:
+    """Every resource name the AI Factory will create, per environment and project.
+
+    Each name with its ARM resource type and Azure's length limit; exit code 1 when Azure
+    would refuse one of them.
+    """
+    from wizard.naming import name_sheet
+
+    loaded = load_source(preset, config)
+    enabled = [name for name, _ in loaded.config.environments.enabled()]
+    chosen = "stage" if env == "test" else env
+    if chosen is not None and chosen not in enabled:
+        fail(f"{chosen} is not enabled in {loaded.name}",
+             f"choose one of {', '.join(enabled)}, or set environments.{chosen}.enabled: true")
+    sheet = name_sheet(loaded.config, [chosen] if chosen else enabled)
+    if as_json:
+        emit_json(sheet.to_json())
+    else:
+        from wizard.report import print_names
+
+        for note in loaded.notes:
+            click.echo(f"note: {note}", err=True)
+        print_names(sheet, loaded.name)
+    sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
 
 
 # ------------------------------------------------------------------------------------ import/export
@@ -506,3 +606,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\ninterrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # the last line of defence: a fixable error never ends in a traceback
+        from wizard.errors import UserError
+
+        if isinstance(exc, UserError):
+            fail(str(exc))
+        raise

@@ -14,22 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.errors import UserError
+
 MAX_BYTES = 2 * 1024 * 1024
 """Largest YAML file accepted; the AI Factory's variables.yaml is about 60 KB."""
 MAX_EVENTS = 200_000
 """Largest number of parse events accepted; guards against deeply nested or enormous documents."""
 
 
-class YamlError(Exception):
+class YamlError(UserError):
     """A YAML file that cannot be read; the message names the file, the line and the fix."""
 
     def __init__(self, path: str, message: str, hint: str = "", line: int | None = None) -> None:
         self.path = path
-        self.message = message
-        self.hint = hint
         self.line = line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}" + (f" — {hint}" if hint else ""))
+        super().__init__(message, hint, f"{path}:{line}" if line else path)
 
 
 @dataclass(frozen=True, slots=True)

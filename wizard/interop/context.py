@@ -21,6 +21,7 @@ from typing import Final
 
 from pydantic import BaseModel, ValidationError
 
+from wizard.errors import UserError
 from wizard.interop.codecs import Codec, is_placeholder
 from wizard.interop.keys import Format, Var
 from wizard.model import FactoryConfig
@@ -36,14 +37,12 @@ class NotHeld:
 NOT_HELD: Final = NotHeld()
 
 
-class ConversionError(Exception):
+class ConversionError(UserError):
     """A value the model refuses; the importer adds the file name and line of `key`."""
 
     def __init__(self, key: str, message: str, hint: str) -> None:
-        super().__init__(message)
+        super().__init__(message, hint, key)
         self.key = key
-        self.message = message
-        self.hint = hint
 
 
 def remember(extra: dict[str, str], key: str, raw: str, held: object, codec: Codec) -> None:
@@ -100,10 +99,14 @@ class ImportContext:
     notes: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
 
+    def codec(self, var: Var) -> Codec:
+        """The codec for `var` as this file spells it."""
+        return var.codec_of(self.origin.get(var.key, var.key))
+
     def decoded(self, var: Var, raw: str) -> object:
         """The codec's value, NOT_HELD for a placeholder it cannot read (kept as a shadow)."""
         try:
-            return var.codec.decode(raw)
+            return self.codec(var).decode(raw)
         except ValueError as exc:
             return self._refused(var, raw, exc)
 
@@ -112,13 +115,13 @@ class ImportContext:
         """Set `target.name` (and the same field of each copy) from `raw`, through the model's
         validation; a placeholder the model refuses leaves the default and a shadow."""
         try:
-            value = var.codec.decode(raw)
+            value = self.codec(var).decode(raw)
             for owner in (target, *copies):
                 setattr(owner, name, value)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError too
             self._refused(var, raw, exc, target, name)
             return
-        remember(self.extra, var.key, raw, getattr(target, name), var.codec)
+        remember(self.extra, var.key, raw, getattr(target, name), self.codec(var))
 
     def _refused(self, var: Var, raw: str, exc: ValueError,
                  target: BaseModel | None = None, name: str = "") -> NotHeld:
@@ -130,7 +133,7 @@ class ImportContext:
         example = var.default
         if target is not None:
             current = getattr(target, name)
-            example = "" if current is None or isinstance(current, list) else var.codec.encode(current)
+            example = "" if current is None or isinstance(current, list) else self.codec(var).encode(current)
         model = type(target) if target is not None else None
         line = (f'{file_key}="{example}"' if self.fmt == "env" else f'{file_key}: "{example}"')
         raise ConversionError(

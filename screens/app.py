@@ -1,0 +1,450 @@
+"""The wizard App: it holds the draft and the live session, and decides what every message does.
+
+Screens and widgets only post messages (a field was edited, a fix was asked for, a step was
+chosen); this App applies edits through the draft (`try_set`), runs the offline rules at once,
+and runs the live checks a change affects in a background thread worker, debounced and cancelled
+when a newer change supersedes them. The UI never waits on Azure.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from presets.store import PresetStore
+from screens.messages import (
+    ApplyFix,
+    ConfigReplaced,
+    ExportRequested,
+    FieldEdited,
+    LiveEvent,
+    OpenDraft,
+    SessionFailed,
+    SessionReady,
+    SignInRequested,
+)
+from screens.modals import QuitScreen, TenantScreen, TextQuestion
+from screens.start import StartScreen
+from screens.widgets.fields import ConfigField, field_dom_id
+from screens.wizard_screen import WizardScreen
+from wizard.draft import Draft
+from wizard.errors import UserError
+from wizard.findings import OpenLink, RegisterProvider, RunCommand, SetField
+from wizard.live_state import LiveState
+from wizard.model import FactoryConfig
+from wizard.rules import run_rules
+
+DEBOUNCE = 0.35
+"""Seconds of quiet after the last change before the live checks it affects run."""
+
+
+class WizardApp(App[None]):
+    """`aifactory` with no command: the Textual wizard."""
+
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    TITLE = "aifactory"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+                tooltip="Quit; asks first when there are unsaved changes"),
+        Binding("ctrl+s", "save", "Save", id="app.save", tooltip="Save the configuration as a preset"),
+        Binding("ctrl+shift+s", "save_as", "Save as", id="app.save_as", show=False,
+                tooltip="Save under another name"),
+        Binding("ctrl+r", "recheck", "Recheck", id="app.recheck", tooltip="Run every live check again now"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False, tooltip="Undo the last change"),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show every key"),
+    ]
+
+    def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
+                 sandbox_state: Path | None = None) -> None:
+        super().__init__()
+        self.demo = demo
+        self.draft = draft
+        self.store = store or PresetStore()
+        self.sandbox_state = sandbox_state
+        self.live_state = LiveState()
+        self.live: Any = None
+        """The LiveSession once open (sandbox in demo mode, Azure after sign-in)."""
+        self.session_status = "demo: opening the sandbox…" if demo else "not signed in: live checks start after sign-in"
+        self._pending: set[tuple[str, str]] = set()
+        self._running: set[tuple[str, str]] = set()
+        self._cancel: threading.Event | None = None
+        self._run = 0
+        self._debounce: Timer | None = None
+
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        if self.draft is not None:
+            self.open_draft(self.draft)
+        else:
+            self.push_screen(StartScreen(self.store))
+        if self.demo:
+            self.open_session()
+
+    def on_open_draft(self, message: OpenDraft) -> None:
+        self.open_draft(message.draft)
+
+    def open_draft(self, draft: Draft) -> None:
+        """Show the wizard on `draft`, run the offline rules, and the live checks if a session is open."""
+        self.draft = draft
+        self.live_state = LiveState()
+        self.live_state.set_offline(run_rules(draft.config))
+        screen = WizardScreen(draft, demo=self.demo)
+        if isinstance(self.screen, StartScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        for note in draft.notes:
+            self.notify(note, title="opened", markup=False, timeout=6)
+        if self.live is not None:
+            self.schedule_live(self.all_cells(), now=True)
+
+    @property
+    def wizard(self) -> WizardScreen | None:
+        """The wizard screen, once a draft is open."""
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen):
+                return screen
+        return None
+
+    # ------------------------------------------------------------------ session
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="opening the session")
+    def open_session(self, device_code: bool = False) -> None:
+        """Open the sandbox (demo) or sign in to Azure, in the background."""
+        from wizard.azure.run import LiveRunError, open_session
+
+        try:
+            live = open_session(demo=self.demo, device_code=device_code, choose_tenant=self._choose_tenant,
+                                sandbox_state=self.sandbox_state)
+        except LiveRunError as exc:
+            self.post_message(SessionFailed(exc.message, exc.hint))
+            return
+        self.live = live
+        self.post_message(SessionReady(live.account, live.tenant_id, live.demo))
+
+    def _choose_tenant(self, tenants: list[Any]) -> str | None:
+        """Asked from the session worker: show the tenant picker and wait for the answer."""
+        answer: list[str | None] = [None]
+        done = threading.Event()
+
+        def chosen(value: str | None) -> None:
+            answer[0] = value
+            done.set()
+
+        self.call_from_thread(self.push_screen, TenantScreen([(t.tenant_id, t.display_name) for t in tenants]),
+                              chosen)
+        done.wait()
+        return answer[0]
+
+    def on_session_ready(self, message: SessionReady) -> None:
+        who = message.account or "signed in"
+        self.session_status = (f"demo: {who} in the demo tenant {message.tenant_id}" if message.demo
+                               else f"signed in as {who} in tenant {message.tenant_id}")
+        self._status_everywhere()
+        if self.draft is not None and self.wizard is not None:
+            self.schedule_live(self.all_cells(), now=True)
+
+    def on_session_failed(self, message: SessionFailed) -> None:
+        self.session_status = f"not signed in: {message.message}"
+        self._status_everywhere()
+        self.notify(f"{message.message}\n{message.hint}", title="sign-in", severity="error", markup=False, timeout=10)
+
+    def on_sign_in_requested(self, message: SignInRequested) -> None:
+        self.session_status = "signing in…"
+        self._status_everywhere()
+        self.open_session(message.device_code)
+
+    def _status_everywhere(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, StartScreen):
+                screen.set_status(self.session_status)
+        wizard = self.wizard
+        if wizard is not None and not self.demo:
+            wizard.pane("signin").set_status(self.session_status)  # type: ignore[attr-defined]
+        self.refresh_wizard()
+
+    # ------------------------------------------------------------------ edits
+
+    def on_field_edited(self, message: FieldEdited) -> None:
+        message.stop()
+        if self.draft is None:
+            return
+        old = self.draft.config
+        edit = self.draft.edit(message.path, message.raw)
+        field = self._field(message.path)
+        if not edit.ok:
+            if field is not None:
+                field.show_problems(edit.problems)
+                field.add_class("-refused")
+            return
+        if field is not None and field.has_class("-refused"):
+            field.remove_class("-refused")
+            field.show_problems([])
+        self.config_changed(old, self.draft.config)
+
+    def on_config_replaced(self, message: ConfigReplaced) -> None:
+        message.stop()
+        if self.draft is None:
+            return
+        old = self.draft.replace(message.config)
+        if message.reason:
+            self.notify(message.reason, markup=False)
+        self.config_changed(old, message.config)
+
+    def _field(self, path: str) -> ConfigField | None:
+        wizard = self.wizard
+        if wizard is None:
+            return None
+        found = wizard.query(f"#{field_dom_id(path)}")
+        return found.first(ConfigField) if found else None
+
+    def config_changed(self, old: FactoryConfig, new: FactoryConfig) -> None:
+        """Refresh every step, re-run the offline rules now and the affected live checks soon."""
+        if old == new:
+            return
+        wizard = self.wizard
+        if wizard is not None:
+            for pane in wizard.panes:
+                pane.show_config(new)
+        for env in ("dev", "stage", "prod"):
+            if not new.environments.get(env).enabled:  # type: ignore[arg-type]
+                self.live_state.forget_environment(env)
+        self.live_state.set_offline(run_rules(new))
+        from wizard.azure.preflight import affected_cells
+
+        self.schedule_live(self._enabled_cells(affected_cells(old, new), new))
+        self.refresh_wizard()
+
+    def action_undo(self) -> None:
+        if self.draft is None:
+            return
+        undone = self.draft.undo()
+        if undone is None:
+            self.notify("nothing to undo")
+            return
+        self.config_changed(undone, self.draft.config)
+
+    # ------------------------------------------------------------------ fixes
+
+    def on_apply_fix(self, message: ApplyFix) -> None:
+        message.stop()
+        fix = message.finding.fix
+        if isinstance(fix, SetField):
+            self.post_message(FieldEdited(fix.field, fix.value))
+            self.notify(f"{fix.describe()}", title="applied", markup=False)
+        elif isinstance(fix, RegisterProvider):
+            self.register_provider(fix.subscription_id, fix.namespace)
+        elif isinstance(fix, RunCommand):
+            self.copy_to_clipboard(fix.command)
+            self.notify(fix.command, title="copied to the clipboard", markup=False, timeout=8)
+        elif isinstance(fix, OpenLink):
+            self.open_url(fix.url)
+            self.notify(fix.url, title="opened", markup=False)
+
+    @work(thread=True, group="register", exit_on_error=False, description="registering a provider")
+    def register_provider(self, subscription_id: str, namespace: str) -> None:
+        """Ask Azure to register a provider (the person pressed Register), then re-check."""
+        from wizard.azure.run import register_providers
+
+        if self.live is None:
+            return
+        notes = register_providers(self.live, {subscription_id: [namespace]})
+        for note in notes:
+            self.call_from_thread(self.notify, note, markup=False)
+        self.call_from_thread(self.schedule_live, self.all_cells(), True)
+
+    # ------------------------------------------------------------------ live checks
+
+    def all_cells(self) -> set[tuple[str, str]]:
+        """Every live cell of the draft's enabled environments."""
+        from wizard.azure.checks import REGISTRY
+
+        if self.draft is None:
+            return set()
+        envs = [name for name, _ in self.draft.config.environments.enabled()]
+        return {(check, env) for check in REGISTRY for env in envs}
+
+    @staticmethod
+    def _enabled_cells(cells: set[tuple[str, str]], config: FactoryConfig) -> set[tuple[str, str]]:
+        enabled = {name for name, _ in config.environments.enabled()}
+        return {cell for cell in cells if cell[1] in enabled}
+
+    def schedule_live(self, cells: set[tuple[str, str]], now: bool = False) -> None:
+        """Mark `cells` as checking and run them after a quiet moment (at once with `now`)."""
+        if not cells or self.draft is None:
+            return
+        self._pending |= cells
+        if self.live is None:
+            return  # they run once the session opens
+        self.live_state.checking(cells)
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if now:
+            self.call_later(self._start_live)
+        else:
+            self._debounce = self.set_timer(DEBOUNCE, self._start_live)
+        self.refresh_wizard()
+
+    def _start_live(self) -> None:
+        if self.draft is None or self.live is None:
+            return
+        if self._cancel is not None:
+            self._cancel.set()  # supersede the run in flight; its unfinished cells run again
+            self._pending |= {c for c in self._running if self.live_state.cells.get(c) == "checking"}
+        cells = self._enabled_cells(self._pending, self.draft.config)
+        self._pending = set()
+        if not cells:
+            return
+        self._run += 1
+        self._running = cells
+        self._cancel = threading.Event()
+        self.live_state.checking(cells)
+        self.run_live(self.draft.config, cells, self._cancel, self._run)
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False, description="live checks")
+    def run_live(self, config: FactoryConfig, cells: set[tuple[str, str]], cancel: threading.Event,
+                 run: int) -> None:
+        """The affected cells' checks, reported event by event; stops when superseded."""
+        worker = get_current_worker()
+        for event in self.live.preflight(config, cells=cells, rules=False, cancel=cancel):
+            if worker.is_cancelled:
+                cancel.set()
+            self.post_message(LiveEvent(event, run))
+
+    def on_live_event(self, message: LiveEvent) -> None:
+        if message.run != self._run:
+            return  # a superseded run: its cells are being checked again
+        self.live_state.apply(message.event)
+        self.refresh_wizard()
+
+    def action_recheck(self) -> None:
+        """Forget cached reads and run every live check again."""
+        if self.live is None:
+            self.notify("the live checks start once the session is open", markup=False)
+            return
+        self.live.clear_cache()
+        self.schedule_live(self.all_cells(), now=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place that shows any background failure, never a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+            self.notify(text, title=event.worker.description or "background task", severity="error",
+                        markup=False, timeout=10)
+
+    def refresh_wizard(self) -> None:
+        """Redraw the wizard's marks, findings and grid from the current state."""
+        wizard = self.wizard
+        if wizard is None or not wizard.ready or self._exit:
+            return
+        note = "" if self.live is not None else self.session_status
+        wizard.refresh_all(self.live_state, live=self.live is not None, note=note)
+
+    # ------------------------------------------------------------------ save, export, quit
+
+    def action_save(self) -> None:
+        if self.draft is None:
+            return
+        if not self.draft.name:
+            self.action_save_as()
+            return
+        self.save_as(self.draft.name)
+
+    def action_save_as(self) -> None:
+        if self.draft is None:
+            return
+        def answered(name: str | None) -> None:
+            if name:
+                self.save_as(name)
+
+        self.push_screen(TextQuestion("Save as which preset name?", self.draft.name,
+                                      placeholder="my-customer-poc", check=self.store.name_problem), answered)
+
+    def save_as(self, name: str) -> bool:
+        """Save the draft as the user preset `name`; False (and a message) when it cannot be."""
+        if self.draft is None:
+            return False
+        try:
+            path, backup, notes = self.store.save(name, self.draft.config, extends=self.draft.extends,
+                                                  overwrite=True)
+        except (UserError, OSError) as exc:
+            self.notify(str(exc), title="not saved", severity="error", markup=False, timeout=10)
+            return False
+        self.draft.mark_saved(name, path)
+        kept = f" (previous version kept as {backup.name})" if backup else ""
+        self.notify(f"saved {name} to {path}{kept}", markup=False)
+        for note in notes:
+            self.notify(note, markup=False)
+        self.refresh_wizard()
+        return True
+
+    def on_export_requested(self, message: ExportRequested) -> None:
+        message.stop()
+        if message.fmt == "preset":
+            self.action_save()
+            return
+        default = ".env" if message.fmt == "env" else "variables.yaml"
+
+        def answered(path: str | None) -> None:
+            if path:
+                self.export(message.fmt, Path(path).expanduser())
+
+        self.push_screen(TextQuestion(f"Write the AI Factory's {default} to which file?", default), answered)
+
+    def export(self, fmt: str, path: Path) -> bool:
+        """Write the draft as the AI Factory's `.env` (`env`) or `variables.yaml` (`ado`)."""
+        if self.draft is None:
+            return False
+        from presets.store import atomic_write
+        from wizard.interop import export_ado, export_env
+
+        try:
+            result = (export_env if fmt == "env" else export_ado)(self.draft.config, None)
+            backup = atomic_write(path, result.text)
+        except (UserError, OSError) as exc:
+            self.notify(str(exc), title="not exported", severity="error", markup=False, timeout=10)
+            return False
+        kept = f" (previous version kept as {backup.name})" if backup else ""
+        self.notify(f"wrote {path}{kept}", title="exported", markup=False)
+        for note in result.notes[:3]:
+            self.notify(note, markup=False, timeout=8)
+        return True
+
+    async def action_quit(self) -> None:
+        if self.draft is None or not self.draft.dirty or self.wizard is None:
+            self.exit()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "quit" or (answer == "save" and self.draft is not None and self.draft.name
+                                    and self.save_as(self.draft.name)):
+                self.exit()
+            elif answer == "save":
+                self.action_save_as()
+
+        self.push_screen(QuitScreen(self.draft.name), answered)
+
+    def action_show_keys(self) -> None:
+        self.action_show_help_panel()
+
+    def on_unmount(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+        if self.live is not None:
+            self.live.close()
+
+
+def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,
+             sandbox_state: Path | None = None) -> WizardApp:
+    """The one factory of the wizard, used by the CLI and the tests."""
+    return WizardApp(demo=demo, draft=draft, store=store, sandbox_state=sandbox_state)

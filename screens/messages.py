@@ -1,0 +1,110 @@
+"""Messages shared across the wizard's screens and widgets.
+
+Small dataclass messages, in the manner of toolong's `messages.py`: screens and widgets post
+them, the App (or the wizard screen) decides what happens. Widget-specific messages live in
+their widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from wizard.draft import Draft
+from wizard.events import Event
+from wizard.findings import Finding
+from wizard.model import FactoryConfig
+
+
+@dataclass
+class OpenDraft(Message):
+    """Start editing this configuration (from the start screen, an import, a blank start)."""
+
+    draft: Draft
+
+
+@dataclass
+class FieldEdited(Message):
+    """A person changed a field: `raw` is what they typed or chose, `path` the dotted field."""
+
+    path: str
+    raw: Any
+
+
+@dataclass
+class ConfigReplaced(Message):
+    """Apply a whole new configuration (a proposal, a fix touching several fields)."""
+
+    config: FactoryConfig
+    reason: str = ""
+
+
+@dataclass
+class ConfigChanged(Message):
+    """The draft's configuration changed; widgets showing it refresh from `new`."""
+
+    old: FactoryConfig
+    new: FactoryConfig
+
+
+@dataclass
+class FindingsChanged(Message):
+    """The offline findings or a live cell changed; marks and the review refresh."""
+
+
+@dataclass
+class LiveEvent(Message):
+    """One event of a running preflight, carried from the worker thread to the UI."""
+
+    event: Event
+    run: int
+    """Which run it belongs to; events of a run that was superseded are dropped."""
+
+
+@dataclass
+class GoToStep(Message):
+    """Show this step (from the sidebar, a key, the palette, or a finding's jump)."""
+
+    step: str
+    field: str = ""
+    """Focus this field once the step shows, when given."""
+
+
+@dataclass
+class ApplyFix(Message):
+    """Apply a finding's fix (its Apply button, or `a` on a selected finding)."""
+
+    finding: Finding
+
+
+@dataclass
+class SessionReady(Message):
+    """The live session (sandbox or Azure sign-in) is open."""
+
+    account: str
+    tenant_id: str
+    demo: bool
+
+
+@dataclass
+class SessionFailed(Message):
+    """Signing in failed; the message says what to do."""
+
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class SignInRequested(Message):
+    """Sign in to Azure now (the sign-in step's buttons)."""
+
+    device_code: bool = False
+
+
+@dataclass
+class ExportRequested(Message):
+    """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml) or `preset`."""
+
+    fmt: str

@@ -1,0 +1,179 @@
+"""The start screen: continue a preset of yours, start from a built-in, import a file, or start blank.
+
+It never waits for Azure: the sign-in (or the sandbox) opens in the background and the line at
+the top says who is signed in once it is known.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from presets.store import PresetInfo, PresetStore
+from screens.messages import OpenDraft
+from screens.modals import TextQuestion
+from wizard.draft import Draft
+from wizard.errors import UserError
+from wizard.model import FactoryConfig
+
+
+def _age(path: Path) -> str:
+    import time
+
+    try:
+        seconds = time.time() - path.stat().st_mtime
+    except OSError:
+        return ""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"edited {count} {unit}{'s' if count > 1 else ''} ago"
+    return "edited just now"
+
+
+def _prompt(name: str, detail: str) -> Text:
+    """One line: the name, then what it is (cut with … rather than wrapped)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{name:<24}", style="bold")
+    text.append(detail.split(". ")[0].split(": ")[0], style="dim")
+    return text
+
+
+class StartScreen(Screen[None]):
+    """Where every session begins."""
+
+    AUTO_FOCUS = "#choices"
+    DEFAULT_CSS = """
+    StartScreen { align: center top; }
+    StartScreen > Vertical { width: 96; max-width: 100%; height: 1fr; padding: 0 2; }
+    StartScreen #banner { width: 100%; height: 1; background: $panel; color: $warning; text-style: bold;
+                          content-align: right middle; padding: 0 1; }
+    StartScreen #heading { text-style: bold; color: $accent; }
+    StartScreen #who { color: $text-muted; margin-bottom: 1; }
+    StartScreen #filter { margin-bottom: 1; }
+    StartScreen #choices { height: 1fr; }
+    StartScreen #problem { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="start.filter", tooltip="Type to narrow the list"),
+        Binding("i", "import_file", "Import", id="start.import", tooltip="Open an AI Factory .env or variables.yaml"),
+        Binding("b", "blank", "Blank", id="start.blank", tooltip="Start from every default"),
+    ]
+
+    def __init__(self, store: PresetStore) -> None:
+        super().__init__()
+        self.store = store
+        self.infos: list[PresetInfo] = []
+
+    def compose(self) -> ComposeResult:
+        demo = getattr(self.app, "demo", False)
+        yield Static("DEMO: nothing is deployed to Azure" if demo else "aifactory", id="banner")
+        with Vertical():
+            yield Static("Set up the Enterprise Scale AI Factory", id="heading")
+            yield Static(self.app_status(), id="who", markup=False)
+            yield Input(placeholder="filter presets…", id="filter")
+            yield OptionList(id="choices")
+            yield Static("", id="problem", markup=False)
+        yield Footer()
+
+    def app_status(self) -> str:
+        status: str = getattr(self.app, "session_status", "")
+        return status
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self._fill("")
+
+    def set_status(self, text: str) -> None:
+        """Who is signed in, once known."""
+        self.query_one("#who", Static).update(text)
+
+    def _fill(self, needle: str) -> None:
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        self.infos = self.store.list()
+        needle = needle.lower()
+        mine = [i for i in self.infos if i.source == "user" and needle in i.name.lower()]
+        builtin = [i for i in self.infos if i.source == "builtin" and needle in i.name.lower()]
+        if mine:
+            options.add_option(Option(Text("Continue", style="bold underline"), disabled=True))
+            for info in mine:
+                options.add_option(Option(_prompt(info.name, f"{_age(info.path)} · {info.description}"),
+                                          id=f"user:{info.name}"))
+        if builtin:
+            options.add_option(Option(Text("Start from", style="bold underline"), disabled=True))
+            for info in builtin:
+                options.add_option(Option(_prompt(info.name, info.description), id=f"builtin:{info.name}"))
+        options.add_option(Option(Text("Other", style="bold underline"), disabled=True))
+        options.add_option(Option(_prompt("Import…", "an AI Factory .env or variables.yaml"), id="import"))
+        options.add_option(Option(_prompt("Blank", "every default, nothing chosen"), id="blank"))
+        first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
+        options.highlighted = first
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or ""
+        if choice == "import":
+            self.action_import_file()
+        elif choice == "blank":
+            self.action_blank()
+        elif ":" in choice:
+            source, name = choice.split(":", 1)
+            self._open_preset(name, source)
+
+    def _open_preset(self, name: str, source: str) -> None:
+        try:
+            loaded = self.store.load(name)
+        except UserError as exc:
+            self.show_problem(str(exc))
+            return
+        if source == "user":
+            draft = Draft(loaded.config, name, "yours", saved=loaded.config, path=loaded.path,
+                          notes=list(loaded.notes))
+        else:
+            draft = Draft(loaded.config, "", f"from {name}", extends=name, notes=list(loaded.notes))
+        self.post_message(OpenDraft(draft))
+
+    def action_blank(self) -> None:
+        self.post_message(OpenDraft(Draft(FactoryConfig(), "", "blank")))
+
+    def action_import_file(self) -> None:
+        def opened(path: str | None) -> None:
+            if path:
+                self.import_path(Path(path).expanduser())
+
+        self.app.push_screen(TextQuestion("Import which file? (.env or variables.yaml)",
+                                          placeholder="~/aifactory/.env"), opened)
+
+    def import_path(self, path: Path) -> None:
+        """Import an AI Factory file; a problem is shown here and the wizard stays up."""
+        from wizard.interop import import_file
+
+        try:
+            result = import_file(path)
+        except (UserError, OSError) as exc:
+            self.show_problem(f"cannot import {path}: {exc}")
+            return
+        self.post_message(OpenDraft(Draft(result.config, "", f"imported {path.name}", path=None,
+                                          notes=list(result.notes))))
+
+    def show_problem(self, text: str) -> None:
+        """A problem opening something, shown under the list (never as markup)."""
+        self.query_one("#problem", Static).update(text)

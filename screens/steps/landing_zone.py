@@ -1,0 +1,93 @@
+"""Step 1: the landing-zone mode, with a line on when to use each and a drawing of what is built."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from screens.messages import FieldEdited
+from screens.steps.base import StepPane
+from screens.widgets.fields import ConfigField
+from screens.widgets.toggle import ChoiceList
+from wizard.model import FactoryConfig, HubSpokeZone, HybridZone, StandaloneZone, VwanZone
+
+MODES = {"standalone": StandaloneZone, "hub_spoke": HubSpokeZone, "vwan": VwanZone, "hybrid": HybridZone}
+"""The four modes; each one's description comes from its model's `mode` field."""
+
+TITLES = {"standalone": "Standalone", "hub_spoke": "Hub and spoke", "vwan": "Virtual WAN",
+          "hybrid": "Hybrid (private + allow-listed public)"}
+
+WHEN = {
+    "standalone": "A proof of concept or a workshop: nothing to connect to, the factory brings its own DNS.",
+    "hub_spoke": "An enterprise landing zone with a hub VNet: private only, DNS zones in the hub.",
+    "vwan": "The organisation routes through Azure Virtual WAN: each environment joins a virtual hub.",
+    "hybrid": "People reach services from known IPs, a VPN or Bastion, beside private endpoints.",
+}
+
+DRAWINGS = {
+    "standalone": (
+        "┌ dev VNet (own) ───────────────┐\n"
+        "│ common │ prj001 │ prj002 │ …  │\n"
+        "└──────┬────────────────────────┘\n"
+        "       └ private DNS zones in the common RG"
+    ),
+    "hub_spoke": (
+        "        ┌ hub VNet ┐  DNS zones, firewall\n"
+        "        └────┬─────┘\n"
+        "   peering ┌─┴───────┬────────┐\n"
+        "         dev      stage     prod"
+    ),
+    "vwan": (
+        "   ┌ Virtual WAN hub ──────────┐\n"
+        "   └──┬──────────┬─────────┬───┘\n"
+        " connection  connection  connection\n"
+        "     dev        stage      prod"
+    ),
+    "hybrid": (
+        "people ─ IP allow-list ─┐\n"
+        "       ─ VPN ───────────┼─▶ ┌ dev VNet ┐\n"
+        "       ─ Bastion ───────┘   │ private  │\n"
+        "                            │ endpoints│\n"
+        "                            └──────────┘"
+    ),
+}
+
+
+class LandingZoneStep(StepPane):
+    """Choose standalone, hub/spoke, Virtual WAN or hybrid, and the access switches."""
+
+    STEP_ID = "landing_zone"
+    DEFAULT_CSS = """
+    LandingZoneStep #mode { width: 100%; }
+    LandingZoneStep #mode-when { margin-top: 1; color: $text-muted; }
+    LandingZoneStep #mode-drawing { color: $accent; margin-top: 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        mode = self.config.mode
+        yield ChoiceList(list(TITLES.items()), mode, id="mode")
+        yield Static(self._about(mode), id="mode-when", markup=False)
+        yield Static(Text(DRAWINGS[mode], no_wrap=True, overflow="crop"), id="mode-drawing")
+        yield Static("Access", classes="section")
+        for path in ("access.enable_public_genai_access", "access.allow_public_access_when_behind_vnet",
+                     "access.enable_public_access_with_perimeter", "access.bastion", "access.admin_vm"):
+            yield ConfigField(self.config, path)
+        yield ConfigField(self.config, "access.ip_allow_list", placeholder="203.0.113.0/24,198.51.100.7")
+
+    @staticmethod
+    def _about(mode: str) -> str:
+        description = MODES[mode].model_fields["mode"].description or ""
+        return f"{description}\n{WHEN[mode]}"
+
+    def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
+        event.stop()
+        if event.value in MODES and event.value != self.config.mode:
+            self.post_message(FieldEdited("landing_zone.mode", event.value))
+
+    def show_config(self, config: FactoryConfig) -> None:
+        super().show_config(config)
+        mode = config.mode
+        self.query_one("#mode-when", Static).update(self._about(mode))
+        self.query_one("#mode-drawing", Static).update(Text(DRAWINGS[mode], no_wrap=True, overflow="crop"))
+        self.query_one("#mode", ChoiceList).choose(mode)

@@ -1,0 +1,94 @@
+"""Step 8: the preflight grid filling in live, every finding with its fix, what will be created,
+and the exits: save the preset, export the AI Factory's files."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from screens.messages import ExportRequested
+from screens.steps.base import StepPane
+from screens.widgets.findings import FindingList
+from screens.widgets.grid import PreflightGrid
+from wizard.findings import Finding
+from wizard.live_state import LiveState
+from wizard.model import FactoryConfig
+from wizard.naming import environment_names
+
+SHORT_TYPES = {
+    "Microsoft.Resources/resourceGroups": "resource groups",
+    "Microsoft.Network/virtualNetworks": "VNets",
+    "Microsoft.Network/virtualNetworks/subnets": "subnets",
+    "Microsoft.Network/networkSecurityGroups": "NSGs",
+    "Microsoft.KeyVault/vaults": "key vaults",
+    "Microsoft.Storage/storageAccounts": "storage accounts",
+    "Microsoft.ContainerRegistry/registries": "registries",
+    "Microsoft.CognitiveServices/accounts": "AI accounts",
+    "Microsoft.Search/searchServices": "search services",
+    "Microsoft.ManagedIdentity/userAssignedIdentities": "identities",
+}
+
+
+def will_create(config: FactoryConfig) -> Text:
+    """How many resources of each type every enabled environment gets (deployments left out)."""
+    text = Text()
+    for env, _ in config.environments.enabled():
+        counts = Counter(n.resource_type for n in environment_names(config, env)
+                         if n.resource_type and n.resource_type != "Microsoft.Resources/deployments")
+        text.append(f"{env}: ", style="bold")
+        parts = [f"{count} {SHORT_TYPES.get(kind, kind.split('/')[-1])}" for kind, count in counts.most_common()]
+        text.append(" · ".join(parts) + "\n")
+    return text
+
+
+class ReviewStep(StepPane):
+    """Everything at a glance before saving, exporting or deploying."""
+
+    STEP_ID = "review"
+    DEFAULT_CSS = """
+    ReviewStep #review-summary { color: $text-muted; }
+    ReviewStep #will-create { height: auto; margin: 1 0; }
+    ReviewStep #review-findings { height: auto; }
+    ReviewStep #exports { height: auto; margin-top: 1; }
+    ReviewStep #exports Button { margin-right: 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield PreflightGrid(id="grid")
+        yield Static("", id="review-summary", markup=False)
+        yield Static("Findings", classes="section")
+        yield FindingList(id="review-findings")
+        yield Static("Will create", classes="section")
+        yield Static(will_create(self.config), id="will-create")
+        with Horizontal(id="exports"):
+            yield Button("Save preset", id="export-preset", variant="primary", tooltip="ctrl+s")
+            yield Button("Export .env", id="export-env", tooltip="The AI Factory's GitHub Actions file")
+            yield Button("Export variables.yaml", id="export-ado", tooltip="The AI Factory's Azure DevOps file")
+
+    def show_config(self, config: FactoryConfig) -> None:
+        super().show_config(config)
+        self.query_one("#will-create", Static).update(will_create(config))
+
+    def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
+        """Redraw the grid, the summary line and the findings."""
+        self.query_one(PreflightGrid).show(config, state, live=live)
+        findings = state.findings
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = sum(f.severity == "warning" for f in findings)
+        summary = f"{errors} error(s), {warnings} warning(s)"
+        if state.busy:
+            summary += " · checking…"
+        self.query_one("#review-summary", Static).update(f"{summary}{' · ' + note if note else ''}")
+        self.query_one("#review-findings", FindingList).show(findings)
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """The review lists every finding itself (show_state); nothing extra at its foot."""
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id and event.button.id.startswith("export-"):
+            self.post_message(ExportRequested(event.button.id.removeprefix("export-")))

@@ -1,0 +1,1 @@
+"""Reusable widgets of the wizard; each carries its own DEFAULT_CSS."""
