@@ -10,7 +10,8 @@ thread while idle. Here:
   the `workers` pool only when it has bytes to read, and comes back after each request, so idle
   clients cost a file descriptor, not a thread;
 * every read has `read_timeout`; a request must arrive whole within `request_deadline` (the
-  reactor shuts the socket of one still trickling in: slow-loris requests cannot pin a worker);
+  reactor shuts the socket of one still trickling in: slow-loris requests cannot pin a worker;
+  answering it, however long that takes, does not count);
   a keep-alive connection idle for `idle_timeout` is closed.
 
 The handler is built once per connection and answers one request per `handle_one_request()` call,
@@ -32,9 +33,14 @@ _log = logging.getLogger("sandbox")
 
 
 class ConnectionHandler(Protocol):
-    """What the server needs from a handler built for one connection."""
+    """What the server needs from a handler built for one connection.
+
+    The server sets `received` on each handler: the handler calls it once a request has fully
+    arrived, so the time it then takes to answer does not count against `request_deadline`.
+    """
 
     close_connection: bool
+    received: Any
 
     def handle_one_request(self) -> None: ...
 
@@ -59,6 +65,7 @@ class _Connection:
         if self.handler is None:
             self.sock.settimeout(self.server.read_timeout)
             self.handler = self.server.handler_class(self.sock, self.address, self.server)
+            self.handler.received = self._received
         handler = self.handler
         while True:
             self.reading_until = time.monotonic() + self.server.request_deadline
@@ -71,6 +78,10 @@ class _Connection:
             if not self._buffered():
                 self.idle_since = time.monotonic()
                 return True
+
+    def _received(self) -> None:
+        """The request has arrived whole: answering it may take as long as it takes."""
+        self.reading_until = None
 
     def _buffered(self) -> bool:
         """True when the next request is already read into the handler's buffer (pipelining)."""

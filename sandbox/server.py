@@ -27,6 +27,7 @@ import os
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -56,6 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
     """One connection's handler; `sandbox.pooled_http` calls `handle_one_request` per request."""
 
     protocol_version = "HTTP/1.1"
+    received: Callable[[], None] = staticmethod(lambda: None)
+    """Set by the pool: tells it the request has arrived whole (see `sandbox.pooled_http`)."""
     default_request_version = "HTTP/1.1"
     """Answer a malformed request line with a full HTTP/1.1 response, not a bare HTTP/0.9 body."""
     server: Any
@@ -121,6 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except _BodyError:
             return
+        self.received()
         path = self._target_path()
         if urlsplit(path).path.rstrip("/") == MSI_PATH:
             self._respond(*self.server.msi_token(path, dict(self.headers.items())))

@@ -15,6 +15,7 @@ from sandbox_fixtures import make_arm
 
 from bench.server_load import burst
 from sandbox import seed
+from sandbox.faults import FaultPlan
 from sandbox.server import SandboxServer
 
 RG = f"/subscriptions/{seed.AIF_DEV}/resourcegroups"
@@ -125,6 +126,13 @@ def test_a_request_trickling_in_is_cut_off_at_the_deadline(server: SandboxServer
     assert cut_off
     assert time.monotonic() - started < 3
     assert exchange(server, request("GET", "/tenants?api-version=2022-12-01"))[0] == 200
+
+
+def test_answering_slowly_is_not_cut_off_by_the_request_deadline() -> None:
+    """The deadline bounds receiving a request, not the sandbox's work on it (here 1 s of latency)."""
+    arm = make_arm(faults=FaultPlan(latency=1.0, real_latency=True))
+    with SandboxServer(arm, workers=2, read_timeout=0.3, request_deadline=0.5) as srv:
+        assert exchange(srv, request("GET", "/tenants?api-version=2022-12-01"))[0] == 200
 
 
 # ------------------------------------------------------------------------------ malformed requests
