@@ -142,10 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
         """The Host the client used, when it names this machine; else answer 400 and None."""
         target = urlsplit(self.path) if not self.path.startswith("/") else None
         host = target.netloc if target is not None and target.netloc else (self.headers.get("Host") or "").strip()
-        name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
-        if not name or (port and not port.isdigit()):
-            name, port = host, ""
-        if name.lower().strip("[]").rstrip(".") in LOOPBACK_NAMES and (not target or target.scheme == "http"):
+        if _host_name(host) in LOOPBACK_NAMES and (target is None or target.scheme == "http"):
             return host
         self._refuse(ArmError(400, "InvalidHostName", f"The request host name '{host[:100]}' is not "
                               "served here: the sandbox answers only to localhost, 127.0.0.1 and [::1] (with "
@@ -210,6 +207,18 @@ class _Handler(BaseHTTPRequestHandler):
                 return b"".join(chunks)
             chunks.append(self._read_exactly(chunk))
             self._read_exactly(2)  # CRLF after the chunk
+
+
+def _host_name(host: str) -> str:
+    """The lower-cased name in a Host value ("[::1]:8080" -> "::1"); "" when it is malformed or
+    carries user information ("localhost@evil.example")."""
+    try:
+        parts = urlsplit("//" + host)
+        if parts.username is not None or parts.port == 0:
+            return ""
+    except ValueError:  # a port that is not a number from 1 to 65535
+        return ""
+    return (parts.hostname or "").rstrip(".")
 
 
 class _Server(PooledHTTPServer):
