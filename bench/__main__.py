@@ -8,9 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bench import preflight, startup
+from bench import preflight, server_load, startup
 
-BENCHMARKS = {"startup": startup.report, "preflight": preflight.report}
+BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report}
 
 
 def main() -> None:
