@@ -128,68 +128,77 @@ ELASTIC_REGIONS = ["eastus", "eastus2", "westus2", "centralus", "canadacentral",
                    "uksouth", "francecentral", "japaneast", "australiaeast"]
 """Where Elastic Cloud (Microsoft.Elastic/monitors, a Marketplace SaaS offer) can be created."""
 
+_NRP_NEWER = ["2026-03-01", "2025-09-01"]
+"""Network provider versions past the 2025-07-01 schema: azure-mgmt-network 33 sends 2026-03-01 for
+every type, the official examples use 2025-09-01."""
+
+#: Api-versions per type: the ARM template schema's (../shared/reference/arm-schemas), the ones the
+#: installed SDK clients send (keyvault 2026-05-15, storage 2026-09-01, ...) and the official
+#: examples' (arm-examples/INDEX.md); `sandbox.api_versions` refuses any other, as ARM does.
 #: Provider namespace -> (registration policy, resource types). Locations are region names here
 #: and are rendered as display names (as ARM does) by the providers route.
 PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "Microsoft.Resources": ("RegistrationFree", [
         _rt("resourceGroups", ["2025-04-01", "2024-11-01", "2022-09-01"]),
-        _rt("deployments", ["2026-06-01", "2025-04-01", "2024-11-01"], [], "SupportsTags"),
-        _rt("deployments/operations", ["2026-06-01", "2025-04-01"], [], "None"),
+        _rt("deployments", ["2026-09-01", "2026-06-01", "2025-04-01", "2024-11-01"], [], "SupportsTags"),
+        _rt("deployments/operations", ["2026-09-01", "2026-06-01", "2025-04-01"], [], "None"),
         _rt("subscriptions", ["2022-12-01", "2021-01-01"], [], "None"),
         _rt("tags", ["2025-04-01", "2024-11-01"], [], "SupportsExtension"),
         _rt("deploymentScripts", ["2023-08-01", "2020-10-01"]),
     ]),
     "Microsoft.Authorization": ("RegistrationFree", [
-        _rt("roleAssignments", ["2022-04-01", "2020-10-01-preview"], [], "SupportsExtension"),
+        _rt("roleAssignments", ["2026-08-01", "2022-04-01", "2020-10-01-preview"], [], "SupportsExtension"),
         _rt("roleDefinitions", ["2022-04-01", "2018-01-01-preview"], [], "SupportsExtension"),
         _rt("permissions", ["2022-04-01", "2018-07-01"], [], "SupportsExtension"),
         _rt("policyAssignments", ["2025-03-01", "2024-04-01"], [], "SupportsExtension"),
         _rt("locks", ["2020-05-01", "2016-09-01"], [], "SupportsExtension"),
     ]),
     "Microsoft.Network": ("RegistrationRequired", [
-        _rt("virtualNetworks", ["2025-07-01", "2024-05-01", "2023-11-01"]),
-        _rt("virtualNetworks/subnets", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("virtualNetworks/virtualNetworkPeerings", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("networkSecurityGroups", ["2025-07-01", "2024-05-01"]),
-        _rt("privateEndpoints", ["2025-07-01", "2024-05-01"]),
-        _rt("privateEndpoints/privateDnsZoneGroups", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("publicIPAddresses", ["2025-07-01", "2024-05-01"]),
-        _rt("bastionHosts", ["2025-07-01", "2024-05-01"]),
-        _rt("routeTables", ["2025-07-01", "2024-05-01"]),
-        _rt("natGateways", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualWans", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualHubs", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualHubs/hubVirtualNetworkConnections", ["2025-07-01", "2024-05-01"], None, "None"),
+        _rt("virtualNetworks", [*_NRP_NEWER, "2025-07-01", "2024-05-01", "2023-11-01"]),
+        _rt("virtualNetworks/subnets", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("virtualNetworks/virtualNetworkPeerings", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("networkSecurityGroups", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("privateEndpoints", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("privateEndpoints/privateDnsZoneGroups", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("publicIPAddresses", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("bastionHosts", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("routeTables", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("natGateways", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualWans", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualHubs", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualHubs/hubVirtualNetworkConnections", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
         _rt("privateDnsZones", ["2024-06-01", "2020-06-01"], ["global"]),
         _rt("privateDnsZones/virtualNetworkLinks", ["2024-06-01", "2020-06-01"], ["global"]),
     ]),
     "Microsoft.Storage": ("RegistrationRequired", [
-        _rt("storageAccounts", ["2026-04-01", "2025-06-01", "2024-01-01"]),
-        _rt("storageAccounts/blobServices", ["2026-04-01", "2025-06-01"], None, "None"),
-        _rt("storageAccounts/blobServices/containers", ["2026-04-01", "2025-06-01"], None, "None"),
-        _rt("checkNameAvailability", ["2026-04-01", "2025-06-01"], [], "None"),
+        _rt("storageAccounts", ["2026-09-01", "2026-04-01", "2025-06-01", "2024-01-01"]),
+        _rt("storageAccounts/blobServices", ["2026-09-01", "2026-04-01", "2025-06-01"], None, "None"),
+        _rt("storageAccounts/blobServices/containers", ["2026-09-01", "2026-04-01", "2025-06-01"], None, "None"),
+        _rt("checkNameAvailability", ["2026-09-01", "2026-04-01", "2025-06-01"], [], "None"),
     ]),
     "Microsoft.KeyVault": ("RegistrationRequired", [
-        _rt("vaults", ["2026-02-01", "2024-11-01", "2023-07-01"]),
-        _rt("deletedVaults", ["2026-02-01", "2024-11-01"], [], "None"),
-        _rt("checkNameAvailability", ["2026-02-01", "2024-11-01"], [], "None"),
+        _rt("vaults", ["2026-05-15", "2026-02-01", "2024-11-01", "2023-07-01"]),
+        _rt("deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
+        _rt("locations/deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], None, "None"),
+        _rt("checkNameAvailability", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
     ]),
     "Microsoft.CognitiveServices": ("RegistrationRequired", [
-        _rt("accounts", ["2026-05-01", "2025-09-01", "2024-10-01"]),
-        _rt("accounts/deployments", ["2026-05-01", "2025-09-01"], None, "None"),
+        _rt("accounts", ["2026-09-01", "2026-05-01", "2025-09-01", "2024-10-01"]),
+        _rt("accounts/deployments", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
         _rt("accounts/projects", ["2026-05-01", "2025-09-01"]),
         _rt("deletedAccounts", ["2026-05-01", "2025-09-01"], [], "None"),
-        _rt("locations/models", ["2026-05-01", "2025-09-01"], None, "None"),
-        _rt("locations/usages", ["2026-05-01", "2025-09-01"], None, "None"),
+        _rt("locations/models", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
+        _rt("locations/usages", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
     ]),
     "Microsoft.MachineLearningServices": ("RegistrationRequired", [
-        _rt("workspaces", ["2026-05-01", "2025-06-01", "2024-10-01"]),
+        _rt("workspaces", ["2026-07-01", "2026-05-01", "2025-06-01", "2024-10-01"]),
         _rt("workspaces/computes", ["2026-05-01", "2025-06-01"], None, "None"),
         _rt("registries", ["2026-05-01", "2025-06-01"]),
     ]),
     "Microsoft.Search": ("RegistrationRequired", [
         _rt("searchServices", ["2025-05-01", "2024-06-01-preview", "2023-11-01"]),
         _rt("checkNameAvailability", ["2025-05-01", "2023-11-01"], [], "None"),
+        _rt("locations/usages", ["2025-05-01", "2025-02-01-preview", "2023-11-01"], None, "None"),
     ]),
     "Microsoft.ContainerRegistry": ("RegistrationRequired", [
         _rt("registries", ["2025-11-01", "2025-04-01", "2023-07-01"]),
@@ -235,7 +244,7 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         _rt("virtualMachineScaleSets", ["2026-04-01", "2024-11-01"]),
         _rt("disks", ["2025-01-02", "2024-03-02"]),
         _rt("skus", ["2021-07-01", "2019-04-01"], [], "None"),
-        _rt("locations/usages", ["2026-04-01", "2024-11-01"], None, "None"),
+        _rt("locations/usages", ["2026-04-01", "2025-04-01", "2024-11-01"], None, "None"),
     ]),
     "Microsoft.ManagedIdentity": ("RegistrationRequired", [
         _rt("userAssignedIdentities", ["2024-11-30", "2023-01-31"]),

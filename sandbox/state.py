@@ -114,8 +114,17 @@ class World:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> World:
-        """Inverse of `to_json()`."""
+    def from_json(cls, data: Any) -> World:
+        """Inverse of `to_json()`; ValueError names the first part that does not have its JSON type."""
+        if not isinstance(data, dict):
+            raise ValueError("world is not a JSON object")
+        for key, kind in _WORLD_FIELDS.items():
+            value = data.get(key)
+            if key in data and not _is_json(value, kind):
+                raise ValueError(f"world.{key} is not {_KIND_NAMES[kind]}")
+            entries = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+            if kind is not int and any(not isinstance(entry, dict) for entry in entries):
+                raise ValueError(f"world.{key} holds an entry that is not a JSON object")
         return cls(
             counter=int(data.get("counter", 0)),
             providers=data.get("providers", {}),
@@ -126,3 +135,15 @@ class World:
             deleted_vaults=data.get("deleted_vaults", []),
             seeded=data.get("seeded", []),
         )
+
+
+_WORLD_FIELDS: dict[str, type] = {
+    "counter": int, "providers": dict, "resource_groups": dict, "resources": dict, "deployments": dict,
+    "operations": dict, "deleted_vaults": list,
+}
+"""The saved world's fields and their JSON types (every entry of a map or list is an object)."""
+_KIND_NAMES = {int: "a whole number", dict: "a JSON object", list: "a JSON list"}
+
+
+def _is_json(value: Any, kind: type) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)

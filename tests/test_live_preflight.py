@@ -8,6 +8,7 @@ import itertools
 import json
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -149,11 +150,27 @@ def test_hub_dns_zones_follow_next_link(baseline: PreflightResult) -> None:
 # ------------------------------------------------------------------------------ streaming
 
 
-def test_on_finding_sees_every_finding_in_order(baseline: PreflightResult) -> None:
+def test_on_finding_sees_every_finding(baseline: PreflightResult) -> None:
     seen: list[Finding] = []
     result = preflight(on_finding=seen.append)
-    assert seen == result.findings
+    assert sorted(map(repr, seen)) == sorted(map(repr, result.findings))
     assert codes(result.findings) == codes(baseline.findings)
+
+
+def test_findings_come_in_the_same_order_however_the_checks_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks that finish in reverse order (later jobs faster) still give the sequential order."""
+    sequential = preflight(parallel=False)
+    jobs = [(check, env) for env in ("dev", "stage", "prod") for check in CHECKS]
+    for check, live_check in list(REGISTRY.items()):
+        def slowed(ctx: Any, reads: Any, target: Any, _function: Any = live_check.run, _check: str = check) -> Any:
+            found = _function(ctx, reads, target)
+            time.sleep(0.002 * (len(jobs) - jobs.index((_check, target.name))))
+            return found
+        monkeypatch.setitem(REGISTRY, check, dataclasses.replace(live_check, run=slowed))
+    streamed: list[Finding] = []
+    concurrent = preflight(on_finding=streamed.append)
+    assert streamed != concurrent.findings  # the stream followed the (reversed) completion order
+    assert concurrent.findings == sequential.findings
 
 
 def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytest.MonkeyPatch) -> None:

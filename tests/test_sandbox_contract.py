@@ -327,7 +327,8 @@ def test_compute_usages_match_example() -> None:
 
     ex = example("compute/Usage_List_MaximumSet_Gen.json")
     status, _, body = call(make_arm(page_size=3), "GET",
-                           f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/usages")
+                           f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/usages",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(Usage, body_of(ex)["value"][0]), hybrid(Usage, body["value"][0]))
@@ -338,7 +339,8 @@ def test_cognitive_usages_match_example(arm: Arm) -> None:
 
     ex = example("cognitiveservices/ListUsagesGlobalScope.json")
     status, _, body = call(arm, "GET",
-                           f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.CognitiveServices/locations/swedencentral/usages")
+                           f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.CognitiveServices/locations/swedencentral/usages",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(Usage.deserialize(body_of(ex)["value"][0]), Usage.deserialize(body["value"][0]))
@@ -349,7 +351,7 @@ def test_cognitive_models_match_example(arm: Arm) -> None:
 
     ex = example("cognitiveservices/ListLocationModels.json")
     path = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/eastus/models"
-    status, _, body = call(arm, "GET", path)
+    status, _, body = call(arm, "GET", path, **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(
         body_of(ex), body, free={"$.value[].model.capabilities"},
@@ -380,7 +382,7 @@ def test_vault_name_check_matches_example(arm: Arm) -> None:
 
     ex = example("keyvault/checkVaultNameAvailability.json")
     status, _, body = call(arm, "POST", f"/subscriptions/{SUB}/providers/Microsoft.KeyVault/checkNameAvailability",
-                           ex["parameters"]["vaultName"])
+                           ex["parameters"]["vaultName"], **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert body == {"nameAvailable": True}
     assert_same_shape(body_of(ex), body)
@@ -395,7 +397,8 @@ def test_deleted_vaults_match_example() -> None:
 
     ex = example("keyvault/listDeletedVaults.json")
     status, _, body = call(make_arm(page_size=1), "GET",
-                           f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.KeyVault/deletedVaults")
+                           f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.KeyVault/deletedVaults",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(DeletedVault, body_of(ex)["value"][0]), hybrid(DeletedVault, body["value"][0]))
@@ -406,7 +409,7 @@ def test_storage_name_check_matches_example(arm: Arm) -> None:
 
     ex = example("storage/StorageAccountCheckNameAvailability.json")
     status, _, body = call(arm, "POST", f"/subscriptions/{SUB}/providers/Microsoft.Storage/checkNameAvailability",
-                           ex["parameters"]["accountName"])
+                           ex["parameters"]["accountName"], **{"api-version": ex["parameters"]["api-version"]})
     assert (status, body) == (200, {"nameAvailable": True})
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(CheckNameAvailabilityResult, body_of(ex)), hybrid(CheckNameAvailabilityResult, body))
@@ -494,12 +497,19 @@ RESOURCE_EXAMPLES = [
     ("search/SearchCreateOrUpdateService.json", "Microsoft.Search/searchServices/mysearchservice"),
     ("machinelearning/create.json", "Microsoft.MachineLearningServices/workspaces/testworkspace"),
     ("network/PrivateEndpointCreateWithASG.json", "Microsoft.Network/privateEndpoints/testPe"),
-    ("network/SubnetCreateServiceEndpoint.json", "Microsoft.Network/virtualNetworks/vnet-legacy-app/subnets/subnet1"),
+    ("network/SubnetCreateServiceEndpoint.json", "Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1"),
     ("network/VirtualNetworkPeeringCreate.json",
      "Microsoft.Network/virtualNetworks/vnet-legacy-app/virtualNetworkPeerings/peer"),
     ("authorization/RoleAssignments_CreateForResourceGroup.json",
      "Microsoft.Authorization/roleAssignments/05c5a614-a7d6-4502-b150-c2fb455033ff"),
 ]
+
+
+PARENTS = {
+    "network/SubnetCreateServiceEndpoint.json": ("Microsoft.Network/virtualNetworks/vnetname", {
+        "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+}
+"""Parents an example's resource needs, as its example assumes them (the subnet's 10.0.0.0/16 VNet)."""
 
 
 @pytest.mark.parametrize(("relative", "rest"), RESOURCE_EXAMPLES, ids=[r[0] for r in RESOURCE_EXAMPLES])
@@ -508,7 +518,12 @@ def test_resource_put_keeps_the_example_envelope(arm: Arm, relative: str, rest: 
     ex = example(relative)
     request = next(v for v in ex["parameters"].values() if isinstance(v, dict) and "properties" in v)
     path = f"/subscriptions/{SUB}/resourceGroups/rg-legacy/providers/{rest}"
-    status, _, body = call(arm, "PUT", path, request)
+    version = {"api-version": ex["parameters"]["api-version"]}
+    if relative in PARENTS:
+        parent, parent_body = PARENTS[relative]
+        parent_path = f"/subscriptions/{SUB}/resourceGroups/rg-legacy/providers/{parent}"
+        assert call(arm, "PUT", parent_path, parent_body, **version)[0] == 201
+    status, _, body = call(arm, "PUT", path, request, **version)
     assert status in (200, 201), body
     response = next(r["body"] for r in ex["responses"].values() if r.get("body"))
     assert {"id", "name"} <= set(body)
@@ -516,5 +531,5 @@ def test_resource_put_keeps_the_example_envelope(arm: Arm, relative: str, rest: 
     assert set(body) <= set(response) | set(request) | {"id", "name", "type"}
     assert body["properties"]["provisioningState"] == "Succeeded"
     assert body["name"] == rest.split("/")[-1]
-    got = call(arm, "GET", path)[2]
+    got = call(arm, "GET", path, **version)[2]
     assert got["id"] == body["id"]

@@ -328,6 +328,8 @@ def presets_path() -> None:
 @cli.command()
 @source_options
 @click.option("--demo", is_flag=True, help="Check against the built-in sandbox (demo tenant), not Azure.")
+@click.option("--fresh", is_flag=True,
+              help="With --demo: a freshly seeded sandbox for this run; the saved demo state is not used.")
 @click.option("--offline", is_flag=True, help="Only the offline rules; do not contact Azure.")
 @click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
 @click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
@@ -335,13 +337,15 @@ def presets_path() -> None:
               help="Register missing resource providers (you consent to the change).")
 @click.option("--json", "as_json", is_flag=True, help='Print JSON: {"ok", "findings", "grid"}.')
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(preset: str | None, config: Path | None, demo: bool, offline: bool, tenant: str | None,
+def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, offline: bool, tenant: str | None,
              device_code: bool, register_providers: bool, as_json: bool, strict: bool) -> None:
     """Check a configuration: offline rules, then live checks against Azure (or --demo)."""
     from wizard.findings import has_blocking, sort_findings
 
     if demo and offline:
         fail("--demo and --offline exclude each other", "use one of them")
+    if fresh and not demo:
+        fail("--fresh only applies to --demo", "add --demo, or drop --fresh")
     loaded = load_source(preset, config)
     notes: list[str] = []
     skipped = None
@@ -360,7 +364,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         try:
             outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
                                      register=register_providers or (_confirm_register if interactive else False),
-                                     interactive=interactive, progress=not as_json)
+                                     interactive=interactive, progress=not as_json, fresh=fresh)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         notes += outcome.notes
@@ -396,12 +400,12 @@ def _fresh_vnets() -> Any:
 
 
 def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
-                   interactive: bool, progress: bool) -> Any:
+                   interactive: bool, progress: bool, fresh: bool) -> Any:
     """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
     from wizard.azure.run import run_live_validation
 
     kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
-              "choose_tenant": _ask_tenant if interactive else None}
+              "choose_tenant": _ask_tenant if interactive else None, "fresh": fresh}
     if not progress:
         return run_live_validation(config, **kwargs)
     from rich.console import Console
@@ -629,14 +633,41 @@ def sandbox() -> None:
 
 
 @sandbox.command("serve")
-@click.option("--port", type=int, default=0, show_default="a free port", help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free port",
+              help="Port on 127.0.0.1.")
 @click.option("--fresh", is_flag=True, help="Start from the seeded demo tenant, not the saved demo state.")
 def sandbox_serve(port: int, fresh: bool) -> None:
     """Serve the sandbox on 127.0.0.1 for other tools (and end-to-end tests); Ctrl+C stops it."""
+    from sandbox.server import PortError
     from sandbox.server import main as serve
-    from wizard.azure.demo import open_sandbox, state_path
+    from sandbox.state_file import StateFileError
+    from wizard.azure.demo import STATE_HINT, open_sandbox, state_path
 
-    serve(port, arm=None if fresh else open_sandbox(state_path()))
+    path = state_path()
+    try:
+        serve(port, state_path=None if fresh else path, arm=None if fresh else open_sandbox(path))
+    except StateFileError as exc:
+        fail(f"the demo sandbox state {exc}", STATE_HINT)
+    except PortError as exc:
+        fail(str(exc))
+
+
+@sandbox.command("reset")
+def sandbox_reset() -> None:
+    """Start the demo sandbox again from the seeded tenant; the old state is kept as a .bak."""
+    from sandbox.state_file import set_aside
+    from wizard.azure.demo import state_path
+
+    path = state_path()
+    try:
+        kept = set_aside(path)
+    except OSError as exc:
+        fail(f"cannot move the demo sandbox state {path} aside ({exc.strerror or exc})",
+             "check the folder's permissions, or delete the file yourself")
+    if kept is None:
+        click.echo(f"the demo sandbox has no saved state ({path}); the next --demo run starts from the seeded tenant")
+    else:
+        click.echo(f"moved the demo sandbox state to {kept}; the next --demo run starts from the seeded tenant")
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from wizard import catalog, naming, network
 from wizard.azure.clients import ReadCancelled
+from wizard.azure.sdk_models import prepared
 from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
 from wizard.network import LiveVnet
@@ -116,7 +117,7 @@ class Reads:
 
         def fetch() -> Any:
             try:
-                return self.s.subscriptions().subscriptions.get(sub)
+                return prepared(self.s.subscriptions().subscriptions.get)(sub)
             except ResourceNotFoundError:
                 return None
             except HttpResponseError as exc:
@@ -128,13 +129,13 @@ class Reads:
 
     def locations(self, sub: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.subscriptions().subscriptions.list_locations(sub))
+            return list(prepared(self.s.subscriptions().subscriptions.list_locations)(sub))
 
         return self._read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
+            return {p.namespace.lower(): p for p in prepared(self.s.resources(sub).providers.list)()}
 
         return self._read(("providers", sub), fetch)
 
@@ -148,38 +149,38 @@ class Reads:
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
+            skus = prepared(self.s.compute(sub).resource_skus.list)(filter=f"location eq '{region}'")
             return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
 
         return self._read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.compute(sub).usage.list)(region)}
 
         return self._read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.cognitive(sub).models.list(region))
+            return list(prepared(self.s.cognitive(sub).models.list)(region))
 
         return self._read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.cognitive(sub).usages.list)(region)}
 
         return self._read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
+            return {v.name.lower(): v for v in prepared(self.s.keyvault(sub).vaults.list_deleted)()}
 
         return self._read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
+            return {a.name.lower(): a for a in prepared(self.s.cognitive(sub).deleted_accounts.list)()}
 
         return self._read(("deleted_accounts", sub), fetch)
 
@@ -188,11 +189,11 @@ class Reads:
 
         def fetch() -> tuple[bool, str]:
             if kind == "keyvault":
-                result = self.s.keyvault(sub).vaults.check_name_availability(
+                result = prepared(self.s.keyvault(sub).vaults.check_name_availability)(
                     {"name": name, "type": "Microsoft.KeyVault/vaults"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             if kind == "storage":
-                result = self.s.storage(sub).storage_accounts.check_name_availability(
+                result = prepared(self.s.storage(sub).storage_accounts.check_name_availability)(
                     {"name": name, "type": "Microsoft.Storage/storageAccounts"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             data = self.s.request_json(
@@ -704,7 +705,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     for vnet in reads.vnets(t.subscription_id):
         if vnet.name.lower() == own_vnet:
             continue  # the AI Factory's own VNet from an earlier run
-        live += [(f"VNet {vnet.name}", ipaddress.IPv4Network(p, strict=False)) for p in vnet.prefixes]
+        live += [(f"VNet {vnet.name}", net) for net in _ipv4_networks(vnet.prefixes)]
     zone = ctx.config.landing_zone
     hub_id = None
     if isinstance(zone, HubSpokeZone):
@@ -714,7 +715,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     if hub_id:
         hub = reads.resource(hub_id)
         if hub is not None:
-            live += [(f"hub {hub.name}", ipaddress.IPv4Network(p, strict=False)) for p in hub.prefixes]
+            live += [(f"hub {hub.name}", net) for net in _ipv4_networks(hub.prefixes)]
     out = []
     for label, other in live:
         if mine.overlaps(other):
@@ -930,6 +931,21 @@ def check_elastic(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
                                 "ELASTIC_POLICY_DENY)", "request a policy exemption for this subscription, or turn off "
                                 "services.elasticsearch", t, "elastic", field, SetField(field, False)))
     return out
+
+
+def _ipv4_networks(prefixes: Iterable[str]) -> list[ipaddress.IPv4Network]:
+    """The IPv4 ranges among a VNet's prefixes: IPv6 ranges (dual-stack VNets) cannot overlap the
+    AI Factory's IPv4 plan, and a prefix Azure would never hold (written to an older sandbox state)
+    is no range at all."""
+    networks = []
+    for prefix in prefixes:
+        try:
+            network = ipaddress.ip_network(str(prefix), strict=False)
+        except ValueError:
+            continue
+        if isinstance(network, ipaddress.IPv4Network):
+            networks.append(network)
+    return networks
 
 
 CheckFunction = Callable[[CheckContext, Reads, Target], list[Finding]]

@@ -43,17 +43,33 @@ def open_sandbox(path: Path, **options: Any) -> Any:
     return Arm.open(path, state_writer=save_state, **options)
 
 
-def demo_session(*, faults: Any = None, path: Path | None = None) -> tuple[Any, str, list[str]]:
-    """An AzureSession on the in-process sandbox, the demo tenant id, and notes for the user."""
+STATE_HINT = ("run `aifactory sandbox reset` to start again from the seeded demo tenant (the file is kept as "
+              "a .bak), or add --fresh to use a fresh sandbox for this run only")
+"""What to do about a demo state file that cannot be read (`sandbox.state_file.StateFileError`)."""
+
+
+def demo_session(*, faults: Any = None, path: Path | None = None, fresh: bool = False) -> tuple[Any, str, list[str]]:
+    """An AzureSession on the in-process sandbox, the demo tenant id, and notes for the user.
+
+    `fresh` seeds a new sandbox in memory: the saved state is neither read nor changed. A saved
+    state that cannot be read raises `sandbox.state_file.StateFileError` (see `STATE_HINT`).
+    """
+    from sandbox.arm import Arm
     from sandbox.seed import CONTOSO_TENANT
     from sandbox.transport import SandboxCredential, SandboxTransport
     from wizard.azure.clients import AzureSession
 
-    where = path or state_path()
-    arm = open_sandbox(where, **({"faults": faults} if faults is not None else {}))
+    options = {"faults": faults} if faults is not None else {}
+    if fresh:
+        arm = Arm(**options)
+        note = "demo: checking against a freshly seeded sandbox (saved state untouched), not Azure"
+    else:
+        where = path or state_path()
+        arm = open_sandbox(where, **options)
+        note = f"demo: checking against the sandbox (state in {where}), not Azure"
     transport = SandboxTransport(arm, skip_sleep=True)
     session = AzureSession(SandboxCredential(), transport=transport, tenant_id=CONTOSO_TENANT)
-    return session, CONTOSO_TENANT, [f"demo: checking against the sandbox (state in {where}), not Azure"]
+    return session, CONTOSO_TENANT, [note]
 
 
 def with_demo_subscriptions(config: FactoryConfig) -> tuple[FactoryConfig, list[str]]:

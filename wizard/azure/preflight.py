@@ -262,7 +262,7 @@ def iter_preflight(
             elif not future.cancelled():
                 future.exception()  # a failed warm-up read surfaced through the check that needed it
     yield PreflightFinished(cancel.is_set(), time.perf_counter() - started,
-                            {sub: list(ns) for sub, ns in ctx.unregistered.items()})
+                            {sub: sorted(ns) for sub, ns in sorted(ctx.unregistered.items())})
 
 
 def _stream_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
@@ -335,12 +335,15 @@ def run_preflight(
 ) -> PreflightResult:
     """Every rule and live check as one result: a fold over `iter_preflight`.
 
-    `on_finding` sees each finding as soon as it exists. `parallel=False` runs the checks one
-    after another with no warm-up, as a script calling the SDK would; the benchmark measures
-    the concurrent run against it.
+    `on_finding` sees each finding as soon as it exists (in the order the checks finish, which
+    varies from run to run); the result lists them in a fixed order: the offline rules, then each
+    environment's cells in grid-column order. `parallel=False` runs the checks one after another
+    with no warm-up, as a script calling the SDK would; the benchmark measures the concurrent
+    run against it.
     """
     started = time.perf_counter()
-    findings: list[Finding] = []
+    rule_findings: list[Finding] = []
+    cell_findings: dict[tuple[str, str], tuple[Finding, ...]] = {}
     chosen = [] if offline else [c for c in checks if c in REGISTRY]
     applicable: dict[tuple[str, str], bool] = {}
     unregistered: dict[str, list[str]] = {}
@@ -349,18 +352,23 @@ def run_preflight(
         batch: tuple[Finding, ...] = ()
         if isinstance(event, RulesFinished):
             batch = event.findings
+            rule_findings += batch
         elif isinstance(event, CheckFinished):
             batch = event.findings
+            cell_findings[(event.environment, event.check)] = batch
             if event.status == "n/a":
                 applicable[(event.environment, event.check)] = False
         elif isinstance(event, PreflightFinished):
             unregistered = event.unregistered
-        for finding in batch:
-            findings.append(finding)
-            if on_finding is not None:
+        if on_finding is not None:
+            for finding in batch:
                 on_finding(finding)
     columns = [OFFLINE_COLUMN, *chosen]
     rows = [name for name, _ in config.environments.enabled()]
+    order: dict[tuple[str, str], int] = {
+        cell: index for index, cell in enumerate((row, check) for row in rows for check in CHECKS)}
+    findings = rule_findings + [f for cell in sorted(cell_findings, key=lambda c: (order.get(c, len(order)), c))
+                                for f in cell_findings[cell]]
     grid = build_grid(findings, rows, columns, applicable)
     return PreflightResult(findings, grid, columns, time.perf_counter() - started,
                            getattr(session, "stats", None), unregistered)

@@ -115,16 +115,23 @@ def open_session(
     device_code: bool = False,
     choose_tenant: TenantChooser | None = None,
     sandbox_state: Any = None,
+    fresh: bool = False,
 ) -> LiveSession:
     """Sign in to Azure (or open the sandbox with `demo`), settling on one tenant.
 
     With several visible tenants and none named, `choose_tenant` is asked; without it, the error
-    lists them. Raises LiveRunError with what to run when there is no usable sign-in.
+    lists them. Raises LiveRunError with what to run when there is no usable sign-in, or when the
+    demo's saved state cannot be read. `fresh` (with `demo`) seeds a new sandbox in memory
+    instead of opening the saved state.
     """
     if demo:
-        from wizard.azure.demo import demo_session
+        from sandbox.state_file import StateFileError
+        from wizard.azure.demo import STATE_HINT, demo_session
 
-        session, tenant_id, notes = demo_session(path=sandbox_state)
+        try:
+            session, tenant_id, notes = demo_session(path=sandbox_state, fresh=fresh)
+        except StateFileError as exc:
+            raise LiveRunError(f"the demo sandbox state {exc}", STATE_HINT) from None
         return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
     from wizard.azure.clients import AzureSession
     from wizard.azure.credentials import choose_tenant as settle_tenant
@@ -194,13 +201,15 @@ def run_live_validation(
     choose_tenant: TenantChooser | None = None,
     register: bool | Callable[[dict[str, list[str]]], bool] = False,
     on_finding: Callable[[Finding], None] | None = None,
+    fresh: bool = False,
 ) -> LiveOutcome:
     """Open a session, run the preflight once, and close it: what `aifactory validate` does.
 
     `register` registers missing providers and runs again: True always, or a callable asked
-    with what is missing (the CLI's confirmation prompt).
+    with what is missing (the CLI's confirmation prompt). `fresh`: see `open_session`.
     """
-    live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant)
+    live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant,
+                        fresh=fresh)
     try:
         prepared, notes = live.prepare(config)
         notes = live.notes + notes
