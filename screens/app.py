@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -97,11 +98,13 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ start
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The start screen is the first screen itself (no blank screen painted before it)."""
+        return StartScreen(self._store.user_dir if self._store else None)
+
     def on_mount(self) -> None:
         if self.draft is not None:
             self.open_draft(self.draft)
-        else:
-            self.push_screen(StartScreen(self._store.user_dir if self._store else None))
         if self.demo:
             self.set_timer(BACKGROUND_DELAY, self.open_session)  # after the first frame: it imports the SDK
 
@@ -118,7 +121,7 @@ class WizardApp(App[None]):
         self.live_state = LiveState()
         self.live_state.set_offline(run_rules(draft.config))
         screen = WizardScreen(draft, demo=self.demo)
-        if isinstance(self.screen, StartScreen):
+        if self.wizard is not None:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)

@@ -87,7 +87,8 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
-        self.query_one(HelpPane).set_class(narrow or not self.help_wanted, "-hidden")
+        wide_step = self.current == "review"  # the review lists every finding itself: it takes the width
+        self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 
     # ------------------------------------------------------------------ steps
 
@@ -112,6 +113,7 @@ class WizardScreen(Screen[None]):
         self.visited.add(step_id)
         self.query_one(ContentSwitcher).current = f"step-{step_id}"
         self.query_one(Sidebar).show(step_id)
+        self._fit(self.size.width)
         if field:
             self.call_after_refresh(self.pane(step_id).focus_field, field)
         self._intro()
