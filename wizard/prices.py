@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wizard.errors import UserError
 from wizard.price_meters import Meter, parse_unit
@@ -105,7 +105,8 @@ class PriceSnapshot(BaseModel):
     Items: list[PriceRow]
     Count: int = Field(ge=0)
 
-    def model_post_init(self, _context: object) -> None:
+    @model_validator(mode="after")
+    def _consistent(self) -> PriceSnapshot:
         if self.BillingCurrency != self.snapshot.currency:
             raise ValueError(f"BillingCurrency {self.BillingCurrency} differs from snapshot.currency")
         wrong = [r for r in self.Items if r.currencyCode != self.snapshot.currency]
@@ -114,6 +115,7 @@ class PriceSnapshot(BaseModel):
                              f"not the snapshot's {self.snapshot.currency}")
         if self.Count != len(self.Items):
             raise ValueError(f"Count is {self.Count} but there are {len(self.Items)} items")
+        return self
 
     def quote(self, meter: Meter, region: str) -> Quote | None:
         """The price of `meter` in `region`, or another region's when this one has no row."""
