@@ -30,7 +30,7 @@ PE_DATA = 10 * 0.01 * 2                # 10 GB each way per endpoint
 PEERING = 100 * 0.01 * 2               # 100 GB each way
 
 
-def _estimate(name: str, assumptions: Assumptions | None = None):  # noqa: ANN202
+def _estimate(name: str, assumptions: Assumptions | None = None):
     snapshot, path = load_snapshot()
     return estimate(PresetStore().load(name).config, snapshot, assumptions, str(path))
 

@@ -84,7 +84,7 @@ def fake_api() -> Iterator[tuple[FakeApi, str]]:
     api = FakeApi()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             api.requests += 1
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))

@@ -338,8 +338,10 @@ def _compute(config: FactoryConfig, env: EnvironmentConfig, out: _Env, a: Assump
     ml = _count(projects, "azure_ml")
     if ml:
         out.add(vm_meter(c.aml_cluster_sku), f"Azure ML cluster {c.aml_cluster_sku} ({ml} projects)",
-                ml * a.ml_cluster_node_hours, f"{a.ml_cluster_node_hours:g} node-hours per project (ml_cluster_node_hours)")
-        out.add(vm_meter(c.compute_instance_sku), f"Azure ML compute instance {c.compute_instance_sku} ({ml} projects)",
+                ml * a.ml_cluster_node_hours,
+                f"{a.ml_cluster_node_hours:g} node-hours per project (ml_cluster_node_hours)")
+        out.add(vm_meter(c.compute_instance_sku),
+                f"Azure ML compute instance {c.compute_instance_sku} ({ml} projects)",
                 ml * a.ml_instance_hours, f"{a.ml_instance_hours:g} h per project (ml_instance_hours)")
     clusters = _count(projects, "aks_for_azure_ml") + _count(projects, "aks")
     if clusters:

@@ -61,12 +61,18 @@ class Meter:
 class MeterRow(Protocol):
     """The fields of an API item a Meter looks at (wizard.prices.PriceRow provides them)."""
 
-    type: str
-    serviceName: str
-    productName: str
-    skuName: str
-    meterName: str
-    armSkuName: str
+    @property
+    def type(self) -> str: ...
+    @property
+    def serviceName(self) -> str: ...
+    @property
+    def productName(self) -> str: ...
+    @property
+    def skuName(self) -> str: ...
+    @property
+    def meterName(self) -> str: ...
+    @property
+    def armSkuName(self) -> str: ...
 
 
 _NOT_LINUX_PAYG = re.compile(r"Windows|Spot|Low Priority|Cloud Services", re.IGNORECASE)
@@ -175,20 +181,21 @@ COSMOS_STORAGE = _m("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "Dat
                     "Data Stored", "GB/month", "GB·month")
 PRIVATE_ENDPOINT = _m("private_link.endpoint", "Virtual Network", "Virtual Network Private Link", "Standard",
                       "Standard Private Endpoint", "hour", "h")
+_DIRECTIONS: tuple[tuple[Direction, str], ...] = (("in", "Ingress"), ("out", "Egress"))
 PRIVATE_ENDPOINT_DATA: dict[Direction, Meter] = {
     d: _m(f"private_link.data.{d}", "Virtual Network", "Virtual Network Private Link", "Standard",
           f"Standard Data Processed - {word}", "GB", "GB")
-    for d, word in (("in", "Ingress"), ("out", "Egress"))
+    for d, word in _DIRECTIONS
 }
 PEERING_INTRA: dict[Direction, Meter] = {
     d: _m(f"peering.intra.{d}", "Virtual Network", "Virtual Network Peering", "Standard",
           f"Intra-Region {word}", "GB", "GB", region="Global")
-    for d, word in (("in", "Ingress"), ("out", "Egress"))
+    for d, word in _DIRECTIONS
 }
 PEERING_GLOBAL: dict[Direction, Meter] = {
     d: _m(f"peering.global.{d}", "Virtual Network", "Global Virtual Network Peering", "Standard",
           f"Inter-Region {word}", "GB", "GB", region="Zone 1")
-    for d, word in (("in", "Ingress"), ("out", "Egress"))
+    for d, word in _DIRECTIONS
 }
 
 

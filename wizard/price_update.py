@@ -43,7 +43,7 @@ def http_get(url: str, timeout: float = 30.0) -> bytes:
     """GET `url` (no sign-in: the API is public)."""
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "aifactory-wizard"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https or loopback only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body: bytes = response.read()
             return body
     except urllib.error.HTTPError as exc:
