@@ -17,7 +17,7 @@ import pytest
 
 from presets.store import PresetStore
 from tests.conftest import aifactory_bin
-from wizard.cost import Assumptions, endpoint_count, estimate, parse_assumptions
+from wizard.cost import Assumptions, Estimate, endpoint_count, estimate, parse_assumptions
 from wizard.errors import UserError
 from wizard.prices import load_snapshot
 
@@ -30,7 +30,7 @@ PE_DATA = 10 * 0.01 * 2                # 10 GB each way per endpoint
 PEERING = 100 * 0.01 * 2               # 100 GB each way
 
 
-def _estimate(name: str, assumptions: Assumptions | None = None):
+def _estimate(name: str, assumptions: Assumptions | None = None) -> Estimate:
     snapshot, path = load_snapshot()
     return estimate(PresetStore().load(name).config, snapshot, assumptions, str(path))
 
@@ -131,4 +131,20 @@ def test_cost_command_json_and_bad_assume() -> None:
     bad = subprocess.run([aifactory_bin(), "cost", "--preset", "global-vwan", "--assume", "nope=1"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "--assume nope: unknown assumption" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_prices_show_names_the_snapshot_in_use_and_a_damaged_one_is_refused_by_name(isolated_dirs: object) -> None:
+    run = subprocess.run([aifactory_bin(), "prices", "show", "--json"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    info = json.loads(run.stdout)
+    assert info["path"].endswith("presets/prices/retail-prices.json") and info["currency"] == "USD"
+    from wizard.prices import user_snapshot_path
+
+    saved = user_snapshot_path()
+    saved.parent.mkdir(parents=True)
+    saved.write_text('{"snapshot": {"currency": "USD"}}')
+    bad = subprocess.run([aifactory_bin(), "cost", "--preset", "poc-standalone"], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode == 2 and str(saved) in bad.stderr and "prices update" in bad.stderr
     assert "Traceback" not in bad.stderr
