@@ -105,8 +105,8 @@ def test_an_idle_switch_is_named_and_said_to_take_effect_when_its_gate_opens() -
     assert services.idle_because(defaults, "services.aks_for_azure_ml") == ("services.azure_ml",)
     change = services.set_flag(defaults, "services.azure_ml", True)
     assert change.switched == ("services.azure_ml",)
-    assert change.notes == ("AKS attached to Azure ML was already on and now takes effect: it waited for "
-                            "Azure Machine Learning workspace.",)
+    assert change.notes == ("AKS for Azure ML was already on and now takes effect: it waited for "
+                            "Azure Machine Learning.",)
     assert services.idle_because(change.config, "services.aks_for_azure_ml") == ()
 
 
@@ -165,4 +165,4 @@ def test_after_any_switch_what_it_needs_is_on_and_what_needs_it_is_off(flag: str
 def test_an_idle_switch_asked_on_brings_its_gate_with_one_note() -> None:
     change = services.set_flag(FactoryConfig(), "services.aks_for_azure_ml", True)
     assert change.switched == ("services.azure_ml",)
-    assert len(change.notes) == 1 and change.notes[0].startswith("Turned on Azure Machine Learning workspace too")
+    assert len(change.notes) == 1 and change.notes[0].startswith("Turned on Azure Machine Learning too")

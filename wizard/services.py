@@ -67,7 +67,10 @@ FLAGS: tuple[str, ...] = tuple(flag for group in GROUPS for flag in group.flags)
 """Every switch `set_flag` knows, in display order."""
 
 _LABELS: dict[str, str] = {
+    "services.ai_foundry": "AI Foundry",
     "services.foundry_caphost": "Foundry capability host",
+    "services.azure_ml": "Azure Machine Learning",
+    "services.aks_for_azure_ml": "AKS for Azure ML",
     "services.agent_network_injection": "Agent network injection (agents in the aca-002 subnet)",
     "services.ai_search_shared_private_link": "AI Search shared private links",
     "security.defender_for_ai_subscription": "Defender for AI on the subscription",
@@ -75,8 +78,8 @@ _LABELS: dict[str, str] = {
     "security.cmk": "Customer-managed keys (CMK)",
     "security.keyvault_purge_protection": "Key Vault purge protection",
 }
-"""Names of the switches that are settings rather than services, and of the one service whose
-catalog name explains too much for a checklist; the others use the catalog's names."""
+"""Names of the switches that are settings rather than services, and of the services whose
+catalog name says too much for a checklist line; the others use the catalog's names."""
 
 
 def label(flag: str) -> str:
