@@ -131,7 +131,7 @@ def draw(plan: EnvironmentPlan, outside: Sequence[Neighbour], width: int) -> Add
         starts = list(vnet.subnets(new_prefix=cell_prefix))[::per_row]
         for short in (False, True):
             labels = [_row_label(vnet, block.network_address, short) for block in starts]
-            if max(map(len, labels)) + 1 + per_row <= width or per_row == 8 and short:
+            if max(map(len, labels)) + 1 + per_row <= width or (per_row == 8 and short):
                 return _draw(plan, outside, per_row, cell_prefix, labels)
         per_row //= 2
 

@@ -61,13 +61,13 @@ class NetworkStep(StepPane):
         yield ConfigField(config, "network.vnet_cidr", label="VNet range")
         if isinstance(zone, HubSpokeZone | VwanZone):
             yield ConfigField(config, "landing_zone.hub_address_prefixes", label="Hub ranges",
-                              placeholder="10.100.0.0/22")
+                              placeholder="none given, e.g. 10.100.0.0/22")
         if isinstance(zone, HybridZone):
             yield ConfigField(config, "landing_zone.access_paths", label="Access paths")
             yield ConfigField(config, "landing_zone.vpn_client_prefixes", label="VPN client pool",
-                              placeholder="192.168.100.0/24")
+                              placeholder="none given, e.g. 192.168.100.0/24")
         yield ConfigField(config, "network.on_premises_prefixes", label="On-premises ranges",
-                          placeholder="10.0.0.0/8")
+                          placeholder="none given, e.g. 10.0.0.0/8")
         plans = self._plans(config)
         for env in ENV_NAMES:
             yield from self._environment_box(config, env, plans)

@@ -16,8 +16,12 @@ from screens.widgets.fields import ConfigField
 from screens.widgets.flags import FlagField
 from wizard import services
 
-SECURITY_SETTINGS = ("security.cmk_key_name", "security.keyvault_soft_delete_days", "security.diagnostic_level")
-"""Security settings that are not switches; shown under the Security group's switches."""
+SECURITY_SETTINGS = {
+    "security.cmk_key_name": "CMK key name",
+    "security.keyvault_soft_delete_days": "Key Vault soft delete (days)",
+    "security.diagnostic_level": "Diagnostics level",
+}
+"""Security settings that are not switches, with their labels; shown under the Security switches."""
 
 
 class ServicesStep(StepPane):
@@ -25,8 +29,8 @@ class ServicesStep(StepPane):
 
     STEP_ID = "services"
     DEFAULT_CSS = """
-    ServicesStep ConfigField .field-label { width: 24; }
-    ServicesStep ConfigField .field-problem { padding-left: 24; }
+    ServicesStep ConfigField .field-label { width: 30; }
+    ServicesStep ConfigField .field-problem { padding-left: 30; }
     """
 
     def compose_body(self) -> ComposeResult:
@@ -34,8 +38,8 @@ class ServicesStep(StepPane):
             yield Static(group.title, classes="section", markup=False)
             for flag in group.flags:
                 yield FlagField(self.config, flag)
-        for path in SECURITY_SETTINGS:
-            yield ConfigField(self.config, path)
+        for path, label in SECURITY_SETTINGS.items():
+            yield ConfigField(self.config, path, label=label)
 
     def on_flag_field_flipped(self, event: FlagField.Flipped) -> None:
         event.stop()

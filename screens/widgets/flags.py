@@ -65,6 +65,7 @@ class FlagField(ConfigField):
 
     def on_toggle_changed(self, event: Toggle.Changed) -> None:
         event.stop()
+        event.prevent_default()  # ConfigField's handler would edit the one field on its own
         self.post_message(self.Flipped(self, self.path, event.value))
 
     def refresh_value(self, config: FactoryConfig) -> None:

@@ -31,11 +31,11 @@ class NetworkMap(Widget):
     DEFAULT_CSS = """
     NetworkMap { height: auto; width: 1fr; }
     NetworkMap > .network-map--address { color: $text-muted; }
-    NetworkMap > .network-map--common { color: $accent; text-style: bold; }
-    NetworkMap > .network-map--project-a { color: $primary; text-style: bold; }
-    NetworkMap > .network-map--project-b { color: $secondary; text-style: bold underline; }
+    NetworkMap > .network-map--common { color: $text-accent; text-style: bold; }
+    NetworkMap > .network-map--project-a { color: $text-primary; text-style: bold; }
+    NetworkMap > .network-map--project-b { color: $text-secondary; text-style: underline; }
     NetworkMap > .network-map--gap { color: $text-muted; }
-    NetworkMap > .network-map--free { color: $success; }
+    NetworkMap > .network-map--free { color: $success 70%; }
     NetworkMap > .network-map--error { color: $text-error; background: $error-muted; text-style: bold; }
     NetworkMap > .network-map--warning { color: $text-warning; background: $warning-muted; text-style: bold; }
     NetworkMap > .network-map--fit { color: $text-success; text-style: bold; }
