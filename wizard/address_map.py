@@ -4,7 +4,9 @@ The network step shows each environment's VNet as rows of cells, every cell a bl
 size (a /23 of a /16 at 100 columns), marked with what the AI Factory puts there: the common
 subnets, a project's eight subnets, a gap the subnet calculator skips (it only ever appends),
 free room, or an overlap with a range outside the factory: the hub, the VPN client pool,
-on-premises, another environment. Each mark is a character, so the map reads without colour.
+on-premises, another environment (one that covers the whole VNet, as when two environments keep
+the default 172.16.0.0/16, is said in words instead, so the plan stays readable). Each mark is a
+character, so the map reads without colour.
 
 This module only draws. The plan comes from `network.plan_all`; whether an overlap is an error
 or a warning comes from `network.network_findings`, whose finding names both ranges. Pure and
@@ -53,6 +55,8 @@ class Neighbour:
     """The range."""
     severity: Severity
     """As network_findings judged the overlap (warning when it said nothing)."""
+    whole: bool = False
+    """It covers the whole VNet: said in words, not painted over every cell (the plan stays readable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ def neighbours(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan], env
         said = [f.severity for f in overlaps if str(network) in f.message
                 and (f.environment == environment or str(vnet) in f.message)]
         severity = min(said, key=SEVERITY_ORDER.__getitem__) if said else "warning"
-        found.append(Neighbour(label, network, severity))
+        found.append(Neighbour(label, network, severity, vnet.subnet_of(network)))
     return tuple(sorted(found, key=lambda n: SEVERITY_ORDER[n.severity]))
 
 
@@ -147,7 +151,7 @@ def _draw(plan: EnvironmentPlan, outside: Sequence[Neighbour], per_row: int, cel
           labels: list[str]) -> AddressMap:
     grid = _Grid(plan.vnet, cell_prefix)
     overlap: list[Severity | None] = [None] * grid.count
-    for neighbour in outside:
+    for neighbour in (n for n in outside if not n.whole):
         for index, _ in grid.touched(neighbour.network):
             current = overlap[index]
             if current is None or SEVERITY_ORDER[neighbour.severity] < SEVERITY_ORDER[current]:

@@ -28,10 +28,6 @@ class ServicesStep(StepPane):
     """The AI Factory's switches group by group, dependencies enforced and explained."""
 
     STEP_ID = "services"
-    DEFAULT_CSS = """
-    ServicesStep ConfigField .field-label { width: 30; }
-    ServicesStep ConfigField .field-problem { padding-left: 30; }
-    """
 
     def compose_body(self) -> ComposeResult:
         for group in services.GROUPS:

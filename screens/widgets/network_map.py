@@ -76,7 +76,7 @@ class NetworkMap(Widget):
         for neighbour in amap.neighbours:
             out.append(Text.assemble(
                 (f"{GLYPHS[neighbour.severity]} ", self.get_component_rich_style(f"network-map--{neighbour.severity}")),
-                f"overlaps the {neighbour.label} {neighbour.network}"))
+                f"{'the whole VNet ' if neighbour.whole else ''}overlaps the {neighbour.label} {neighbour.network}"))
         return out
 
     def _fit_line(self, amap: AddressMap) -> Text:
