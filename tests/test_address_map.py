@@ -82,7 +82,8 @@ def test_two_environments_on_one_range_see_each_other_in_words_not_paint() -> No
 
 def test_small_and_huge_vnets_still_fit() -> None:
     small = config(network={"vnet_cidr": "192.168.0.0/24", "common_subnet_cidr": "192.168.0.0/28",
-                            "common_scoring_subnet_cidr": "192.168.0.16/28", "common_pbi_subnet_cidr": "192.168.0.32/28",
+                            "common_scoring_subnet_cidr": "192.168.0.16/28",
+                            "common_pbi_subnet_cidr": "192.168.0.32/28",
                             "common_bastion_subnet_cidr": "192.168.0.64/26"})
     amap = drawn(small, "dev")
     assert amap.cell_prefix == 29 and len(amap.rows) == 1 and len(amap.rows[0].cells) == 32

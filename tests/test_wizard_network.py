@@ -7,16 +7,14 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input
-from wizard_pilot import settle
+from wizard_pilot import app_on, show_step
 
 from presets.store import PresetStore
-from screens.app import WizardApp, make_app
+from screens.app import WizardApp
 from screens.steps.network import NetworkStep
 from screens.widgets.fields import ConfigField, field_dom_id
 from screens.widgets.network_map import NetworkMap
 from screens.widgets.toggle import Toggle
-from screens.wizard_screen import WizardScreen
-from wizard.draft import Draft
 from wizard.edit import try_set
 from wizard.model import FactoryConfig
 
@@ -31,23 +29,8 @@ def edited(preset: str, **values: Any) -> FactoryConfig:
     return config
 
 
-def app_on(tmp_path: Path, config: FactoryConfig, *, demo: bool = False) -> WizardApp:
-    """The wizard on `config`: offline (no session, so no live checks to wait for) unless `demo`."""
-    return make_app(demo=demo, draft=Draft(config, "", "test"), sandbox_state=tmp_path / "sandbox.json")
-
-
 async def show_network(pilot: Any, app: WizardApp) -> NetworkStep:
-    """Wait for the live checks (in demo mode), then show the network step with no blinking cursor."""
-    if app.demo:
-        await settle(pilot, app)
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, WizardScreen)
-    screen.show_step("network")
-    await pilot.pause()
-    for control in screen.query("Input"):
-        control.cursor_blink = False  # type: ignore[attr-defined]
-    step = screen.pane("network")
+    step = await show_step(pilot, app, "network")
     assert isinstance(step, NetworkStep)
     return step
 

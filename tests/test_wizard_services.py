@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard_pilot import settle
+from wizard_pilot import app_on, settle, show_step
 
 from presets.store import PresetStore
-from screens.app import WizardApp, make_app
+from screens.app import WizardApp
 from screens.steps.services import ServicesStep
 from screens.widgets.fields import field_dom_id
 from screens.widgets.flags import FlagField
 from screens.widgets.toggle import Toggle
-from screens.wizard_screen import WizardScreen
-from wizard.draft import Draft
 from wizard.model import FactoryConfig
 
 
@@ -24,22 +22,8 @@ def poc(**services: bool) -> FactoryConfig:
     return config.model_copy(update={"services": config.services.model_copy(update=services)})
 
 
-def app_on(tmp_path: Path, config: FactoryConfig, *, demo: bool = False) -> WizardApp:
-    """The wizard on `config`: offline (no live checks to wait for) unless `demo`."""
-    return make_app(demo=demo, draft=Draft(config, "", "test"), sandbox_state=tmp_path / "sandbox.json")
-
-
 async def show_services(pilot: Any, app: WizardApp) -> ServicesStep:
-    if app.demo:
-        await settle(pilot, app)
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, WizardScreen)
-    screen.show_step("services")
-    await pilot.pause()
-    for control in screen.query("Input"):
-        control.cursor_blink = False  # type: ignore[attr-defined]
-    step = screen.pane("services")
+    step = await show_step(pilot, app, "services")
     assert isinstance(step, ServicesStep)
     return step
 
