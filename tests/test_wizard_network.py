@@ -87,6 +87,7 @@ async def test_hybrid_shows_access_paths_and_the_vpn_pool_and_marks_the_overlap(
         assert "·c" in drawn(step, "dev")  # octet 61: the common subnets sit at .61.0, the calculator skips below
         field = step.query_one(f"#{field_dom_id('landing_zone.access_paths')}", ConfigField)
         vpn = next(t for t in field.query(Toggle) if t.label == "vpn")
+        assert [t.label for t in field.query(Toggle)] == ["ip allow list", "vpn", "bastion"]
         await pilot.click(vpn)
         await pilot.pause()
         assert app.draft is not None

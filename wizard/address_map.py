@@ -132,9 +132,10 @@ def draw(plan: EnvironmentPlan, outside: Sequence[Neighbour], width: int) -> Add
     while True:
         cell_prefix = min(vnet.prefixlen + (per_row * MAX_ROWS).bit_length() - 1,
                           max(SMALLEST_CELL, vnet.prefixlen))
-        starts = list(vnet.subnets(new_prefix=cell_prefix))[::per_row]
+        row_size = per_row << (32 - cell_prefix)
+        starts = [vnet.network_address + offset for offset in range(0, vnet.num_addresses, row_size)]
         for short in (False, True):
-            labels = [_row_label(vnet, block.network_address, short) for block in starts]
+            labels = [_row_label(vnet, start, short) for start in starts]
             if max(map(len, labels)) + 1 + per_row <= width or (per_row == 8 and short):
                 return _draw(plan, outside, per_row, cell_prefix, labels)
         per_row //= 2

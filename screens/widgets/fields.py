@@ -61,7 +61,7 @@ class ConfigField(Vertical):
             return Toggle(bool(value), tooltip=spec.description)
         if spec.kind == "list" and spec.choices:
             chosen = value or []
-            return Horizontal(*[Toggle(choice in chosen, label=choice, tooltip=spec.description)
+            return Horizontal(*[Toggle(choice in chosen, label=choice.replace("_", " "), tooltip=spec.description)
                                 for choice in spec.choices], classes="field-choices")
         if spec.kind == "choice":
             options = [(choice, choice) for choice in spec.choices]
@@ -88,7 +88,8 @@ class ConfigField(Vertical):
     def on_toggle_changed(self, event: Toggle.Changed) -> None:
         event.stop()
         if self.spec.kind == "list":
-            chosen = [t.label for t in self.query(Toggle) if t.value]
+            chosen = [choice for toggle, choice in zip(self.query(Toggle), self.spec.choices, strict=True)
+                      if toggle.value]
             self.post_message(FieldEdited(self.path, chosen))
         elif event.value != self._value:
             self.post_message(FieldEdited(self.path, event.value))
@@ -108,8 +109,8 @@ class ConfigField(Vertical):
         self._value = value
         control = self.control
         if self.spec.kind == "list" and self.spec.choices:
-            for toggle in self.query(Toggle):
-                toggle.value = toggle.label in (value or [])
+            for toggle, choice in zip(self.query(Toggle), self.spec.choices, strict=True):
+                toggle.value = choice in (value or [])
         elif isinstance(control, Toggle):
             control.value = bool(value)
         elif isinstance(control, Select):
