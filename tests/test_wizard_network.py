@@ -43,22 +43,14 @@ HUB_ON_DEV = {"landing_zone__hub_address_prefixes": "172.20.0.0/22,10.100.0.0/22
 """enterprise-hub-spoke with a hub range inside dev's VNet (172.20.0.0/16)."""
 
 
-async def test_the_map_shows_each_project_and_how_many_more_fit(tmp_path: Path) -> None:
-    app = app_on(tmp_path, edited("enterprise-hub-spoke"))
-    async with app.run_test(size=(100, 32)) as pilot:
-        step = await show_network(pilot, app)
-        dev = drawn(step, "dev")
-        assert "c001━002━003━░" in dev and "28 more projects fit · 3 placed" in dev
-        assert "✗" not in dev
-        box = step.query_one("#net-stage")
-        assert box.border_title == "stage · 172.21.0.0/16"
-
-
-async def test_propose_fixes_an_overlap_with_the_hub_and_says_why(tmp_path: Path) -> None:
+async def test_the_map_shows_what_fits_and_propose_fixes_an_overlap_with_the_hub(tmp_path: Path) -> None:
     app = app_on(tmp_path, edited("enterprise-hub-spoke", **HUB_ON_DEV))
     async with app.run_test(size=(100, 32)) as pilot:
         step = await show_network(pilot, app)
-        assert "✗ overlaps the hub 172.20.0.0/22" in drawn(step, "dev")
+        stage = drawn(step, "stage")
+        assert "c001━002━003━░" in stage and "28 more projects fit · 3 placed" in stage
+        assert step.query_one("#net-stage").border_title == "stage · 172.21.0.0/16"
+        assert "✗✗001" in drawn(step, "dev") and "✗ overlaps the hub 172.20.0.0/22" in drawn(step, "dev")
         assert "AIF-NET-OVERLAP" in {f.code for f in app.live_state.offline}
         step.query_one("#propose").focus()
         await pilot.press("enter")
@@ -120,10 +112,11 @@ async def test_a_missing_hub_id_can_be_typed_and_a_dns_finding_lands_on_its_firs
 
 
 # --------------------------------------------------------------------------- snapshots
+# Offline (not signed in): the step looks as in demo mode less the banner, without waiting on live checks.
 
 
 def test_snapshot_network_step_with_an_overlap(tmp_path: Path, snap_compare: Any) -> None:
-    app = app_on(tmp_path, edited("enterprise-hub-spoke", **HUB_ON_DEV), demo=True)
+    app = app_on(tmp_path, edited("enterprise-hub-spoke", **HUB_ON_DEV))
 
     async def before(pilot: Any) -> None:
         await show_network(pilot, app)
@@ -135,7 +128,7 @@ def test_snapshot_network_step_no_color_at_80_columns(tmp_path: Path, snap_compa
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     config = edited("enterprise-hub-spoke", network__on_premises_prefixes="172.21.128.0/17")
-    app = app_on(tmp_path, config, demo=True)
+    app = app_on(tmp_path, config)
 
     async def before(pilot: Any) -> None:
         step = await show_network(pilot, app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard_pilot import app_on, settle, show_step
+from wizard_pilot import app_on, show_step
 
 from presets.store import PresetStore
 from screens.app import WizardApp
@@ -85,28 +85,29 @@ async def test_an_idle_switch_says_what_it_waits_for_until_its_gate_opens(tmp_pa
 
 
 # --------------------------------------------------------------------------- snapshots
+# Offline (not signed in): the step looks as in demo mode less the banner, without waiting on live checks.
 
 
 def test_snapshot_services_after_turning_on_the_capability_host(tmp_path: Path, snap_compare: Any) -> None:
-    app = app_on(tmp_path, poc(), demo=True)
+    app = app_on(tmp_path, poc())
 
     async def before(pilot: Any) -> None:
         step = await show_services(pilot, app)
         await flip(pilot, row(step, "services.foundry_caphost"))
-        await settle(pilot, app)
+        await pilot.pause()
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=(100, 32), run_before=before)
 
 
 def test_snapshot_services_security_in_the_light_theme(tmp_path: Path, snap_compare: Any) -> None:
-    app = app_on(tmp_path, poc(), demo=True)
+    app = app_on(tmp_path, poc())
 
     async def before(pilot: Any) -> None:
         app.theme = "textual-light"
         step = await show_services(pilot, app)
         await flip(pilot, row(step, "security.cmk"))
-        await settle(pilot, app)
+        await pilot.pause()
         app.clear_notifications()
         step.scroll_end(animate=False)
         await pilot.pause()
