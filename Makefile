@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/aifactory validate --preset poc-standalone --demo
 	-$(BIN)/aifactory validate --preset enterprise-hub-spoke --demo
-	$(BIN)/aifactory network --preset enterprise-hub-spoke
+	$(BIN)/aifactory network --preset enterprise-hub-spoke --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

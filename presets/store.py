@@ -3,8 +3,10 @@
 A preset is a YAML file holding a sparse FactoryConfig (only what differs from the defaults, or
 from the preset it `extends:`), plus `$schema` and `version`. Built-ins ship in
 `presets/builtin/`; the user's own live in the platform config directory. Saving is atomic and
-keeps the previous file as `<name>.yaml.bak`, deleting moves the file there too, so nothing a
-user saved is ever lost to one mistake. Secrets are never written.
+keeps the previous file as `<name>.yaml.bak` (wizard.atomic_file), deleting moves the file there
+too, so nothing a user saved is ever lost to one mistake. What is saved can be loaded again: a
+preset over the loader's size limit is refused at save. Secrets (wizard.secrets) are never
+written, and a secret found in a preset file is ignored when it is loaded.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import builtins
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,29 +21,22 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from presets.folders import BUILTIN_DIR, user_presets_dir
 from presets.migrations import MigrationError, migrate
+from wizard.atomic_file import atomic_write
 from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
-from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
+from wizard.safe_yaml import MAX_BYTES, LoadedYaml, YamlError, load_yaml_file
+from wizard.secrets import Dropped, scrub
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-"""Where the built-in presets ship."""
 SCHEMA_FILE = Path(__file__).resolve().parent / "factory-config.schema.json"
 """The committed JSON Schema of preset files (regenerate with `make schema`)."""
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
+"""A preset's name. Always `fullmatch` it: with `$`, "nl2\\n" would pass and then never be found."""
 META_KEYS = ("$schema", "version", "name", "extends")
 """Keys of a preset file that are about the file, not the configuration."""
-SECRET_KEY = re.compile(r"(PASSWORD|CLIENT_?SECRET|AZURE_CREDENTIALS|ACCESS_TOKEN|SAS_?TOKEN|PRIVATE_KEY)", re.I)
-"""Variable names whose values are secrets; such values are never saved."""
 
 Source = Literal["builtin", "user"]
-
-
-def user_presets_dir() -> Path:
-    """The user's preset folder (platformdirs config dir, e.g. ~/.config/aifactory-wizard/presets)."""
-    from platformdirs import user_config_path
-
-    return user_config_path("aifactory-wizard", appauthor=False) / "presets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +96,6 @@ def sparse(data: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def scrub_secrets(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Drop values of secret-named AI Factory variables; returns the cleaned data and notes."""
-    extra = data.get("aifactory_extra")
-    if not isinstance(extra, dict):
-        return data, []
-    dropped = sorted(key for key in extra if SECRET_KEY.search(key) and "KV_S_NAME" not in key)
-    if not dropped:
-        return data, []
-    kept = {k: v for k, v in extra.items() if k not in dropped}
-    notes = [f"{key} holds a secret and was not saved" for key in dropped]
-    return {**data, "aifactory_extra": kept}, notes
-
-
 def config_to_data(config: FactoryConfig, base: FactoryConfig | None = None) -> dict[str, Any]:
     """The sparse mapping that, laid over `base` (or the defaults), gives `config` again."""
     data = config.model_dump(mode="json", by_alias=True)
@@ -150,16 +131,39 @@ def _sparse_items(data: dict[str, Any], path: tuple[str, ...], default: Any, kee
 
 def render_preset(config: FactoryConfig, *, extends: str | None = None,
                   base: FactoryConfig | None = None) -> str:
-    """The YAML text of a preset file for `config` (sparse against `base`)."""
-    from io import StringIO
+    """The YAML text of a preset file for `config` (sparse against `base`), without secrets."""
+    return _dump(_document(config, extends, base)[0])
 
-    from ruamel.yaml import YAML
 
-    body, _ = scrub_secrets(config_to_data(config, base))
+def loadable_preset_text(config: FactoryConfig, what: str, *, extends: str | None = None,
+                         base: FactoryConfig | None = None) -> tuple[str, builtins.list[Dropped]]:
+    """The text of a preset file to write, and the secrets left out of it; PresetError when the
+    loader could not read it back (over safe_yaml.MAX_BYTES), so what we save we can load.
+
+    The values alone are a lower bound of the file's size, so an oversized preset is refused
+    before the (slow, for megabytes) YAML rendering."""
+    document, dropped = _document(config, extends, base)
+    _refuse_oversized(document, None, what)
+    text = _dump(document)
+    _refuse_oversized(document, text, what)
+    return text, dropped
+
+
+def _document(config: FactoryConfig, extends: str | None,
+              base: FactoryConfig | None) -> tuple[dict[str, Any], builtins.list[Dropped]]:
+    body, dropped = scrub(config_to_data(config, base))
     document: dict[str, Any] = {"$schema": SCHEMA_FILE.as_uri(), "version": SCHEMA_VERSION}
     if extends:
         document["extends"] = extends
     document.update(body)
+    return document, dropped
+
+
+def _dump(document: dict[str, Any]) -> str:
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096
@@ -168,29 +172,22 @@ def render_preset(config: FactoryConfig, *, extends: str | None = None,
     return stream.getvalue()
 
 
-def atomic_write(path: Path, text: str, *, backup: bool = True) -> Path | None:
-    """Write `text` to `path` all at once; the previous file becomes `<path>.bak`.
-
-    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over
-    the target, so a crash leaves either the old file or the new one, never half of one.
-    Returns the backup's path when one was made.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        backup_path = None
-        if backup and path.exists():
-            backup_path = path.with_name(path.name + ".bak")
-            os.replace(path, backup_path)
-        os.replace(temp_name, path)
-        return backup_path
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+def _refuse_oversized(document: dict[str, Any], text: str | None, what: str) -> None:
+    """PresetError naming the largest values when `text` (or, before rendering, the values
+    alone) is over the size the loader reads."""
+    sizes = {key: sum(len(item.encode("utf-8")) for item in (value if isinstance(value, list) else [value])
+                      if isinstance(item, str))
+             for key, value in flatten(document).items()}
+    size = sum(sizes.values()) if text is None else len(text.encode("utf-8"))
+    if size <= MAX_BYTES:
+        return
+    largest = ", ".join(f"{key} ({length:,} bytes)"
+                        for key, length in sorted(sizes.items(), key=lambda item: -item[1])[:3])
+    at_least = "at least " if text is None else ""
+    raise PresetError(
+        f"{what} would be {at_least}{size:,} bytes, and presets are read up to {MAX_BYTES:,} bytes, so it could "
+        f"not be loaded again; nothing was written — shorten the largest values: {largest}"
+    )
 
 
 class PresetStore:
@@ -199,6 +196,13 @@ class PresetStore:
     def __init__(self, user_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR) -> None:
         self.user_dir = user_dir or user_presets_dir()
         self.builtin_dir = builtin_dir
+
+    def folder_problem(self) -> str | None:
+        """Why the user's preset folder cannot be used (a file stands where it should be), or None."""
+        if os.path.lexists(self.user_dir) and not self.user_dir.is_dir():
+            return (f"{self.user_dir} is a file, where your presets folder should be; move that file away "
+                    f"(e.g. mv '{self.user_dir}' '{self.user_dir}.old') and try again")
+        return None
 
     # ---------------------------------------------------------------- listing
 
@@ -231,23 +235,33 @@ class PresetStore:
         """
         for source, folder in (("builtin", self.builtin_dir), ("user", self.user_dir)):
             path = folder / f"{name}.yaml"
-            if NAME_PATTERN.match(name) and path.is_file():
+            if NAME_PATTERN.fullmatch(name) and path.is_file():
                 return PresetInfo(name, source, path)  # type: ignore[arg-type]
         names = ", ".join(path.stem for _, path in self._files())
-        raise PresetError(f"no preset named {name!r}; available: {names}")
+        problem = self.folder_problem()
+        raise PresetError(f"no preset named {name!r}; available: {names}" + (f" ({problem})" if problem else ""))
 
     # ---------------------------------------------------------------- loading
 
     def load(self, name: str) -> LoadedPreset:
         """Resolve `extends:` chains, migrate old versions and validate."""
         info = self.find(name)
-        data, lines, notes = self._resolve_file(info.path, chain=[])
-        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes)
+        return self._load(name, info.path)
 
     def load_file(self, path: Path) -> LoadedPreset:
-        """A configuration file in preset format, which may `extends:` a preset by name."""
+        """A configuration file in preset format, which may `extends:` a preset by name.
+
+        The file's own name is not a preset name: a team's `enterprise-hub-spoke.yaml` holding
+        `extends: enterprise-hub-spoke` builds on the built-in, it does not extend itself.
+        """
+        return self._load(path.stem, path)
+
+    def _load(self, name: str, path: Path) -> LoadedPreset:
+        """Resolve, leave out any secret the files hold (with a note), validate."""
         data, lines, notes = self._resolve_file(path, chain=[])
-        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes)
+        data, dropped = scrub(data)
+        notes += [f"{path.name}: {d.note('ignored; remove it from the file')}" for d in dropped]
+        return LoadedPreset(name, self._validate(data, lines, path), path, notes)
 
     def _read(self, path: Path) -> LoadedYaml:
         try:
@@ -261,8 +275,10 @@ class PresetStore:
         return loaded
 
     def _resolve_file(
-        self, path: Path, chain: builtins.list[str]
+        self, path: Path, chain: builtins.list[Path]
     ) -> tuple[dict[str, Any], dict[str, int], builtins.list[str]]:
+        """The merged data of `path` and the presets it extends; `chain` holds the files that
+        extend it, so a file met twice (by its resolved path) is a real loop."""
         loaded = self._read(path)
         data = dict(loaded.data)
         try:
@@ -277,15 +293,16 @@ class PresetStore:
         line = loaded.lines.get("extends")
         if not isinstance(parent_name, str):
             raise PresetError(f"{path}:{line}: extends must be a preset name")
-        here = path.stem
-        if parent_name in (*chain, here):
-            cycle = " -> ".join([*chain, here, parent_name])
-            raise PresetError(f"{path}:{line}: extends makes a loop ({cycle}); remove one `extends:`")
         try:
             parent = self.find(parent_name)
         except PresetError as exc:
-            raise PresetError(f"{path}:{line}: extends {exc}") from None
-        base, _, parent_notes = self._resolve_file(parent.path, [*chain, here])
+            own = " (a preset is looked up among the built-ins and your saved presets, never by file name)"
+            raise PresetError(f"{path}:{line}: extends {exc}" + (own if parent_name == path.stem else "")) from None
+        visited = [*chain, path.resolve()]
+        if parent.path.resolve() in visited:
+            cycle = " -> ".join([p.stem for p in visited] + [parent_name])
+            raise PresetError(f"{path}:{line}: extends makes a loop ({cycle}); remove one `extends:`")
+        base, _, parent_notes = self._resolve_file(parent.path, visited)
         return deep_merge(base, body), loaded.lines, parent_notes + notes
 
     @staticmethod
@@ -298,12 +315,16 @@ class PresetStore:
     # ---------------------------------------------------------------- writing
 
     def _user_path(self, name: str) -> Path:
-        if not NAME_PATTERN.match(name):
+        """The user preset file for `name`, once the name and the folder are known to be usable."""
+        if not NAME_PATTERN.fullmatch(name):
             raise PresetError(
                 f"{name!r} is not a usable preset name; use lowercase letters, digits, '.', '_' or '-'"
             )
         if (self.builtin_dir / f"{name}.yaml").exists():
             raise PresetError(f"{name!r} is a built-in preset; save under another name, e.g. my-{name}")
+        problem = self.folder_problem()
+        if problem:
+            raise PresetError(problem)
         return self.user_dir / f"{name}.yaml"
 
     def name_problem(self, name: str) -> str | None:
@@ -325,10 +346,13 @@ class PresetStore:
         if path.exists() and not overwrite:
             raise PresetError(f"a preset named {name!r} exists ({path}); pass --force to replace it (a backup is kept)")
         base = self.load(extends).config if extends else None
-        _, notes = scrub_secrets(config.model_dump(mode="json"))
-        text = render_preset(config, extends=extends, base=base)
-        backup = atomic_write(path, text)
-        return path, backup, notes
+        text, dropped = loadable_preset_text(config, f"preset {name!r}", extends=extends, base=base)
+        try:
+            backup = atomic_write(path, text)
+        except OSError as exc:
+            raise PresetError(f"cannot write {path}: {exc.strerror or exc}; check that the folder is yours "
+                              "and the disk is not full (nothing was changed)") from None
+        return path, backup, [d.note("not saved") for d in dropped]
 
     def delete(self, name: str) -> Path:
         """Move the user preset `name` to `<name>.yaml.bak`; returns the backup path."""
@@ -336,7 +360,10 @@ class PresetStore:
         if not path.exists():
             raise PresetError(f"no user preset named {name!r} in {self.user_dir}")
         backup = path.with_name(path.name + ".bak")
-        os.replace(path, backup)
+        try:
+            os.replace(path, backup)
+        except OSError as exc:
+            raise PresetError(f"cannot move {path} to {backup.name}: {exc.strerror or exc}") from None
         return backup
 
 

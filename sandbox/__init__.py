@@ -9,3 +9,9 @@
 Importing this package (or `sandbox.arm`) does not import the Azure SDK; `transport`, `server`
 and `loopback` do, since they plug into azure-core.
 """
+
+import logging
+
+logging.getLogger("sandbox").addHandler(logging.NullHandler())
+"""A sandbox bug is answered 500 and logged here; silent unless an application (like
+`aifactory sandbox serve`) attaches a handler."""

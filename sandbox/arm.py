@@ -15,18 +15,20 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import logging
 import os
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sandbox import (
+    api_versions,
     deployments,
     routes_authorization,
     routes_capacity,
@@ -35,16 +37,33 @@ from sandbox import (
     routes_resources,
     routes_subscriptions,
     seed,
+    state_file,
 )
-from sandbox.clock import SandboxClock
+from sandbox.clock import SandboxClock, iso_seconds
 from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
 from sandbox.routing import Router, is_read_only
 from sandbox.state import Catalog, World
-from sandbox.wire import ArmError, Reply, Request
+from sandbox.state_file import StateFileError
+from sandbox.wire import MAX_BODY_BYTES, ArmError, Reply, Request, too_large
 
 STATE_VERSION = 1
+_log = logging.getLogger("sandbox")
 _ID_NAMESPACE = uuid.UUID("0e5b2f3a-6c1d-4e8f-9a7b-3c2d1e0f5a4b")
 _WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
+
+StateWriter = Callable[[Path, dict[str, Any]], None]
+"""Saves the state (`Arm.to_json()`) at a path; the host may bring its own (see `Arm.__init__`)."""
+
+
+def internal_error(request: Request, tracking_id: str, now: float) -> ArmError:
+    """ARM's 500 for a failure of its own, with the diagnostic ids it quotes."""
+    parsed = request.path.split("/")
+    subscription = parsed[2] if len(parsed) > 2 and parsed[1].lower() == "subscriptions" else ""
+    stamp = iso_seconds(now).replace("-", "").replace(":", "")
+    correlation = request.headers.get("x-ms-correlation-request-id", tracking_id)
+    return ArmError(500, "InternalServerError", "Encountered internal server error. Diagnostic information: "
+                    f"timestamp '{stamp}', subscription id '{subscription}', tracking id '{tracking_id}', "
+                    f"request correlation id '{correlation}'.")
 
 
 class Arm:
@@ -66,13 +85,16 @@ class Arm:
         duration_scale: float = 1.0,
         require_auth: bool = True,
         state_path: str | os.PathLike[str] | None = None,
+        state_writer: StateWriter = state_file.write_state,
     ) -> None:
         """Build a sandbox; without `world`, the seeded demo tenant.
 
         `page_size` bounds list pages (set it small in tests to exercise `nextLink`),
         `poll_interval` is the `Retry-After` of long-running operations, `duration_scale`
         multiplies every simulated duration, `require_auth` answers 401 to requests without a
-        bearer token, and `state_path` makes every write save the state there atomically.
+        bearer token, and `state_path` makes every write save the state there atomically, through
+        `state_writer`: the wizard passes one that also leaves secrets out and cleans up after
+        writers that were killed (the sandbox itself knows nothing of the wizard).
         """
         self.clock = clock or SandboxClock()
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults)
@@ -86,6 +108,9 @@ class Arm:
         self.duration_scale = duration_scale
         self.require_auth = require_auth
         self.state_path = Path(state_path) if state_path is not None else None
+        self.state_writer = state_writer
+        self._saved: state_file.Signature | None = None
+        """The state file as this process last read or wrote it (see `_take_in_saved_state`)."""
         self._lock = threading.RLock()
         self._requests = itertools.count(1)
         self.router = Router()
@@ -111,12 +136,15 @@ class Arm:
         """Answer one request: (status, headers, body bytes)."""
         request = Request.parse(method, url, headers, body)
         number = next(self._requests)
+        request_id = str(uuid.uuid5(_ID_NAMESPACE, f"request:{number}"))
         try:
             reply = self._answer(request)
         except ArmError as error:
             reply = error.to_reply()
+        except Exception:  # a sandbox bug: answer as ARM does, never drop the request
+            _log.exception("sandbox: %s %s failed", request.method, request.path)
+            reply = internal_error(request, request_id, self.now()).to_reply()
         status, out_headers, payload = reply.encode()
-        request_id = str(uuid.uuid5(_ID_NAMESPACE, f"request:{number}"))
         out_headers.setdefault("x-ms-request-id", request_id)
         out_headers.setdefault(
             "x-ms-correlation-request-id",
@@ -131,6 +159,8 @@ class Arm:
         return status, out_headers, payload
 
     def _answer(self, request: Request) -> Reply:
+        if len(request.body) > MAX_BODY_BYTES:
+            raise too_large()
         if self.require_auth and not request.headers.get("authorization", "").lower().startswith("bearer "):
             raise ArmError(
                 401,
@@ -151,14 +181,36 @@ class Arm:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        handler, params = self.router.match(request)
-        with self._lock:
+        route, params = self.router.match(request)
+        writes = request.method in _WRITE_METHODS and not is_read_only(route.handler)
+        saving = self.state_path if writes else None
+        with self._lock, state_file.locked(saving) if saving is not None else contextlib.nullcontext():
+            self._take_in_saved_state()
+            api_versions.check(self.catalog, self.world, request, route.template)
             self.advance_world()
             try:
-                return handler(self, request, **params)
+                return route.handler(self, request, **params)
             finally:
-                if self.state_path is not None and request.method in _WRITE_METHODS and not is_read_only(handler):
-                    self.save(self.state_path)
+                if saving is not None:
+                    self.save(saving)
+
+    def _take_in_saved_state(self) -> None:
+        """Adopt the state file when another process has saved it since this one last read or
+        wrote it (the clock keeps the later of the two timelines)."""
+        if self.state_path is None:
+            return
+        current = state_file.signature(self.state_path)
+        if current is None or current == self._saved:
+            return
+        try:
+            clock, world = self._parse_state(state_file.read_state(self.state_path))
+        except ValueError as exc:
+            raise StateFileError(self.state_path, str(exc)) from None
+        ahead = clock.to_json()["offset"] - self.clock.to_json()["offset"]
+        if ahead > 0 and clock.is_frozen == self.clock.is_frozen:
+            self.clock.advance(ahead)
+        self.world = world
+        self._saved = current
 
     def _pause(self, seconds: float) -> None:
         """Spend injected latency: really sleep, or move the sandbox clock."""
@@ -265,40 +317,72 @@ class Arm:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, clock: SandboxClock | None = None, **kwargs: Any) -> Arm:
-        """Resume saved state; without `clock`, continue the saved timeline."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
-        if clock is None:
-            clock = SandboxClock.from_json(data.get("clock", {}))
-        return cls(clock=clock, world=World.from_json(data["world"]), **kwargs)
+        """Resume saved state, topped up with what a newer seed adds; without `clock`, continue the
+        saved timeline.
+
+        Raises ValueError saying what is wrong ("holds no sandbox state", "was written by a newer
+        aifactory-wizard", "is damaged: ..."), phrased to follow the name of the file it came from.
+        """
+        saved_clock, world = cls._parse_state(data)
+        seed.top_up_world(world)
+        return cls(clock=clock or saved_clock, world=world, **kwargs)
+
+    @staticmethod
+    def _parse_state(data: dict[str, Any]) -> tuple[SandboxClock, World]:
+        """The saved clock and world; ValueError as `from_json` describes."""
+        version = data.get("version") if isinstance(data, dict) else None
+        if version is None:
+            raise ValueError('holds no sandbox state (it has no "version")')
+        if version != STATE_VERSION:
+            if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
+                raise ValueError(f"was written by a newer aifactory-wizard (state version {version}; this one "
+                                 f"reads version {STATE_VERSION})")
+            raise ValueError(f"has an unknown state version {version!r} (this aifactory-wizard reads version "
+                             f"{STATE_VERSION})")
+        try:
+            saved = data.get("clock", {})
+            if not isinstance(saved, dict):
+                raise ValueError("clock is not a JSON object")
+            return SandboxClock.from_json(saved), World.from_json(data.get("world"))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"is damaged: {exc}") from None
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state atomically (temporary file in the same folder, then rename)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self.to_json(), separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write the state atomically, through `state_writer`."""
+        self.state_writer(Path(path), self.to_json())
+        if self.state_path is not None and Path(path) == self.state_path:
+            self._saved = state_file.signature(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
-        """Read state written by `save()`."""
-        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")), **kwargs)
+        """Read state written by `save()`; `StateFileError` names the file and what is wrong with it."""
+        data = state_file.read_state(path)
+        try:
+            return cls.from_json(data, **kwargs)
+        except ValueError as exc:
+            raise StateFileError(path, str(exc)) from None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], **kwargs: Any) -> Arm:
-        """Demo mode: resume the state at `path` (or seed a new tenant) and autosave there."""
+        """Demo mode: resume the state at `path` (or seed a new tenant) and autosave there.
+
+        Temporary files left by killed runs are removed first.
+        """
         target = Path(path)
+        state_file.remove_stale_temporaries(target)
+        try:
+            with state_file.locked(target):
+                return cls._open_locked(target, **kwargs)
+        except OSError as exc:
+            raise StateFileError(target, f"cannot be written ({exc.strerror or exc})") from None
+
+    @classmethod
+    def _open_locked(cls, target: Path, **kwargs: Any) -> Arm:
+        """`open()` under the state's lock, so two processes never both seed a missing file."""
         if target.exists():
-            return cls.load(target, state_path=target, **kwargs)
+            arm = cls.load(target, state_path=target, **kwargs)
+            arm._saved = state_file.signature(target)
+            return arm
         arm = cls(state_path=target, **kwargs)
         arm.save(target)
         return arm

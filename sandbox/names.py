@@ -99,7 +99,8 @@ def creation_conflict(arm: Arm, resource_id: str, body: dict[str, Any]) -> ArmEr
         problem = vault_name_problem(name)
         if problem:
             return ArmError(400, "VaultNameNotValid", problem)
-        create_mode = str((body.get("properties") or {}).get("createMode", "default")).lower()
+        properties = body.get("properties")
+        create_mode = str(properties.get("createMode", "default") if isinstance(properties, dict) else "").lower()
         deleted = soft_deleted_vault(arm, name)
         if deleted is not None and create_mode != "recover":
             return ArmError(

@@ -1,8 +1,9 @@
-"""What fits where: VM SKUs, vCPU quota, Cognitive Services models and TPM quota (rows 15-17).
+"""What fits where: VM SKUs, vCPU quota, Cognitive Services models and TPM quota (rows 15-17),
+AI Search service quota per SKU and Cosmos DB's access per region.
 
-TPM usage is live: model deployments created in the sandbox (directly or by a deployment) add
-their capacity to the seeded `currentValue`, and a deployment that would exceed the limit fails
-with `InsufficientQuota`, as in Azure.
+Usage is live: model deployments and search services created in the sandbox (directly or by a
+deployment) add to the seeded `currentValue`, and one that would exceed its limit fails with
+`InsufficientQuota` or `ServiceQuotaExceeded`, as in Azure.
 """
 
 from __future__ import annotations
@@ -159,7 +160,78 @@ def quota_problem(arm: Arm, resource_id: str, body: dict[str, Any], account_loca
     return None
 
 
+SEARCH_SERVICE = "microsoft.search/searchservices"
+
+
+def _search_usage_name(sku: str) -> str:
+    """The usage a search SKU counts against: `storage_optimized_l1` is `storageOptimizedL1`."""
+    return sku.replace("_", "").lower()
+
+
+def search_usages(arm: Arm, sub_id: str, region: str) -> list[dict[str, Any]]:
+    """Seeded search usages plus the search services the sandbox holds in that region."""
+    rows = copy.deepcopy(arm.catalog.search_usages.get(f"{sub_id}/{region}".lower(), []))
+    prefix = f"/subscriptions/{sub_id}/".lower()
+    held: dict[str, int] = {}
+    for key, resource in arm.world.resources.items():
+        if key.startswith(prefix) and str(resource.get("type", "")).lower() == SEARCH_SERVICE:
+            where = arm.catalog.region(str(resource.get("location", "")))
+            if where is not None and where["name"] == region:
+                name = _search_usage_name(str((resource.get("sku") or {}).get("name", "")))
+                held[name] = held.get(name, 0) + 1
+    for row in rows:
+        row["currentValue"] += held.get(row["name"]["value"].lower(), 0)
+    return rows
+
+
+def list_search_usages(arm: Arm, request: Request, sub: str, loc: str) -> Reply:
+    """GET /subscriptions/{s}/providers/Microsoft.Search/locations/{l}/usages (GetQuotaUsagesList)."""
+    sub_id = arm.subscription(sub)["subscriptionId"]
+    region = _region(arm, loc, "locations/usages", "Microsoft.Search")
+    return page(request, search_usages(arm, sub_id, region), arm.page_size)
+
+
+def search_quota_problem(arm: Arm, resource_id: str, body: dict[str, Any]) -> ArmError | None:
+    """ARM's 409 `ServiceQuotaExceeded` for a new search service beyond its SKU's quota."""
+    if resource_id.lower() in arm.world.resources:
+        return None
+    region = arm.catalog.region(str(body.get("location", "")))
+    sku = str((body.get("sku") or {}).get("name", ""))
+    if region is None or not sku:
+        return None
+    sub_id = parse_id(resource_id)["subscription"]
+    row = next((r for r in search_usages(arm, sub_id, region["name"])
+                if r["name"]["value"].lower() == _search_usage_name(sku)), None)
+    if row is None or row["currentValue"] < row["limit"]:
+        return None
+    return ArmError(
+        409,
+        "ServiceQuotaExceeded",
+        f"Operation would exceed '{sku}' tier service quota. You are using {row['currentValue']} out of "
+        f"{row['limit']} '{sku}' tier service quota. If you need more quota, please submit a quota increase "
+        "request with issue type 'Service and subscription limits (quota)' and quota type 'Search' following "
+        "https://docs.microsoft.com/en-us/azure/azure-resource-manager/resource-manager-quota-errors.",
+    )
+
+
+def get_cosmos_location(arm: Arm, request: Request, sub: str, loc: str) -> Reply:
+    """GET /subscriptions/{s}/providers/Microsoft.DocumentDB/locations/{l} (CosmosDBLocationGet)."""
+    sub_id = arm.subscription(sub)["subscriptionId"]
+    region = _region(arm, loc, "locations", "Microsoft.DocumentDB")
+    properties = arm.catalog.cosmos_locations.get(f"{sub_id}/{region}".lower())
+    if properties is None:
+        raise ArmError(404, "NotFound", f"Location '{loc}' was not found for Microsoft.DocumentDB.")
+    return Reply(200, {
+        "id": f"/subscriptions/{sub_id}/providers/Microsoft.DocumentDB/locations/{region}",
+        "type": "Microsoft.DocumentDB/locations",
+        "name": region,
+        "properties": copy.deepcopy(properties),
+    })
+
+
 ROUTES = [
+    ("GET", "/subscriptions/{sub}/providers/Microsoft.Search/locations/{loc}/usages", list_search_usages),
+    ("GET", "/subscriptions/{sub}/providers/Microsoft.DocumentDB/locations/{loc}", get_cosmos_location),
     ("GET", "/subscriptions/{sub}/providers/Microsoft.Compute/skus", list_skus),
     ("GET", "/subscriptions/{sub}/providers/Microsoft.Compute/locations/{loc}/usages", list_compute_usages),
     ("GET", "/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{loc}/models", list_models),

@@ -15,7 +15,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from sandbox import names
+from sandbox import bodies, names
 from sandbox.faults import FAILURE_STATUS
 from sandbox.paging import page
 from sandbox.resources import (
@@ -30,8 +30,8 @@ from sandbox.resources import (
     rg_key,
     type_of,
 )
-from sandbox.routes_authorization import allows
-from sandbox.routes_capacity import MODEL_DEPLOYMENT, quota_problem
+from sandbox.routes_authorization import allows, policy_denial
+from sandbox.routes_capacity import MODEL_DEPLOYMENT, SEARCH_SERVICE, quota_problem, search_quota_problem
 from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
@@ -188,7 +188,10 @@ def put_group(arm: Arm, request: Request, sub: str, rg: str) -> Reply:
     sub_id = arm.subscription(sub, write=True)["subscriptionId"]
     _check_group_name(rg)
     body = request.json()
-    if not isinstance(body, dict) or not body.get("location"):
+    unreadable = bodies.envelope_problem(body)
+    if unreadable is not None:
+        raise unreadable
+    if not body.get("location"):
         raise ArmError(400, "LocationRequired", "The location property is required for this definition.")
     group, created = ensure_group(arm, sub_id, rg, str(body["location"]), body.get("tags"))
     if body.get("managedBy"):
@@ -214,7 +217,10 @@ def patch_group(arm: Arm, request: Request, sub: str, rg: str) -> Reply:
     arm.subscription(sub, write=True)
     group = arm.resource_group(sub, rg)
     body = request.json()
-    if isinstance(body, dict) and isinstance(body.get("tags"), dict):
+    unreadable = bodies.envelope_problem(body)
+    if unreadable is not None:
+        raise unreadable
+    if isinstance(body.get("tags"), dict):
         group["tags"] = dict(body["tags"])
     return Reply(200, render_group(group))
 
@@ -346,6 +352,9 @@ def put_resource(arm: Arm, rid: str, body: dict[str, Any]) -> tuple[dict[str, An
 def check_write(arm: Arm, rid: str, body: dict[str, Any]) -> None:
     """The checks a direct resource write meets (registration, names, permissions, quota, faults)."""
     parsed = parse_id(rid)
+    unreadable = bodies.resource_problem(arm.world, rid, body)
+    if unreadable is not None:
+        raise unreadable
     arm.ensure_registered(parsed["subscription"], type_of(rid))
     problem = names.creation_conflict(arm, rid, body) or runtime_problem(arm, rid, body, None)
     if problem is not None:
@@ -355,11 +364,15 @@ def check_write(arm: Arm, rid: str, body: dict[str, Any]) -> None:
 def runtime_problem(
     arm: Arm, rid: str, body: dict[str, Any], account_location: str | None
 ) -> ArmError | None:
-    """Why creating this resource fails once it runs: permissions, TPM quota, injected faults.
+    """Why creating this resource fails once it runs: a body the provider refuses (bad address
+    prefixes), permissions, TPM quota, injected faults.
 
     Deployments call this for each resource they create; `account_location` is the location of
     a model deployment's account when the account is created by the same template.
     """
+    unreadable = bodies.resource_problem(arm.world, rid, body)
+    if unreadable is not None:
+        return unreadable
     rtype = type_of(rid)
     lowered = rtype.lower()
     subscription = parse_id(rid)["subscription"] or ""
@@ -378,6 +391,10 @@ def runtime_problem(
         quota = quota_problem(arm, rid, body, account_location)
         if quota is not None:
             return quota
+    denial = policy_denial(arm, subscription, rid, rtype) or (
+        search_quota_problem(arm, rid, body) if lowered == SEARCH_SERVICE else None)
+    if denial is not None:
+        return denial
     failure = arm.resource_failure(rtype)
     if failure is not None:
         return ArmError(FAILURE_STATUS.get(failure.code, 400), failure.code, failure.render_message())
@@ -424,6 +441,9 @@ def resource_item(arm: Arm, request: Request, sub: str, rest: str, rg: str | Non
                 merged[key].update(value)
             else:
                 merged[key] = value
+        unreadable = bodies.resource_problem(arm.world, rid, merged)
+        if unreadable is not None:
+            raise unreadable
         resource, _ = put_resource(arm, rid, merged)
         return Reply(200, render(arm.world, resource))
     _check_parent(arm, rid)

@@ -67,15 +67,16 @@ class Router:
         for methods, template, handler in table:
             self.add(methods, template, handler)
 
-    def match(self, request: Request) -> tuple[Handler, dict[str, Any]]:
-        """Find the handler; 405 when the path exists for other methods, 404 otherwise."""
+    def match(self, request: Request) -> tuple[Route, dict[str, Any]]:
+        """Find the route and its path parameters; 405 when the path exists for other methods,
+        404 otherwise."""
         allowed = False
         for route in self.routes:
             found = route.pattern.match(request.path)
             if not found:
                 continue
             if request.method in route.methods:
-                return route.handler, found.groupdict()
+                return route, found.groupdict()
             allowed = True
         if allowed:
             raise ArmError(

@@ -6,7 +6,7 @@ tenant, not knowledge of the wizard. Tests use the module constants (`AIF_DEV`,
 
 `build_catalog()` renders the static part (regions, providers, SKUs, quotas, models, names);
 `seed_world()` creates what clients can change (provider registrations, resource groups and the
-pre-existing networks).
+pre-existing networks), and `top_up_world()` brings a saved world up to a newer seed.
 """
 
 from __future__ import annotations
@@ -124,68 +124,81 @@ def _rt(
 
 _ALL_BUT_NORWAY = [r for r in REGIONS if r != "norwayeast"]
 
+ELASTIC_REGIONS = ["eastus", "eastus2", "westus2", "centralus", "canadacentral", "northeurope", "westeurope",
+                   "uksouth", "francecentral", "japaneast", "australiaeast"]
+"""Where Elastic Cloud (Microsoft.Elastic/monitors, a Marketplace SaaS offer) can be created."""
+
+_NRP_NEWER = ["2026-03-01", "2025-09-01"]
+"""Network provider versions past the 2025-07-01 schema: azure-mgmt-network 33 sends 2026-03-01 for
+every type, the official examples use 2025-09-01."""
+
+#: Api-versions per type: the ARM template schema's (../shared/reference/arm-schemas), the ones the
+#: installed SDK clients send (keyvault 2026-05-15, storage 2026-09-01, ...) and the official
+#: examples' (arm-examples/INDEX.md); `sandbox.api_versions` refuses any other, as ARM does.
 #: Provider namespace -> (registration policy, resource types). Locations are region names here
 #: and are rendered as display names (as ARM does) by the providers route.
 PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "Microsoft.Resources": ("RegistrationFree", [
         _rt("resourceGroups", ["2025-04-01", "2024-11-01", "2022-09-01"]),
-        _rt("deployments", ["2026-06-01", "2025-04-01", "2024-11-01"], [], "SupportsTags"),
-        _rt("deployments/operations", ["2026-06-01", "2025-04-01"], [], "None"),
+        _rt("deployments", ["2026-09-01", "2026-06-01", "2025-04-01", "2024-11-01"], [], "SupportsTags"),
+        _rt("deployments/operations", ["2026-09-01", "2026-06-01", "2025-04-01"], [], "None"),
         _rt("subscriptions", ["2022-12-01", "2021-01-01"], [], "None"),
         _rt("tags", ["2025-04-01", "2024-11-01"], [], "SupportsExtension"),
         _rt("deploymentScripts", ["2023-08-01", "2020-10-01"]),
     ]),
     "Microsoft.Authorization": ("RegistrationFree", [
-        _rt("roleAssignments", ["2022-04-01", "2020-10-01-preview"], [], "SupportsExtension"),
+        _rt("roleAssignments", ["2026-08-01", "2022-04-01", "2020-10-01-preview"], [], "SupportsExtension"),
         _rt("roleDefinitions", ["2022-04-01", "2018-01-01-preview"], [], "SupportsExtension"),
         _rt("permissions", ["2022-04-01", "2018-07-01"], [], "SupportsExtension"),
         _rt("policyAssignments", ["2025-03-01", "2024-04-01"], [], "SupportsExtension"),
         _rt("locks", ["2020-05-01", "2016-09-01"], [], "SupportsExtension"),
     ]),
     "Microsoft.Network": ("RegistrationRequired", [
-        _rt("virtualNetworks", ["2025-07-01", "2024-05-01", "2023-11-01"]),
-        _rt("virtualNetworks/subnets", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("virtualNetworks/virtualNetworkPeerings", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("networkSecurityGroups", ["2025-07-01", "2024-05-01"]),
-        _rt("privateEndpoints", ["2025-07-01", "2024-05-01"]),
-        _rt("privateEndpoints/privateDnsZoneGroups", ["2025-07-01", "2024-05-01"], None, "None"),
-        _rt("publicIPAddresses", ["2025-07-01", "2024-05-01"]),
-        _rt("bastionHosts", ["2025-07-01", "2024-05-01"]),
-        _rt("routeTables", ["2025-07-01", "2024-05-01"]),
-        _rt("natGateways", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualWans", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualHubs", ["2025-07-01", "2024-05-01"]),
-        _rt("virtualHubs/hubVirtualNetworkConnections", ["2025-07-01", "2024-05-01"], None, "None"),
+        _rt("virtualNetworks", [*_NRP_NEWER, "2025-07-01", "2024-05-01", "2023-11-01"]),
+        _rt("virtualNetworks/subnets", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("virtualNetworks/virtualNetworkPeerings", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("networkSecurityGroups", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("privateEndpoints", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("privateEndpoints/privateDnsZoneGroups", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
+        _rt("publicIPAddresses", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("bastionHosts", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("routeTables", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("natGateways", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualWans", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualHubs", [*_NRP_NEWER, "2025-07-01", "2024-05-01"]),
+        _rt("virtualHubs/hubVirtualNetworkConnections", [*_NRP_NEWER, "2025-07-01", "2024-05-01"], None, "None"),
         _rt("privateDnsZones", ["2024-06-01", "2020-06-01"], ["global"]),
         _rt("privateDnsZones/virtualNetworkLinks", ["2024-06-01", "2020-06-01"], ["global"]),
     ]),
     "Microsoft.Storage": ("RegistrationRequired", [
-        _rt("storageAccounts", ["2026-04-01", "2025-06-01", "2024-01-01"]),
-        _rt("storageAccounts/blobServices", ["2026-04-01", "2025-06-01"], None, "None"),
-        _rt("storageAccounts/blobServices/containers", ["2026-04-01", "2025-06-01"], None, "None"),
-        _rt("checkNameAvailability", ["2026-04-01", "2025-06-01"], [], "None"),
+        _rt("storageAccounts", ["2026-09-01", "2026-04-01", "2025-06-01", "2024-01-01"]),
+        _rt("storageAccounts/blobServices", ["2026-09-01", "2026-04-01", "2025-06-01"], None, "None"),
+        _rt("storageAccounts/blobServices/containers", ["2026-09-01", "2026-04-01", "2025-06-01"], None, "None"),
+        _rt("checkNameAvailability", ["2026-09-01", "2026-04-01", "2025-06-01"], [], "None"),
     ]),
     "Microsoft.KeyVault": ("RegistrationRequired", [
-        _rt("vaults", ["2026-02-01", "2024-11-01", "2023-07-01"]),
-        _rt("deletedVaults", ["2026-02-01", "2024-11-01"], [], "None"),
-        _rt("checkNameAvailability", ["2026-02-01", "2024-11-01"], [], "None"),
+        _rt("vaults", ["2026-05-15", "2026-02-01", "2024-11-01", "2023-07-01"]),
+        _rt("deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
+        _rt("locations/deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], None, "None"),
+        _rt("checkNameAvailability", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
     ]),
     "Microsoft.CognitiveServices": ("RegistrationRequired", [
-        _rt("accounts", ["2026-05-01", "2025-09-01", "2024-10-01"]),
-        _rt("accounts/deployments", ["2026-05-01", "2025-09-01"], None, "None"),
+        _rt("accounts", ["2026-09-01", "2026-05-01", "2025-09-01", "2024-10-01"]),
+        _rt("accounts/deployments", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
         _rt("accounts/projects", ["2026-05-01", "2025-09-01"]),
         _rt("deletedAccounts", ["2026-05-01", "2025-09-01"], [], "None"),
-        _rt("locations/models", ["2026-05-01", "2025-09-01"], None, "None"),
-        _rt("locations/usages", ["2026-05-01", "2025-09-01"], None, "None"),
+        _rt("locations/models", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
+        _rt("locations/usages", ["2026-09-01", "2026-05-01", "2025-09-01"], None, "None"),
     ]),
     "Microsoft.MachineLearningServices": ("RegistrationRequired", [
-        _rt("workspaces", ["2026-05-01", "2025-06-01", "2024-10-01"]),
+        _rt("workspaces", ["2026-07-01", "2026-05-01", "2025-06-01", "2024-10-01"]),
         _rt("workspaces/computes", ["2026-05-01", "2025-06-01"], None, "None"),
         _rt("registries", ["2026-05-01", "2025-06-01"]),
     ]),
     "Microsoft.Search": ("RegistrationRequired", [
         _rt("searchServices", ["2025-05-01", "2024-06-01-preview", "2023-11-01"]),
         _rt("checkNameAvailability", ["2025-05-01", "2023-11-01"], [], "None"),
+        _rt("locations/usages", ["2025-05-01", "2025-02-01-preview", "2023-11-01"], None, "None"),
     ]),
     "Microsoft.ContainerRegistry": ("RegistrationRequired", [
         _rt("registries", ["2025-11-01", "2025-04-01", "2023-07-01"]),
@@ -216,6 +229,11 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     ]),
     "Microsoft.DocumentDB": ("RegistrationRequired", [
         _rt("databaseAccounts", ["2026-03-15", "2025-04-15", "2024-11-15"]),
+        _rt("locations", ["2026-03-15", "2025-04-15", "2024-11-15"], [], "None"),
+    ]),
+    "Microsoft.Elastic": ("RegistrationRequired", [
+        _rt("monitors", ["2025-06-01", "2024-03-01"], ELASTIC_REGIONS),
+        _rt("monitors/tagRules", ["2025-06-01", "2024-03-01"], ELASTIC_REGIONS, "None"),
     ]),
     "Microsoft.Databricks": ("RegistrationRequired", [
         _rt("workspaces", ["2025-03-01-preview", "2024-05-01"]),
@@ -226,7 +244,7 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         _rt("virtualMachineScaleSets", ["2026-04-01", "2024-11-01"]),
         _rt("disks", ["2025-01-02", "2024-03-02"]),
         _rt("skus", ["2021-07-01", "2019-04-01"], [], "None"),
-        _rt("locations/usages", ["2026-04-01", "2024-11-01"], None, "None"),
+        _rt("locations/usages", ["2026-04-01", "2025-04-01", "2024-11-01"], None, "None"),
     ]),
     "Microsoft.ManagedIdentity": ("RegistrationRequired", [
         _rt("userAssignedIdentities", ["2024-11-30", "2023-01-31"]),
@@ -276,7 +294,7 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
 #: Registration overrides per subscription; every other namespace is Registered.
 NOT_REGISTERED: dict[str, list[str]] = {
     AIF_DEV: [],
-    AIF_STAGE: ["Microsoft.Search", "Microsoft.App", "Microsoft.Databricks"],
+    AIF_STAGE: ["Microsoft.Search", "Microsoft.App", "Microsoft.Databricks", "Microsoft.Elastic"],
     AIF_PROD: ["Microsoft.Databricks"],
     CONNECTIVITY_HUB: ["Microsoft.Databricks"],
     LEGACY_SANDBOX: ["Microsoft.Databricks"],
@@ -396,6 +414,66 @@ TPM_USAGE: dict[tuple[str, str, str], tuple[int, int]] = {
 }
 DEFAULT_TPM_LIMIT = 1000
 
+#: Cognitive Services accounts in a subscription (a global quota, the same in every region):
+#: subscription -> (current, limit). Everything else: 0 of DEFAULT_ACCOUNT_LIMIT.
+ACCOUNT_USAGE: dict[str, tuple[int, int]] = {
+    AIF_STAGE: (192, 200),
+}
+DEFAULT_ACCOUNT_LIMIT = 500
+
+# --- Azure AI Search quota ----------------------------------------------------------------------
+
+#: Search services per SKU, region and subscription: (usage name, localized name, default limit).
+SEARCH_SKUS: list[tuple[str, str, int]] = [
+    ("free", "F - Free", 1),
+    ("basic", "B - Basic", 16),
+    ("standard", "S - Standard", 16),
+    ("standard2", "S2 - Standard2", 8),
+    ("standard3", "S3 - Standard3", 6),
+    ("storageOptimizedL1", "L1 - Storage Optimized", 6),
+    ("storageOptimizedL2", "L2 - Storage Optimized", 6),
+]
+
+#: (subscription, region, usage name) -> (current, limit) where it differs from 0 of the default.
+SEARCH_USAGE: dict[tuple[str, str, str], tuple[int, int]] = {
+    (AIF_PROD, "swedencentral", "standard"): (15, 16),
+}
+
+# --- Azure Cosmos DB region access --------------------------------------------------------------
+
+#: (subscription or "*", region) -> (isSubscriptionRegionAccessAllowedForRegular, ...ForAz).
+#: Everything else: both allowed. norwayeast is closed to new accounts (capacity), and aif-prod
+#: may not create zone-redundant accounts in swedencentral.
+COSMOS_ACCESS: dict[tuple[str, str], tuple[bool, bool]] = {
+    ("*", "norwayeast"): (False, False),
+    (AIF_PROD, "swedencentral"): (True, False),
+}
+
+# --- Azure Policy -------------------------------------------------------------------------------
+
+NOT_ALLOWED_TYPES = "/providers/Microsoft.Authorization/policyDefinitions/6c112d4e-5bc7-47ae-a041-ea2d9dccd749"
+"""The built-in "Not allowed resource types" definition (Deny)."""
+AUDIT_UNMANAGED_DISKS = "/providers/Microsoft.Authorization/policyDefinitions/06a78e20-9358-41c9-923c-fb736d382a4d"
+"""The built-in "Audit VMs that do not use managed disks" definition (Audit only)."""
+
+#: Policy assignments at subscription scope: subscription -> (name, display name, description,
+#: definition id, parameters, enforcementMode).
+POLICY_ASSIGNMENTS: dict[str, list[tuple[str, str, str, str, dict[str, Any], str]]] = {
+    AIF_PROD: [
+        ("deny-marketplace-saas", "Deny Marketplace SaaS in production",
+         "Third-party SaaS offers need a security review before they reach production.",
+         NOT_ALLOWED_TYPES, {"listOfResourceTypesNotAllowed": ["Microsoft.Elastic/monitors",
+                                                               "Microsoft.SaaS/resources"]}, "Default"),
+        ("audit-unmanaged-disks", "Audit VMs that do not use managed disks", "",
+         AUDIT_UNMANAGED_DISKS, {}, "Default"),
+    ],
+    AIF_STAGE: [
+        ("trial-deny-elastic", "Deny Elastic Cloud (trial, not enforced)",
+         "Being evaluated: restrict Microsoft.Elastic monitors to approved subscriptions.",
+         NOT_ALLOWED_TYPES, {"listOfResourceTypesNotAllowed": ["Microsoft.Elastic/monitors"]}, "DoNotEnforce"),
+    ],
+}
+
 # --- names taken and soft-deleted resources -----------------------------------------------------
 
 TAKEN_STORAGE_NAMES: list[str] = [
@@ -506,6 +584,25 @@ EXISTING_VNETS: list[tuple[str, str, str, str, str, list[tuple[str, str]]]] = [
         ("snet-apps", "172.16.64.0/24"),
         ("snet-pe", "172.16.65.0/26"),
     ]),
+    # The AI Factory's own common VNet in aif-prod, from an earlier run of the enterprise-hub-spoke
+    # preset: the four common subnets, project 001's eight, and a jump-box subnet someone added
+    # by hand near the end of the range. The subnet calculator only appends after the highest
+    # subnet, so every later project starts after 172.22.232.0/24.
+    (AIF_PROD, "cto-ai-esml-common-sdc-prod-001", "vnt-esmlcmn-sdc-prod-001", "172.22.0.0/16", "swedencentral", [
+        ("snet-esml-cmn-001", "172.22.0.0/26"),
+        ("snet-esml-cmn-001-scoring", "172.22.0.64/26"),
+        ("snet-esml-cmn-pbi-001", "172.22.0.128/26"),
+        ("AzureBastionSubnet", "172.22.0.192/26"),
+        ("snt-prj001-aca", "172.22.2.0/23"),
+        ("snt-prj001-aca-002", "172.22.4.0/23"),
+        ("snt-prj001-aks-002", "172.22.6.0/24"),
+        ("snt-prj001-genai", "172.22.7.0/25"),
+        ("snt-prj001-aks", "172.22.7.128/26"),
+        ("snt-prj001-dbxpub", "172.22.7.192/26"),
+        ("snt-prj001-dbxpriv", "172.22.8.0/26"),
+        ("snt-prj001-webapp", "172.22.8.64/27"),
+        ("snet-ops-jumpbox", "172.22.232.0/24"),
+    ]),
 ]
 
 #: Resource groups that exist before anything is deployed: (subscription, name, region).
@@ -514,6 +611,7 @@ EXISTING_RESOURCE_GROUPS: list[tuple[str, str, str]] = [
     (CONNECTIVITY_HUB, HUB_DNS_RESOURCE_GROUP, "westeurope"),
     (AIF_DEV, "rg-legacy", "westeurope"),
     (AIF_PROD, "rg-landing", "westeurope"),
+    (AIF_PROD, "cto-ai-esml-common-sdc-prod-001", "swedencentral"),
 ]
 
 #: When the seeded resources were created (their timestamps in the sandbox).
@@ -706,14 +804,7 @@ def _cognitive_usages() -> dict[str, list[dict[str, Any]]]:
     for sub in SUBSCRIPTIONS:
         sub_id = sub["subscriptionId"]
         for region in REGIONS:
-            rows = [{
-                "name": {"value": "AccountCount", "localizedValue": "Cognitive Services total account limit"},
-                "currentValue": 0,
-                "limit": 500,
-                "unit": "Count",
-                "scopeType": "Global",
-                "scopeId": "Global",
-            }]
+            rows = [_cognitive_account_row(sub_id)]
             for name, (_version, offer, _caps) in MODELS.items():
                 for sku in ALL_MODEL_SKUS:
                     if region not in offer.get(sku, []):
@@ -733,6 +824,84 @@ def _cognitive_usages() -> dict[str, list[dict[str, Any]]]:
                     })
             usages[f"{sub_id}/{region}"] = rows
     return usages
+
+
+def _cognitive_account_row(sub_id: str) -> dict[str, Any]:
+    """The global AccountCount usage, as ListUsagesGlobalScope.json shows it."""
+    current, limit = ACCOUNT_USAGE.get(sub_id, (0, DEFAULT_ACCOUNT_LIMIT))
+    return {
+        "name": {"value": "AccountCount", "localizedValue": "Cognitive Services total account limit"},
+        "currentValue": current,
+        "limit": limit,
+        "unit": "Count",
+        "scopeType": "Global",
+        "scopeId": "Global",
+    }
+
+
+def _search_usages() -> dict[str, list[dict[str, Any]]]:
+    """Search services per SKU, as GetQuotaUsagesList.json shows them."""
+    usages: dict[str, list[dict[str, Any]]] = {}
+    for sub in SUBSCRIPTIONS:
+        sub_id = sub["subscriptionId"]
+        for region in REGIONS:
+            rows = []
+            for name, localized, default_limit in SEARCH_SKUS:
+                current, limit = SEARCH_USAGE.get((sub_id, region, name), (0, default_limit))
+                rows.append({
+                    "id": f"/subscriptions/{sub_id}/providers/Microsoft.Search/locations/{region}/usages/{name}",
+                    "name": {"value": name, "localizedValue": localized},
+                    "currentValue": current,
+                    "limit": limit,
+                    "unit": "Count",
+                })
+            usages[f"{sub_id}/{region}"] = rows
+    return usages
+
+
+def _cosmos_locations() -> dict[str, dict[str, Any]]:
+    """Cosmos DB's view of each region per subscription (Locations_Get: `properties`)."""
+    locations: dict[str, dict[str, Any]] = {}
+    for sub in SUBSCRIPTIONS:
+        sub_id = sub["subscriptionId"]
+        for name, *_ in _REGIONS:
+            regular, zonal = COSMOS_ACCESS.get((sub_id, name), COSMOS_ACCESS.get(("*", name), (True, True)))
+            locations[f"{sub_id}/{name}"] = {
+                "supportsAvailabilityZone": True,
+                "isResidencyRestricted": False,
+                "backupStorageRedundancies": ["Geo", "Zone", "Local"],
+                "isSubscriptionRegionAccessAllowedForRegular": regular,
+                "isSubscriptionRegionAccessAllowedForAz": zonal,
+                "status": "Online",
+            }
+    return locations
+
+
+def _policy_assignments() -> dict[str, list[dict[str, Any]]]:
+    """Assignments at subscription scope, as listPolicyAssignments.json shows them."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for sub_id, assignments in POLICY_ASSIGNMENTS.items():
+        scope = f"/subscriptions/{sub_id}"
+        out[sub_id] = [
+            {
+                "id": f"{scope}/providers/Microsoft.Authorization/policyAssignments/{name}",
+                "type": "Microsoft.Authorization/policyAssignments",
+                "name": name,
+                "properties": {
+                    "displayName": display,
+                    "description": description,
+                    "metadata": {"assignedBy": "platform-team"},
+                    "policyDefinitionId": definition,
+                    "definitionVersion": "1.*.*",
+                    "parameters": {key: {"value": value} for key, value in parameters.items()},
+                    "scope": scope,
+                    "notScopes": [],
+                    "enforcementMode": mode,
+                },
+            }
+            for name, display, description, definition, parameters, mode in assignments
+        ]
+    return out
 
 
 def _deleted_vaults() -> list[dict[str, Any]]:
@@ -800,6 +969,9 @@ def build_catalog() -> Catalog:
             "registry": [n.lower() for n in TAKEN_ACR_NAMES],
         },
         permissions={k.lower(): v for k, v in PERMISSIONS.items()},
+        search_usages={k.lower(): v for k, v in _search_usages().items()},
+        cosmos_locations={k.lower(): v for k, v in _cosmos_locations().items()},
+        policy_assignments={k.lower(): v for k, v in _policy_assignments().items()},
     )
 
 
@@ -879,27 +1051,44 @@ def seed_resources() -> list[tuple[str, str, str, dict[str, Any]]]:
 
 def seed_world(world: World) -> None:
     """Fill an empty world with the seeded registrations, resource groups and resources."""
+    top_up_world(world)
+
+
+def top_up_world(world: World) -> None:
+    """Add what the seed holds and this world has never had, leaving everything else as it is.
+
+    A demo's saved world meets a newer seed this way (a new provider, a new VNet), while what
+    it changed stays: a registration, a resource group it deleted after it was seeded.
+    """
     created = parse_iso(SEED_CREATED)
+    seen = set(world.seeded)
     for sub in SUBSCRIPTIONS:
         sub_id = sub["subscriptionId"]
         not_registered = {ns.lower() for ns in NOT_REGISTERED.get(sub_id, [])}
-        world.providers[sub_id.lower()] = {
-            ns.lower(): {
+        states = world.providers.setdefault(sub_id.lower(), {})
+        for ns in PROVIDERS:
+            states.setdefault(ns.lower(), {
                 "state": "NotRegistered" if ns.lower() in not_registered else "Registered",
                 "since": created,
-            }
-            for ns in PROVIDERS
-        }
+            })
     for sub_id, rg, region in EXISTING_RESOURCE_GROUPS:
-        world.resource_groups[f"{sub_id}/{rg}".lower()] = {
+        key = f"{sub_id}/{rg}".lower()
+        if key in seen:
+            continue
+        world.seeded.append(key)
+        world.resource_groups.setdefault(key, {
             "subscription": sub_id,
             "name": rg,
             "location": region,
             "tags": {},
             "created": created,
-        }
+        })
     for _sub, _rg, _type, body in seed_resources():
+        key = body["id"].lower()
+        if key in seen:
+            continue
+        world.seeded.append(key)
         resource = dict(body)
         resource["properties"] = {**body.get("properties", {}), "provisioningState": "Succeeded"}
         resource["_created"] = created
-        world.resources[body["id"].lower()] = resource
+        world.resources.setdefault(key, resource)

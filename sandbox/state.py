@@ -46,6 +46,12 @@ class Catalog:
     """Globally unique names already taken outside the tenant: storage, vault, registry."""
     permissions: dict[str, list[dict[str, list[str]]]]
     """The caller's effective permissions per subscription id (lower case)."""
+    search_usages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """AI Search services per SKU keyed `"<subscription>/<region>"`: usage rows."""
+    cosmos_locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Cosmos DB region properties keyed `"<subscription>/<region>"`: status and access flags."""
+    policy_assignments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Policy assignments at subscription scope, per subscription id (lower case)."""
 
     def subscription(self, subscription_id: str) -> dict[str, Any] | None:
         """Look a subscription up by id, case-insensitively."""
@@ -90,6 +96,9 @@ class World:
     """Asynchronous operations (what-if, resource group delete) keyed by operation id."""
     deleted_vaults: list[dict[str, Any]] = field(default_factory=list)
     """Vaults soft-deleted during the run (in addition to the catalogue's)."""
+    seeded: list[str] = field(default_factory=list)
+    """Keys of the seeded resource groups and resources this world has had, so a newer seed adds
+    only what is new and never brings back what a client deleted."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
@@ -101,11 +110,21 @@ class World:
             "deployments": self.deployments,
             "operations": self.operations,
             "deleted_vaults": self.deleted_vaults,
+            "seeded": self.seeded,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> World:
-        """Inverse of `to_json()`."""
+    def from_json(cls, data: Any) -> World:
+        """Inverse of `to_json()`; ValueError names the first part that does not have its JSON type."""
+        if not isinstance(data, dict):
+            raise ValueError("world is not a JSON object")
+        for key, kind in _WORLD_FIELDS.items():
+            value = data.get(key)
+            if key in data and not _is_json(value, kind):
+                raise ValueError(f"world.{key} is not {_KIND_NAMES[kind]}")
+            entries = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+            if kind is not int and any(not isinstance(entry, dict) for entry in entries):
+                raise ValueError(f"world.{key} holds an entry that is not a JSON object")
         return cls(
             counter=int(data.get("counter", 0)),
             providers=data.get("providers", {}),
@@ -114,4 +133,17 @@ class World:
             deployments=data.get("deployments", {}),
             operations=data.get("operations", {}),
             deleted_vaults=data.get("deleted_vaults", []),
+            seeded=data.get("seeded", []),
         )
+
+
+_WORLD_FIELDS: dict[str, type] = {
+    "counter": int, "providers": dict, "resource_groups": dict, "resources": dict, "deployments": dict,
+    "operations": dict, "deleted_vaults": list,
+}
+"""The saved world's fields and their JSON types (every entry of a map or list is an object)."""
+_KIND_NAMES = {int: "a whole number", dict: "a JSON object", list: "a JSON list"}
+
+
+def _is_json(value: Any, kind: type) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)

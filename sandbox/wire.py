@@ -15,6 +15,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""ARM refuses request bodies over 4 MB (413 `RequestContentTooLarge`)."""
+MAX_JSON_DEPTH = 64
+"""ARM's JSON reader refuses nesting deeper than 64 (Json.NET's default `MaxDepth`)."""
 
 
 class ArmError(Exception):
@@ -111,11 +115,11 @@ class Request:
 
     @property
     def api_version(self) -> str | None:
-        """The api-version the caller sent (any value is accepted, but one is required)."""
+        """The api-version the caller sent (`sandbox.api_versions` says which are accepted)."""
         return self.param("api-version")
 
     def json(self, *, required: bool = True) -> Any:
-        """The JSON body; a malformed one is ARM's 400 `InvalidRequestContent`."""
+        """The JSON body; a malformed or too deeply nested one is ARM's 400 `InvalidRequestContent`."""
         if not self._parsed:
             self._parsed = True
             if self.body.strip():
@@ -127,6 +131,10 @@ class Request:
                         "InvalidRequestContent",
                         f"The request content was invalid and could not be deserialized: '{exc}'.",
                     ) from exc
+                except RecursionError:
+                    raise too_deep() from None
+                if json_depth(self._json) > MAX_JSON_DEPTH:
+                    raise too_deep()
         if self._json is None and required:
             raise ArmError(
                 400, "InvalidRequestContent", "The request content was invalid: the body is empty."
@@ -139,6 +147,38 @@ class Request:
         if query:
             url += "?" + "&".join(f"{quote(k, safe='$')}={quote(str(v), safe='')}" for k, v in query.items())
         return url
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in children]
+    return deepest
+
+
+def too_deep() -> ArmError:
+    """ARM's answer to JSON nested deeper than its reader allows."""
+    return ArmError(
+        400,
+        "InvalidRequestContent",
+        "The request content was invalid and could not be deserialized: 'The reader's MaxDepth of "
+        f"{MAX_JSON_DEPTH} has been exceeded. Path ''.'.",
+    )
+
+
+def too_large() -> ArmError:
+    """ARM's answer to a body over 4 MB."""
+    return ArmError(413, "RequestContentTooLarge", "The request content size exceeds the maximum size of 4 MB.")
 
 
 @dataclass

@@ -9,8 +9,9 @@ when a newer change supersedes them. The UI never waits on Azure.
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -18,7 +19,6 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from presets.store import PresetStore
 from screens.messages import (
     ApplyFix,
     ConfigReplaced,
@@ -31,15 +31,24 @@ from screens.messages import (
     SignInRequested,
 )
 from screens.modals import QuitScreen, TenantScreen, TextQuestion
-from screens.start import StartScreen
-from screens.widgets.fields import ConfigField, field_dom_id
-from screens.wizard_screen import WizardScreen
-from wizard.draft import Draft
-from wizard.errors import UserError
-from wizard.findings import OpenLink, RegisterProvider, RunCommand, SetField
-from wizard.live_state import LiveState
-from wizard.model import FactoryConfig
-from wizard.rules import run_rules
+from screens.start import BACKGROUND_DELAY, StartScreen
+
+if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, the steps) load
+    from textual.command import Provider
+
+    from presets.store import PresetStore
+    from screens.widgets.fields import ConfigField
+    from screens.wizard_screen import WizardScreen
+    from wizard.draft import Draft
+    from wizard.live_state import LiveState
+    from wizard.model import FactoryConfig
+
+def _wizard_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (textual.command is slow to load)."""
+    from screens.commands import WizardCommands
+
+    return WizardCommands
+
 
 DEBOUNCE = 0.35
 """Seconds of quiet after the last change before the live checks it affects run."""
@@ -50,6 +59,7 @@ class WizardApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "aifactory"
+    COMMANDS = App.COMMANDS | {lambda: _wizard_commands()}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
                 tooltip="Quit; asks first when there are unsaved changes"),
@@ -66,9 +76,9 @@ class WizardApp(App[None]):
         super().__init__()
         self.demo = demo
         self.draft = draft
-        self.store = store or PresetStore()
+        self._store = store
         self.sandbox_state = sandbox_state
-        self.live_state = LiveState()
+        self.live_state: LiveState = None  # type: ignore[assignment]  # set when a draft opens
         self.live: Any = None
         """The LiveSession once open (sandbox in demo mode, Azure after sign-in)."""
         self.session_status = "demo: opening the sandbox…" if demo else "not signed in: live checks start after sign-in"
@@ -79,21 +89,32 @@ class WizardApp(App[None]):
         self._run = 0
         self._debounce: Timer | None = None
 
+    @cached_property
+    def store(self) -> PresetStore:
+        """The presets (built-in and the person's own)."""
+        from presets.store import PresetStore
+
+        return self._store or PresetStore()
+
     # ------------------------------------------------------------------ start
 
     def on_mount(self) -> None:
         if self.draft is not None:
             self.open_draft(self.draft)
         else:
-            self.push_screen(StartScreen(self.store))
+            self.push_screen(StartScreen(self._store.user_dir if self._store else None))
         if self.demo:
-            self.open_session()
+            self.set_timer(BACKGROUND_DELAY, self.open_session)  # after the first frame: it imports the SDK
 
     def on_open_draft(self, message: OpenDraft) -> None:
         self.open_draft(message.draft)
 
     def open_draft(self, draft: Draft) -> None:
         """Show the wizard on `draft`, run the offline rules, and the live checks if a session is open."""
+        from screens.wizard_screen import WizardScreen
+        from wizard.live_state import LiveState
+        from wizard.rules import run_rules
+
         self.draft = draft
         self.live_state = LiveState()
         self.live_state.set_offline(run_rules(draft.config))
@@ -111,8 +132,8 @@ class WizardApp(App[None]):
     def wizard(self) -> WizardScreen | None:
         """The wizard screen, once a draft is open."""
         for screen in self.screen_stack:
-            if isinstance(screen, WizardScreen):
-                return screen
+            if type(screen).__name__ == "WizardScreen":
+                return screen  # type: ignore[return-value]
         return None
 
     # ------------------------------------------------------------------ session
@@ -201,6 +222,8 @@ class WizardApp(App[None]):
         self.config_changed(old, message.config)
 
     def _field(self, path: str) -> ConfigField | None:
+        from screens.widgets.fields import ConfigField, field_dom_id
+
         wizard = self.wizard
         if wizard is None:
             return None
@@ -215,11 +238,14 @@ class WizardApp(App[None]):
         if wizard is not None:
             for pane in wizard.panes:
                 pane.show_config(new)
-        for env in ("dev", "stage", "prod"):
-            if not new.environments.get(env).enabled:  # type: ignore[arg-type]
+        from wizard.azure.preflight import affected_cells
+        from wizard.model import ENV_NAMES
+        from wizard.rules import run_rules
+
+        for env in ENV_NAMES:
+            if not new.environments.get(env).enabled:
                 self.live_state.forget_environment(env)
         self.live_state.set_offline(run_rules(new))
-        from wizard.azure.preflight import affected_cells
 
         self.schedule_live(self._enabled_cells(affected_cells(old, new), new))
         self.refresh_wizard()
@@ -236,6 +262,8 @@ class WizardApp(App[None]):
     # ------------------------------------------------------------------ fixes
 
     def on_apply_fix(self, message: ApplyFix) -> None:
+        from wizard.findings import OpenLink, RegisterProvider, RunCommand, SetField
+
         message.stop()
         fix = message.finding.fix
         if isinstance(fix, SetField):
@@ -338,6 +366,8 @@ class WizardApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place that shows any background failure, never a crash."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from wizard.errors import UserError
+
             error = event.worker.error
             text = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
             self.notify(text, title=event.worker.description or "background task", severity="error",
@@ -375,6 +405,8 @@ class WizardApp(App[None]):
         """Save the draft as the user preset `name`; False (and a message) when it cannot be."""
         if self.draft is None:
             return False
+        from wizard.errors import UserError
+
         try:
             path, backup, notes = self.store.save(name, self.draft.config, extends=self.draft.extends,
                                                   overwrite=True)
@@ -406,7 +438,8 @@ class WizardApp(App[None]):
         """Write the draft as the AI Factory's `.env` (`env`) or `variables.yaml` (`ado`)."""
         if self.draft is None:
             return False
-        from presets.store import atomic_write
+        from wizard.atomic_file import atomic_write
+        from wizard.errors import UserError
         from wizard.interop import export_ado, export_env
 
         try:

@@ -8,14 +8,15 @@ their widget.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from wizard.draft import Draft
-from wizard.events import Event
-from wizard.findings import Finding
-from wizard.model import FactoryConfig
+if TYPE_CHECKING:  # the start screen must paint before pydantic and the model are imported
+    from wizard.draft import Draft
+    from wizard.events import Event
+    from wizard.findings import Finding
+    from wizard.model import FactoryConfig
 
 
 @dataclass

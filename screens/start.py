@@ -1,27 +1,47 @@
 """The start screen: continue a preset of yours, start from a built-in, import a file, or start blank.
 
-It never waits for Azure: the sign-in (or the sandbox) opens in the background and the line at
-the top says who is signed in once it is known.
+It is the first thing a person sees, so it waits for nothing: preset names come from the folders
+at once, their descriptions (which need the YAML reader and the model) are read in a background
+thread, and the sign-in (or the sandbox) opens in the background too; the line at the top says
+who is signed in once it is known.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from presets.store import PresetInfo, PresetStore
+from presets.folders import preset_names
 from screens.messages import OpenDraft
 from screens.modals import TextQuestion
-from wizard.draft import Draft
-from wizard.errors import UserError
-from wizard.model import FactoryConfig
+
+if TYPE_CHECKING:
+    from presets.store import PresetStore
+
+BACKGROUND_DELAY = 0.15
+"""Seconds after the screen appears before background work starts: its imports (the YAML reader,
+pydantic, the Azure SDK) hold the interpreter, and the first frame should not wait for them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A preset as the start screen lists it (details filled in once read)."""
+
+    source: str
+    name: str
+    path: Path
+    description: str = ""
 
 
 def _age(path: Path) -> str:
@@ -67,10 +87,16 @@ class StartScreen(Screen[None]):
         Binding("b", "blank", "Blank", id="start.blank", tooltip="Start from every default"),
     ]
 
-    def __init__(self, store: PresetStore) -> None:
+    @dataclass
+    class DetailsRead(Message):
+        """The presets' descriptions were read in the background."""
+
+        listed: list[Listed]
+
+    def __init__(self, user_dir: Path | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.infos: list[PresetInfo] = []
+        self.user_dir = user_dir
+        self.listed = [Listed(source, name, path) for source, name, path in preset_names(user_dir)]
 
     def compose(self) -> ComposeResult:
         demo = getattr(self.app, "demo", False)
@@ -90,6 +116,18 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self._fill("")
+        self.set_timer(BACKGROUND_DELAY, self.read_details)
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False, description="reading presets")
+    def read_details(self) -> None:
+        """Read every preset's description (and warm the model's import for what comes next)."""
+        store: PresetStore = self.app.store  # type: ignore[attr-defined]
+        listed = [Listed(i.source, i.name, i.path, i.description) for i in store.list()]
+        self.post_message(self.DetailsRead(listed))
+
+    def on_start_screen_details_read(self, message: StartScreen.DetailsRead) -> None:
+        self.listed = message.listed
+        self._fill(self.query_one("#filter", Input).value)
 
     def set_status(self, text: str) -> None:
         """Who is signed in, once known."""
@@ -97,11 +135,11 @@ class StartScreen(Screen[None]):
 
     def _fill(self, needle: str) -> None:
         options = self.query_one("#choices", OptionList)
+        highlighted = options.highlighted_option.id if options.highlighted_option is not None else None
         options.clear_options()
-        self.infos = self.store.list()
         needle = needle.lower()
-        mine = [i for i in self.infos if i.source == "user" and needle in i.name.lower()]
-        builtin = [i for i in self.infos if i.source == "builtin" and needle in i.name.lower()]
+        mine = [i for i in self.listed if i.source == "user" and needle in i.name.lower()]
+        builtin = [i for i in self.listed if i.source == "builtin" and needle in i.name.lower()]
         if mine:
             options.add_option(Option(Text("Continue", style="bold underline"), disabled=True))
             for info in mine:
@@ -114,8 +152,9 @@ class StartScreen(Screen[None]):
         options.add_option(Option(Text("Other", style="bold underline"), disabled=True))
         options.add_option(Option(_prompt("Import…", "an AI Factory .env or variables.yaml"), id="import"))
         options.add_option(Option(_prompt("Blank", "every default, nothing chosen"), id="blank"))
-        first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
-        options.highlighted = first
+        enabled = [i for i in range(options.option_count) if not options.get_option_at_index(i).disabled]
+        again = [i for i in enabled if options.get_option_at_index(i).id == highlighted]
+        options.highlighted = (again or enabled or [None])[0]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -139,8 +178,11 @@ class StartScreen(Screen[None]):
             self._open_preset(name, source)
 
     def _open_preset(self, name: str, source: str) -> None:
+        from wizard.draft import Draft
+        from wizard.errors import UserError
+
         try:
-            loaded = self.store.load(name)
+            loaded = self.app.store.load(name)  # type: ignore[attr-defined]
         except UserError as exc:
             self.show_problem(str(exc))
             return
@@ -152,6 +194,9 @@ class StartScreen(Screen[None]):
         self.post_message(OpenDraft(draft))
 
     def action_blank(self) -> None:
+        from wizard.draft import Draft
+        from wizard.model import FactoryConfig
+
         self.post_message(OpenDraft(Draft(FactoryConfig(), "", "blank")))
 
     def action_import_file(self) -> None:
@@ -164,6 +209,8 @@ class StartScreen(Screen[None]):
 
     def import_path(self, path: Path) -> None:
         """Import an AI Factory file; a problem is shown here and the wizard stays up."""
+        from wizard.draft import Draft
+        from wizard.errors import UserError
         from wizard.interop import import_file
 
         try:

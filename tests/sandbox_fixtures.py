@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sandbox import api_versions
 from sandbox.arm import Arm
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultPlan
@@ -36,9 +37,22 @@ def make_arm(*, faults: FaultPlan | None = None, **kwargs: Any) -> Arm:
     return Arm(clock=SandboxClock.frozen(), faults=faults, **kwargs)
 
 
+def newest_version(arm: Arm, path: str) -> str:
+    """The newest api-version the sandbox lists for what `path` addresses (ARM's own: 2025-04-01)."""
+    addressed = api_versions.addressed_type("/providers/{rest:path}", path.split("?")[0])
+    provider = arm.catalog.provider(addressed[0]) if addressed else None
+    entry = next((rt for rt in (provider or {}).get("resourceTypes", [])
+                  if addressed and rt["resourceType"].lower() == addressed[1].lower()), None)
+    return max(entry["apiVersions"]) if entry else "2025-04-01"
+
+
 def call(arm: Arm, method: str, path: str, body: Any = None, **query: str) -> tuple[int, dict[str, str], Any]:
-    """One raw request against an Arm; the body is decoded JSON (or None)."""
-    query.setdefault("api-version", "2025-04-01")
+    """One raw request against an Arm; the body is decoded JSON (or None).
+
+    Without an `api-version`, the newest the sandbox supports for the path (tests about versions,
+    and contract tests, which send their example's, pass one).
+    """
+    query.setdefault("api-version", newest_version(arm, path))
     qs = "&".join(f"{k}={v}" for k, v in query.items())
     payload = json.dumps(body).encode() if body is not None else None
     status, headers, raw = arm.handle(method, f"{BASE}{path}?{qs}", AUTH, payload)

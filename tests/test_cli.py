@@ -57,6 +57,42 @@ def test_overlapping_environment_ranges_fail_naming_the_field(tmp_path: Path) ->
     assert human.returncode == 1 and "AIF-NET-OVERLAP" in human.stdout
 
 
+def test_a_config_named_after_the_preset_it_extends_loads(tmp_path: Path) -> None:
+    """`--config enterprise-hub-spoke.yaml` holding `extends: enterprise-hub-spoke` is no loop."""
+    team = tmp_path / "enterprise-hub-spoke.yaml"
+    team.write_text("extends: enterprise-hub-spoke\nnaming:\n  prefix: tm-ai-\n")
+    result = run("network", "--config", str(team), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "loop" not in result.stderr
+    assert json.loads(result.stdout)["environments"]["prod"]["vnet"] == "172.22.0.0/16"
+
+
+def test_network_demo_plans_from_the_live_vnets() -> None:
+    """aif-prod holds the enterprise-hub-spoke VNet of an earlier run with a jump-box subnet at
+    172.22.232.0/24: project 001 keeps its subnets, 002 and 003 are carved after the jump box."""
+    result = run("network", "--preset", "enterprise-hub-spoke", "--demo", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    prod = data["environments"]["prod"]
+    assert prod["planned_from"]["vnet"] == "vnt-esmlcmn-sdc-prod-001"
+    assert [p["subnets"][0]["cidr"] for p in prod["projects"]] == ["172.22.2.0/23", "172.22.234.0/23",
+                                                                   "172.22.242.0/23"]
+    assert prod["capacity_left"] == 1
+    assert data["environments"]["dev"]["planned_from"] is None
+    assert any("prod: planned from the live VNet vnt-esmlcmn-sdc-prod-001 (13 subnets)" in n for n in data["notes"])
+    assert any(n.startswith("dev: vnt-esmlcmn-eus2-dev-001 does not exist yet") for n in data["notes"])
+    human = run("network", "--preset", "enterprise-hub-spoke", "--demo")
+    assert "snet-ops-jumpbox" in human.stdout and "planned from the live VNet" in human.stdout
+
+
+def test_offline_plans_say_they_assume_fresh_vnets() -> None:
+    data = json.loads(run("network", "--preset", "poc-standalone", "--json").stdout)
+    assert [n for n in data["notes"] if "assumes fresh VNets" in n]
+    findings = json.loads(run("validate", "--preset", "poc-standalone", "--offline", "--json").stdout)["findings"]
+    [fresh] = [f for f in findings if f["code"] == "AIF-NET-FRESH-VNET"]
+    assert fresh["severity"] == "info" and "--demo" in fresh["hint"]
+
+
 def test_strict_fails_on_warnings() -> None:
     assert run("validate", "--preset", "poc-standalone", "--strict").returncode == 1
 

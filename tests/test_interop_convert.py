@@ -65,6 +65,7 @@ def test_dev_and_test_prod_sizes(env_file: Writer) -> None:
             envs.prod.compute.aks_node_count) == (2, 7, 7)
     config = result.config
     config.environments.stage.compute.aks_node_count = 4
+    config.environments.stage.enabled = True
     config.environments.stage.region = "westeurope"
     exported = export_env(config)
     values = EnvDocument.parse(exported.text, "x").values()
@@ -73,7 +74,9 @@ def test_dev_and_test_prod_sizes(env_file: Writer) -> None:
     notes = " ".join(exported.notes)
     assert ("ADMIN_AKS_NODES_TEST_PROD_OVERRIDE is one setting for several environments: Prod has 7, "
             "which is written, but Stage has 4") in notes
-    assert "AIFACTORY_LOCATION is one setting for several environments: Dev has 'eastus2'" in notes
+    # the region can differ per environment: a GitHub environment variable carries Stage's
+    assert "gh variable set AIFACTORY_LOCATION --env stage --body westeurope" in notes
+    assert "AIFACTORY_LOCATION is one setting" not in notes
 
 
 def test_agent_network_injection_is_the_inverse_switch(env_file: Writer) -> None:
@@ -169,7 +172,8 @@ def test_unknown_variables_are_kept_and_reported(env_file: Writer) -> None:
     ('AZURE_CREDENTIALS=\'{"clientId":"a","clientSecret":"s3cr3t~"}\'', True),
     ('ADMIN_PASSWORD="Sup3r$ecret!"'.replace("$", "\\$"), True),
     ('MY_CLIENT_SECRET="abc8Q~xyz.123"', True),
-    ('MY_CLIENT_SECRET="esml-project001-sp-secret"', False),
+    ('MY_CLIENT_SECRET="correct-horse-battery-staple"', True),  # a passphrase is no secret's name
+    ('MY_CLIENT_SECRET_NAME="esml-project001-sp-secret"', False),
     ('ADMIN_PASSWORD="<todo>"', False),
     ('COMMON_SERVICE_PRINCIPAL_KV_S_NAME_SECRET="esml-common-bicep-sp-secret"', False),
 ])
@@ -220,7 +224,7 @@ def test_landing_zone_export(zone: object, flag: str, note: str | None) -> None:
     notes = " ".join(exported.notes)
     if note:
         assert note in notes
-    assert ("never uploads these" in notes and "CENTRAL_DNS_ZONE_BY_POLICY_IN_HUB='true'" in notes) is (flag == "true")
+    assert ("gh variable set CENTRAL_DNS_ZONE_BY_POLICY_IN_HUB --body true" in notes) is (flag == "true")
 
 
 # --------------------------------------------------------------------------- models
@@ -305,11 +309,13 @@ def test_unset_required_values_export_as_todo_and_region_codes_are_filled() -> N
 
 def test_not_uploaded_variables_are_named_when_they_matter() -> None:
     config = FactoryConfig()
-    assert not any("never uploads" in note for note in export_env(config).notes)
+    note = next(note for note in export_env(config).notes if "never uploads" in note)
+    assert "ADD_BASTION_HOST" not in note  # false is the workflows' own fallback
     config.access.bastion = True
     config.access.enable_public_genai_access = True
     note = next(note for note in export_env(config).notes if "never uploads" in note)
-    assert "ADD_BASTION_HOST='true'" in note and "ENABLE_PUBLIC_GENAI_ACCESS='true'" in note
+    assert "gh variable set ADD_BASTION_HOST --body true" in note
+    assert "gh variable set ENABLE_PUBLIC_GENAI_ACCESS --body true" in note
     assert "ENABLE_ADMIN_VM" not in note
 
 

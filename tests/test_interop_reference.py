@@ -13,14 +13,6 @@ from wizard.interop.keys import by_key, lookup
 from wizard.model import FactoryConfig
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "aifactory"
-WORKFLOW_NAMES = {
-    "ALLOW_PUBLIC_ACCESS_WHEN_BEHIND_VNET",
-    "DISABLE_CONTRIBUTOR_ACCESS_FOR_USERS",
-    "DISABLE_RBAC_ADMIN_ON_RG_FOR_USERS",
-    "ENABLE_PROJECT_VM",
-    "COMMON_LAKE_NAME_PREFIX_MAX8CHARS",
-    "COMMON_SUBNET_NAME",
-}
 
 
 def _reference(relative: str) -> Path:
@@ -53,33 +45,30 @@ def test_every_variable_of_both_files_is_in_the_table(env_template: Path, ado_va
     assert import_file(ado_variables).unknown_keys == []
 
 
-def test_env_template_exports_onto_itself_unchanged_but_for_the_workflow_names(env_template: Path) -> None:
+def test_env_template_exports_onto_itself_byte_for_byte(env_template: Path) -> None:
+    """Nothing changed, so nothing is added: the names the workflows read are named in the notes."""
     original = env_template.read_text()
     result = export_env(import_file(env_template).config, base=env_template)
+    assert result.text == original
+    notes = "\n".join(result.notes)
+    assert "gh variable set COMMON_LAKE_NAME_PREFIX_MAX8CHARS --body xxxyyy" in notes
 
-    assert result.text.startswith(original)
-    before = EnvDocument.parse(original, "before")
+
+def test_an_env_edit_adds_the_other_spellings_of_what_changed(env_template: Path, tmp_path: Path) -> None:
+    config = import_file(env_template).config
+    config.naming.lake_prefix = "acmelake"
+    result = export_env(config, base=env_template)
+    before = set(EnvDocument.parse(env_template.read_text(), "before").keys())
     after = EnvDocument.parse(result.text, "after")
-    kept = after.lines[: len(before.lines)]
-    assert [line.key for line in kept] == [line.key for line in before.lines]
-    assert [line.value for line in kept] == [line.value for line in before.lines]
-    assert [line.comment for line in kept] == [line.comment for line in before.lines]
-    assert set(after.keys()) - set(before.keys()) == WORKFLOW_NAMES
-    values = after.values()
-    for name in WORKFLOW_NAMES:
-        var = lookup("env", name)
-        assert var is not None
-        assert values[name] == values[str(var[0].env)]
-    assert sum(name in note for note in result.notes for name in WORKFLOW_NAMES) == len(WORKFLOW_NAMES)
-
-
-def test_env_export_with_the_workflow_names_is_a_fixed_point(env_template: Path, tmp_path: Path) -> None:
-    first = export_env(import_file(env_template).config, base=env_template).text
+    keys = after.keys()
+    added = [name for name in keys if name not in before]
+    assert added == ["COMMON_LAKE_NAME_PREFIX_MAX8CHARS"]
+    assert after.values()["LAKE_PREFIX"] == after.values()["COMMON_LAKE_NAME_PREFIX_MAX8CHARS"] == "acmelake"
     exported = tmp_path / ".env"
-    exported.write_text(first)
+    exported.write_text(result.text)
     again = import_file(exported)
-    assert again.config == import_file(env_template).config
-    assert export_env(again.config, base=exported).text == first
+    assert again.config == config
+    assert export_env(again.config, base=exported).text == result.text
 
 
 def test_variables_yaml_exports_onto_itself_byte_for_byte(ado_variables: Path) -> None:
@@ -122,6 +111,12 @@ def test_export_without_base_imports_to_an_equal_config(source: str, fmt: str, t
     target = tmp_path / (".env" if fmt == "env" else "variables.yaml")
     target.write_text(exporter(imported.config).text)
     again = import_file(target).config
+    # a generated file writes every variable: those the source lacked come back as their defaults
+    added = {key: var.default for key in again.aifactory_extra
+             if key not in imported.config.aifactory_extra and (var := by_key(key)) is not None}
+    assert {key: again.aifactory_extra[key] for key in added} == added
+    for key in added:
+        del again.aifactory_extra[key]
     if imported.format == fmt:
         assert again.model_dump() == imported.config.model_dump()
     else:  # across formats: the modelled fields, and every variable both files have

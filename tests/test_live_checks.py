@@ -19,6 +19,7 @@ from live_fixtures import (
     catalog_copy,
     env_config,
     live_sandbox,
+    only,
     preset,
     with_changes,
 )
@@ -47,16 +48,22 @@ PASSING: dict[str, tuple[str, str]] = {
     "vm_skus": ("dev-ml", "dev"),
     "vcpu_quota": ("dev-ml", "dev"),
     "model_quota": ("hub", "dev"),
+    "ai_accounts": ("hub", "dev"),
     "search": ("hub", "prod"),
+    "search_quota": ("hub", "dev"),
+    "cosmos": ("hub", "dev"),
+    "elastic": ("elastic", "dev"),
     "names": ("hub", "prod"),
     "hub": ("hub", "dev"),
-    "address_space": ("hub", "prod"),
+    "address_space": ("hub", "dev"),
 }
 
 
 def _passing_config(kind: str) -> FactoryConfig:
     if kind == "hub":
         return preset("enterprise-hub-spoke")
+    if kind == "elastic":
+        return env_config(services={"elasticsearch": True})
     return env_config(services={"azure_ml": True, "aks": True})
 
 
@@ -483,6 +490,181 @@ def test_the_factorys_own_vnet_from_an_earlier_run_is_no_overlap(live: Live) -> 
     other = with_changes(config, {"naming": {"vnet_name_base": "vnt-other"}})
     [finding] = live.check("address_space", other, "prod", session=live.fresh())
     assert f"overlaps VNet {vnet} (172.63.0.0/16)" in finding.message
+
+
+def test_the_live_vnet_moves_every_new_project(live: Live) -> None:
+    """aif-prod holds the enterprise-hub-spoke VNet of an earlier run: project 001 and a jump-box
+    subnet at 172.22.232.0/24. The calculator appends after it, so 002 and 003 still fit, a
+    fourth gets no dbxpriv and webapp (which these services do not need) and a fifth no room."""
+    config = hub_spoke(projects=[{"number": n} for n in range(1, 6)])
+    found = live.check("address_space", config, "prod")
+    info = only(found, "AIF-LIVE-VNET-PLAN")
+    assert info.severity == "info"
+    assert "vnt-esmlcmn-sdc-prod-001 (13 subnets)" in info.message
+    assert "snet-ops-jumpbox 172.22.232.0/24" in info.message
+    capacity = sorted((f.severity, f.message) for f in found if f.code == "AIF-NET-CAPACITY")
+    assert [severity for severity, _ in capacity] == ["error", "warning"]
+    assert "project(s) 005 do not fit" in capacity[0][1]
+    assert "project 004 gets no snt-prj004-dbxpriv and snt-prj004-webapp" in capacity[1][1]
+    error = next(f for f in found if f.code == "AIF-NET-CAPACITY" and f.severity == "error")
+    assert "snet-ops-jumpbox 172.22.232.0/24" in error.hint and error.environment == "prod"
+    assert live.check("address_space", hub_spoke(), "prod") == [info]
+
+
+def test_a_live_run_judges_capacity_from_azure_only(live: Live) -> None:
+    """Offline, five projects fit in prod's fresh /16; from the live VNet they do not, and the
+    offline rule leaves the judgement to the live check instead of saying both."""
+    from wizard.azure.preflight import run_preflight
+
+    config = hub_spoke(projects=[{"number": n} for n in range(1, 6)])
+    result = run_preflight(config, live.session, tenant_id=CONTOSO)
+    capacity = [f for f in result.findings if f.code == "AIF-NET-CAPACITY"]
+    assert {(f.environment, f.check) for f in capacity} == {("prod", "address_space")}
+    assert result.grid["prod"]["address_space"] == "fail"
+
+
+# ------------------------------------------------------------------------------ regional readiness
+
+
+def test_cosmos_zones_are_not_open_to_prod_in_sweden_central(live: Live) -> None:
+    [finding] = live.check("cosmos", hub_spoke(), "prod")
+    assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-COSMOS-ZONES", "warning", "prod")
+    assert "swedencentral" in finding.message and "COSMOS_NO_AZ" in finding.message
+    assert finding.field == "environments.prod.region"
+    assert live.check("cosmos", hub_spoke(), "stage") == []
+
+
+def test_cosmos_takes_no_new_accounts_in_norway_east(live: Live) -> None:
+    [finding] = live.check("cosmos", env_config(region="norwayeast", services={"cosmos_db": True}), "dev")
+    assert (finding.code, finding.severity) == ("AIF-LIVE-COSMOS-ACCESS", "error")
+    assert "support request" in finding.hint
+    assert live.check("cosmos", env_config(region="norwayeast"), "dev") == [], "no Cosmos DB, nothing to check"
+
+
+def test_cosmos_region_not_online_and_unreadable() -> None:
+    catalogue = catalog_copy()
+    key = f"{seed.AIF_DEV}/eastus2".lower()
+    catalogue.cosmos_locations[key]["status"] = "Uninitialized"
+    catalogue.cosmos_locations.pop(f"{seed.AIF_DEV}/westus2".lower())
+    sandbox = live_sandbox(catalog=catalogue)
+    try:
+        [offline] = sandbox.check("cosmos", env_config(services={"cosmos_db": True}), "dev")
+        assert (offline.code, offline.severity) == ("AIF-LIVE-COSMOS-OFFLINE", "error")
+        assert "eastus2 is Uninitialized, not Online" in offline.message
+        [lookup] = sandbox.check("cosmos", env_config(region="westus2", services={"cosmos_db": True}), "dev")
+        assert (lookup.code, lookup.severity) == ("AIF-LIVE-COSMOS-LOOKUP", "warning")
+    finally:
+        sandbox.close()
+
+
+def test_cognitive_account_quota_is_tight_in_stage_and_short_for_nine_projects(live: Live) -> None:
+    [tight] = live.check("ai_accounts", hub_spoke(), "stage")
+    assert (tight.code, tight.severity) == ("AIF-LIVE-COG-TIGHT", "warning")
+    assert "within 10% of its limit on AccountCount" in tight.message and "CS_QUOTA_TIGHT" in tight.message
+    nine = hub_spoke(projects=[{"number": n} for n in range(1, 10)])
+    [short] = live.check("ai_accounts", nine, "stage", session=live.fresh())
+    assert (short.code, short.severity, short.field) == ("AIF-LIVE-COG-ACCOUNTS", "error", "projects")
+    assert "stage need 9, 8 of 200 are free" in short.message
+
+
+def test_cognitive_quota_used_up_everywhere() -> None:
+    catalogue = catalog_copy()
+    for row in catalogue.cognitive_usages[f"{seed.AIF_DEV}/eastus2".lower()]:
+        row["currentValue"] = row["limit"]
+    sandbox = live_sandbox(catalog=catalogue)
+    try:
+        codes_found = {f.code for f in sandbox.check("ai_accounts", env_config(), "dev")}
+        assert codes_found == {"AIF-LIVE-COG-ACCOUNTS", "AIF-LIVE-COG-FULL"}
+    finally:
+        sandbox.close()
+
+
+def test_ai_search_standard_quota_is_short_in_prod(live: Live) -> None:
+    [finding] = live.check("search_quota", hub_spoke(), "prod")
+    assert (finding.code, finding.severity, finding.field) == ("AIF-LIVE-SEARCH-QUOTA", "error", "skus.ai_search_tier")
+    assert "AI Search standard in swedencentral: prod need 3 service(s), 1 of 16 are free" in finding.message
+    assert "SEARCH_QUOTA_AT_LIMIT" in finding.message
+    assert live.check("search_quota", hub_spoke(skus={"ai_search_tier": "standard2"}), "prod") == []
+
+
+def test_storage_optimized_tiers_are_found_under_their_usage_names(live: Live) -> None:
+    """The quota of `storage_optimized_l1` is reported as `storageOptimizedL1` (preflight.sh misses it)."""
+    config = env_config(skus={"ai_search_tier": "storage_optimized_l1"})
+    assert live.check("search_quota", config, "dev") == []
+    catalogue = catalog_copy()
+    rows = catalogue.search_usages[f"{seed.AIF_DEV}/eastus2".lower()]
+    rows[:] = [r for r in rows if r["name"]["value"] != "storageOptimizedL1"]
+    sandbox = live_sandbox(catalog=catalogue)
+    try:
+        [finding] = sandbox.check("search_quota", config, "dev")
+        assert (finding.code, finding.severity) == ("AIF-LIVE-SEARCH-SKU-UNLISTED", "warning")
+    finally:
+        sandbox.close()
+
+
+def test_elastic_is_denied_by_policy_in_prod_and_on_trial_in_stage(live: Live) -> None:
+    prod = env_config("prod", subscription=seed.AIF_PROD, services={"elasticsearch": True})
+    [denied] = live.check("elastic", prod, "prod")
+    assert (denied.code, denied.severity) == ("AIF-LIVE-ELASTIC-POLICY", "error")
+    assert denied.field == "services.elasticsearch"
+    assert "'Deny Marketplace SaaS in production'" in denied.message and "ELASTIC_POLICY_DENY" in denied.message
+    assert "exemption" in denied.hint
+    stage = env_config("stage", subscription=seed.AIF_STAGE, services={"elasticsearch": True})
+    [trial] = live.check("elastic", stage, "stage")
+    assert (trial.code, trial.severity) == ("AIF-LIVE-ELASTIC-POLICY-AUDIT", "warning")
+    assert "not enforced" in trial.message
+
+
+def test_an_allow_list_without_elastic_denies_it_too() -> None:
+    """The built-in "Allowed resource types": Elastic is denied by not being listed, a case
+    preflight.sh's text search cannot see."""
+    catalogue = catalog_copy()
+    catalogue.policy_assignments[seed.AIF_DEV.lower()] = [{
+        "id": f"/subscriptions/{seed.AIF_DEV}/providers/Microsoft.Authorization/policyAssignments/allowed-types",
+        "type": "Microsoft.Authorization/policyAssignments", "name": "allowed-types",
+        "properties": {"displayName": "Allowed resource types",
+                       "policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/"
+                                             "a08ec900-254a-4555-9bf5-e42af04b5c5c",
+                       "parameters": {"listOfResourceTypesAllowed": {"value": ["Microsoft.Storage/storageAccounts"]}},
+                       "scope": f"/subscriptions/{seed.AIF_DEV}", "notScopes": [], "enforcementMode": "Default"},
+    }]
+    sandbox = live_sandbox(catalog=catalogue)
+    try:
+        [finding] = sandbox.check("elastic", env_config(services={"elasticsearch": True}), "dev")
+        assert finding.code == "AIF-LIVE-ELASTIC-POLICY" and "'Allowed resource types'" in finding.message
+    finally:
+        sandbox.close()
+
+
+def test_the_elastic_provider_is_known_and_not_registered_in_stage(live: Live) -> None:
+    stage = env_config("stage", subscription=seed.AIF_STAGE, region="westeurope", services={"elasticsearch": True})
+    providers = {f.message.split()[0] for f in live.check("providers", stage, "stage")}
+    assert "Microsoft.Elastic" in providers
+    [region] = live.check("region", env_config(region="swedencentral", services={"elasticsearch": True}), "dev")
+    assert "Microsoft.Elastic/monitors (elasticsearch) is not offered in swedencentral" in region.message
+
+
+def test_the_sandbox_enforces_the_deny_policy_and_the_search_quota(live: Live) -> None:
+    """What the checks warn about, the sandbox refuses as Azure does."""
+    from azure.core.exceptions import HttpResponseError
+
+    client = live.session.resources(seed.AIF_PROD)
+    client.resource_groups.create_or_update("rg-check", {"location": "swedencentral"})
+    base = f"/subscriptions/{seed.AIF_PROD}/resourceGroups/rg-check/providers/"
+    with pytest.raises(HttpResponseError) as denied:
+        client.resources.begin_create_or_update_by_id(base + "Microsoft.Elastic/monitors/es1", {
+            "location": "westeurope", "properties": {}}, api_version="2025-06-01").result()
+    assert denied.value.status_code == 403 and denied.value.error.code == "RequestDisallowedByPolicy"
+    assert "Deny Marketplace SaaS in production" in str(denied.value.message)
+    client.resources.begin_create_or_update_by_id(base + "Microsoft.Search/searchServices/srch1", {
+        "location": "swedencentral", "sku": {"name": "standard"}, "properties": {}},
+        api_version="2025-05-01").result()
+    with pytest.raises(HttpResponseError) as over:
+        client.resources.begin_create_or_update_by_id(base + "Microsoft.Search/searchServices/srch2", {
+            "location": "swedencentral", "sku": {"name": "standard"}, "properties": {}},
+            api_version="2025-05-01").result()
+    assert over.value.status_code == 409 and over.value.error.code == "ServiceQuotaExceeded"
+    assert "You are using 16 out of 16 'standard' tier service quota" in str(over.value.message)
 
 
 # ------------------------------------------------------------------------------ fixes

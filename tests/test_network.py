@@ -18,6 +18,7 @@ from wizard.findings import Finding
 from wizard.model import EnvName, FactoryConfig
 from wizard.network import (
     PROJECT_ADDRESSES,
+    LiveVnet,
     apply_proposal,
     common_subnets,
     network_findings,
@@ -136,16 +137,122 @@ def test_projects_are_carved_in_number_order() -> None:
     assert plan.projects[0].span[0] == IPv4Address("172.16.62.0")
 
 
+def live_vnet(*subnets: tuple[str, str], prefix: str = "172.16.0.0/16") -> LiveVnet:
+    """The dev VNet as Azure would hold it: the four common subnets of octet 61 plus `subnets`."""
+    commons = [(s.name, s.network) for s in common_subnets(make(), "dev")]
+    return LiveVnet("vnt-esmlcmn-eus2-dev-001", (IPv4Network(prefix),),
+                    (*commons, *((name, IPv4Network(cidr)) for name, cidr in subnets)))
+
+
 def test_existing_subnets_move_the_pointer_to_the_next_aligned_boundary() -> None:
-    plan = plan_environment(make(), "dev", [IPv4Network("172.16.100.0/24")])
+    plan = plan_environment(make(), "dev", live_vnet(("snet-manual", "172.16.100.0/24")))
     assert str(plan.projects[0].subnets[0].network) == "172.16.102.0/23"
 
 
 def test_carving_only_appends_and_never_fills_gaps() -> None:
-    """The calculator has a gap finder but does not call it; the preview must not either."""
-    plan = plan_environment(make(), "dev", [IPv4Network("172.16.200.0/24")])
+    """The calculator has a gap finder but does not call it; the preview must not either.
+
+    After 172.16.200.0/24 it starts at 172.16.202.0: six projects fit whole (202, 210, ..., 242),
+    and the seventh, at 172.16.250.0, gets all but dbxpriv and webapp, which the default services
+    do not need, so it counts too.
+    """
+    plan = plan_environment(make(), "dev", live_vnet(("snet-manual", "172.16.200.0/24")))
     assert plan.projects[0].span[0] == IPv4Address("172.16.202.0")
-    assert plan.capacity_left == 5
+    assert plan.capacity_left == 6
+    assert plan.live is not None and plan.live.name == "vnt-esmlcmn-eus2-dev-001"
+
+
+# --------------------------------------------------------------------------- partial projects
+
+
+def roles(project: Any) -> list[str]:
+    return [s.role for s in project.subnets]
+
+
+def test_octet_249_leaves_dbxpriv_and_webapp_empty() -> None:
+    """subnetCalc_v2.ps1 from 172.16.250.0: six subnets fit before 172.17.0.0, then it stops."""
+    [project] = plan_environment(make(environments={"dev": {"cidr_octet": 249}}), "dev").projects
+    assert [(s.name, str(s.network)) for s in project.subnets] == [
+        ("snt-prj001-aca", "172.16.250.0/23"),
+        ("snt-prj001-aca-002", "172.16.252.0/23"),
+        ("snt-prj001-aks-002", "172.16.254.0/24"),
+        ("snt-prj001-genai", "172.16.255.0/25"),
+        ("snt-prj001-aks", "172.16.255.128/26"),
+        ("snt-prj001-dbxpub", "172.16.255.192/26"),
+    ]
+    assert project.missing == ("dbxpriv", "webapp")
+
+
+def test_octet_249_deploys_unless_a_service_needs_the_missing_subnets() -> None:
+    """31-network.bicep needs only genai, aks and aca: the project deploys, with a warning."""
+    [warning] = network_findings(make(environments={"dev": {"cidr_octet": 249}}))
+    assert (warning.code, warning.severity, warning.field) == ("AIF-NET-CAPACITY", "warning",
+                                                               "environments.dev.cidr_octet")
+    assert "snt-prj001-dbxpriv and snt-prj001-webapp" in warning.message
+    assert "Azure Databricks" in warning.message and "Azure Functions" in warning.message
+    assert "cidr_octet to 0" in warning.hint
+
+
+@pytest.mark.parametrize(("service", "missing", "who"), [
+    ("databricks", "snt-prj001-dbxpriv", "Azure Databricks (services.databricks)"),
+    ("webapp", "snt-prj001-webapp", "Azure App Service web app (services.webapp)"),
+    ("function", "snt-prj001-webapp", "Azure Functions (services.function)"),
+])
+def test_octet_249_is_an_error_when_a_service_needs_what_is_missing(service: str, missing: str, who: str) -> None:
+    findings = network_findings(make(environments={"dev": {"cidr_octet": 249}}, services={service: True}))
+    [error] = [f for f in findings if f.severity == "error"]
+    assert error.code == "AIF-NET-CAPACITY" and missing in error.message and who in error.message
+    assert "Or switch off" in error.hint
+
+
+def test_octet_200_and_project_007() -> None:
+    """Projects 001-006 get 172.16.202.0 to 249.95; 007 starts at 250.0 as octet 249's first does."""
+    config = make(environments={"dev": {"cidr_octet": 200}}, projects=projects(7))
+    plan = plan_environment(config, "dev")
+    assert [p.missing for p in plan.projects] == [()] * 6 + [("dbxpriv", "webapp")]
+    assert plan.projects[6].span == (IPv4Address("172.16.250.0"), IPv4Address("172.16.255.255"))
+    assert [(f.severity, "project 007" in f.message) for f in network_findings(config)] == [("warning", True)]
+    on = make(environments={"dev": {"cidr_octet": 200}},
+              projects=[*projects(6), {"number": 7, "services": {"databricks": True}}])
+    assert [(f.severity, "project 007" in f.message) for f in network_findings(on)] == [
+        ("error", True), ("warning", True)], "dbxpriv stops Databricks; the missing webapp subnet only warns"
+
+
+def test_a_project_without_genai_aks_or_aca_does_not_fit() -> None:
+    """The 25th project of a /16 gets only its aca subnet: its network step fails."""
+    plan = plan_environment(make(projects=projects(25)), "dev")
+    assert plan.unplaced == ("025",) and all(not p.missing for p in plan.projects)
+
+
+def test_the_calculator_skips_a_subnet_after_ten_retries_and_goes_on() -> None:
+    """A /20 VNet: past its end the pointer is still in the /16, so the script does not stop; it
+    retries dbxpriv ten times, skips it, then does the same for webapp."""
+    config = make(network={"vnet_cidr": "172.16.48.0/20"}, environments={"dev": {"cidr_octet": 56}})
+    plan = plan_environment(config, "dev")
+    assert [p.missing for p in plan.projects] == [("dbxpriv", "webapp")]
+    assert str(plan.projects[0].subnets[-1].network) == "172.16.63.192/26"
+    assert plan.capacity_left == 0
+
+
+# --------------------------------------------------------------------------- a live VNet
+
+
+def test_a_live_project_keeps_its_subnets_and_new_ones_go_after_the_highest() -> None:
+    """Project 001 was deployed with octet 61's worked numbers, and someone added a subnet at
+    172.16.100.0/24: project 002 is carved after it, and 001 stays where it is."""
+    deployed = plan_environment(make(), "dev").projects[0]
+    vnet = live_vnet(*((s.name, str(s.network)) for s in deployed.subnets), ("snet-jumpbox", "172.16.100.0/24"))
+    plan = plan_environment(make(projects=projects(2)), "dev", vnet)
+    assert plan.projects[0].subnets == deployed.subnets
+    assert str(plan.projects[1].subnets[0].network) == "172.16.102.0/23"
+    assert plan.capacity_left == plan_environment(make(projects=[]), "dev").capacity_left - 6
+
+
+def test_the_calculator_carves_in_the_live_vnets_first_prefix() -> None:
+    vnet = live_vnet(prefix="172.16.0.0/17")
+    plan = plan_environment(make(projects=[]), "dev", vnet)
+    assert plan.vnet == IPv4Network("172.16.0.0/17")
+    assert plan.capacity_left == 8
 
 
 def test_plan_all_covers_enabled_environments_only() -> None:
@@ -244,7 +351,7 @@ def test_duplicate_octets_suggest_the_next_free_one() -> None:
     [finding] = only(network_findings(config), "AIF-NET-OCTET-DUPLICATE")
     assert (finding.environment, finding.field) == ("stage", "environments.stage.cidr_octet")
     assert "172.16.61.0/26" in finding.message
-    assert finding.hint == "Use 62, the next free octet."
+    assert finding.hint == "Set environments.stage.cidr_octet to 62, the next free octet."
 
 
 def test_common_subnets_outside_the_vnet_point_at_the_octet_when_it_fixes_them() -> None:
@@ -338,7 +445,7 @@ def test_projects_that_do_not_fit_are_named_with_how_many_fit() -> None:
     assert (finding.code, finding.severity) == ("AIF-NET-CAPACITY", "error")
     assert "025, 026" in finding.message and "24 projects fit" in finding.message
     assert finding.field == "environments.dev.cidr_octet"
-    assert "cidr_octet to 0" in finding.hint and "31 projects" in finding.hint
+    assert "cidr_octet to 0" in finding.hint and "32 projects" in finding.hint, "31 whole, the 32nd without dbx/web"
 
 
 def test_vnet_without_room_for_one_project() -> None:
@@ -350,9 +457,14 @@ def test_vnet_without_room_for_one_project() -> None:
 
 
 def test_live_subnets_reduce_capacity() -> None:
-    live: dict[EnvName, list[IPv4Network]] = {"dev": [IPv4Network("172.16.250.0/24")]}
-    [finding] = network_findings(make(), existing_subnets=live)
-    assert finding.code == "AIF-NET-CAPACITY"
+    vnets: dict[EnvName, LiveVnet] = {"dev": live_vnet(("snet-manual", "172.16.250.0/24"))}
+    [finding] = network_findings(make(), live=vnets)
+    assert (finding.code, finding.severity) == ("AIF-NET-CAPACITY", "error")
+    assert "snet-manual 172.16.250.0/24" in finding.hint
+
+
+def test_capacity_can_be_left_to_a_live_check() -> None:
+    assert network_findings(make(projects=projects(26)), capacity_for=()) == []
 
 
 # --------------------------------------------------------------------------- proposal
@@ -368,7 +480,7 @@ def test_proposal_gives_every_environment_its_own_slash_16() -> None:
     assert dict(proposal.octets) == {"dev": 16, "stage": 18, "prod": 19}, "172.17 is Docker's"
     assert proposal.templates["vnet_cidr"] == "172.XX.0.0/16"
     assert proposal.templates["common_bastion_subnet_cidr"] == "172.XX.0.192/26"
-    assert dict(proposal.capacity) == {"dev": 31, "stage": 31, "prod": 31}
+    assert dict(proposal.capacity) == {"dev": 32, "stage": 32, "prod": 32}, "31 whole, the 32nd without dbx/web"
     fixed = apply_proposal(config, proposal)
     assert network_findings(fixed) == []
     assert fixed.environments.stage.cidr_octet == 18

@@ -12,8 +12,9 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.model import FactoryConfig
+from wizard.model import FactoryConfig, ServicesConfig
 from wizard.network import EnvironmentPlan, plan_environment
+from wizard.subnet_calc import subnet_needs
 
 
 @st.composite
@@ -62,7 +63,8 @@ def test_carved_subnets_are_inside_aligned_and_disjoint(
     assert all(net.subnet_of(plan.vnet) for net in carved)
     assert all(int(net.network_address) % net.num_addresses == 0 for net in carved)
     assert disjoint(carved + [s.network for s in plan.common_subnets])
-    assert all(len(p.subnets) == 8 for p in plan.projects)
+    assert all(len(p.subnets) + len(p.missing) == 8 for p in plan.projects)
+    assert not any(p.missing for p in plan.projects[:-1]), "only the last project can meet the end of the VNet"
 
 
 @settings(max_examples=100, deadline=None)
@@ -70,12 +72,19 @@ def test_carved_subnets_are_inside_aligned_and_disjoint(
 def test_capacity_is_the_same_however_many_projects_are_configured(
     layout: tuple[str, int], count: int
 ) -> None:
-    """Placed + capacity_left is a property of the VNet; unplaced are the highest numbers."""
+    """Complete + capacity_left is a property of the VNet; the others are the highest numbers.
+
+    Complete: every subnet the (default) services need was placed; the rest either do not fit
+    at all (unplaced) or lack a subnet a service needs.
+    """
+    needed = set(subnet_needs(ServicesConfig()))
     total = plan_for(*layout, 0).capacity_left
     plan = plan_for(*layout, count)
-    assert len(plan.projects) == min(count, total)
+    complete = [p.number for p in plan.projects if not needed & set(p.missing)]
+    assert len(complete) == min(count, total)
     assert plan.capacity_left == max(total - count, 0)
-    assert plan.unplaced == tuple(f"{n:03d}" for n in range(total + 1, count + 1))
+    others = sorted({p.number for p in plan.projects} - set(complete) | set(plan.unplaced))
+    assert others == [f"{n:03d}" for n in range(total + 1, count + 1)]
 
 
 @settings(max_examples=50, deadline=None)

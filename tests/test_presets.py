@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from presets.store import PresetError, PresetStore, atomic_write, diff_configs, render_preset
+from presets.store import PresetError, PresetStore, diff_configs, render_preset
+from wizard.atomic_file import atomic_write
 from wizard.model import FactoryConfig
 
 BUILTINS = ["enterprise-hub-spoke", "global-vwan", "hybrid-workshop", "poc-standalone"]
@@ -98,6 +99,31 @@ def test_extends_loop_through_two_presets(store: PresetStore) -> None:
     (store.user_dir / "b.yaml").write_text("extends: a\n")
     with pytest.raises(PresetError, match="loop"):
         store.load("a")
+
+
+def test_a_preset_extending_itself_is_a_loop(store: PresetStore) -> None:
+    store.user_dir.mkdir(parents=True)
+    (store.user_dir / "mine.yaml").write_text("extends: mine\n")
+    with pytest.raises(PresetError, match=r"loop \(mine -> mine\)"):
+        store.load("mine")
+
+
+def test_a_file_named_after_the_preset_it_extends_is_no_loop(store: PresetStore, tmp_path: Path) -> None:
+    """The most natural name for a team's variant of enterprise-hub-spoke is enterprise-hub-spoke.yaml."""
+    team = tmp_path / "team" / "enterprise-hub-spoke.yaml"
+    team.parent.mkdir()
+    team.write_text("extends: enterprise-hub-spoke\nnaming:\n  prefix: tm-ai-\n")
+    loaded = store.load_file(team)
+    builtin = store.load("enterprise-hub-spoke").config
+    assert loaded.config.naming.prefix == "tm-ai-"
+    assert loaded.config.landing_zone == builtin.landing_zone
+
+
+def test_a_file_extending_its_own_name_that_is_no_preset_says_so(store: PresetStore, tmp_path: Path) -> None:
+    lone = tmp_path / "lone.yaml"
+    lone.write_text("extends: lone\n")
+    with pytest.raises(PresetError, match=r"no preset named 'lone'.*never by file name"):
+        store.load_file(lone)
 
 
 def test_diff_lists_changed_settings(store: PresetStore) -> None:

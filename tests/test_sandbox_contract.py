@@ -99,6 +99,19 @@ def test_get_provider_matches_example(arm: Arm) -> None:
     assert_sdk_reads_alike(hybrid(Provider, body_of(ex)), hybrid(Provider, body), optional={"location_mappings"})
 
 
+def test_the_elastic_provider_matches_example(arm: Arm) -> None:
+    """Microsoft.Elastic, which preflight.sh reads before an Elastic Cloud deployment."""
+    from azure.mgmt.resource.resources.models import Provider
+
+    ex = example("resources/GetProvider.json")
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.Elastic")
+    assert status == 200
+    assert (body["namespace"], body["registrationState"]) == ("Microsoft.Elastic", "NotRegistered")
+    assert "Sweden Central" not in body["resourceTypes"][0]["locations"]
+    assert_same_shape(body_of(ex), body, optional=PROVIDER_OPTIONAL)
+    assert_sdk_reads_alike(hybrid(Provider, body_of(ex)), hybrid(Provider, body), optional={"location_mappings"})
+
+
 def test_list_providers_matches_example() -> None:
     from azure.mgmt.resource.resources.models import Provider
 
@@ -314,7 +327,8 @@ def test_compute_usages_match_example() -> None:
 
     ex = example("compute/Usage_List_MaximumSet_Gen.json")
     status, _, body = call(make_arm(page_size=3), "GET",
-                           f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/usages")
+                           f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/usages",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(Usage, body_of(ex)["value"][0]), hybrid(Usage, body["value"][0]))
@@ -325,7 +339,8 @@ def test_cognitive_usages_match_example(arm: Arm) -> None:
 
     ex = example("cognitiveservices/ListUsagesGlobalScope.json")
     status, _, body = call(arm, "GET",
-                           f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.CognitiveServices/locations/swedencentral/usages")
+                           f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.CognitiveServices/locations/swedencentral/usages",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(Usage.deserialize(body_of(ex)["value"][0]), Usage.deserialize(body["value"][0]))
@@ -336,7 +351,7 @@ def test_cognitive_models_match_example(arm: Arm) -> None:
 
     ex = example("cognitiveservices/ListLocationModels.json")
     path = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/eastus/models"
-    status, _, body = call(arm, "GET", path)
+    status, _, body = call(arm, "GET", path, **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(
         body_of(ex), body, free={"$.value[].model.capabilities"},
@@ -367,7 +382,7 @@ def test_vault_name_check_matches_example(arm: Arm) -> None:
 
     ex = example("keyvault/checkVaultNameAvailability.json")
     status, _, body = call(arm, "POST", f"/subscriptions/{SUB}/providers/Microsoft.KeyVault/checkNameAvailability",
-                           ex["parameters"]["vaultName"])
+                           ex["parameters"]["vaultName"], **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert body == {"nameAvailable": True}
     assert_same_shape(body_of(ex), body)
@@ -382,7 +397,8 @@ def test_deleted_vaults_match_example() -> None:
 
     ex = example("keyvault/listDeletedVaults.json")
     status, _, body = call(make_arm(page_size=1), "GET",
-                           f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.KeyVault/deletedVaults")
+                           f"/subscriptions/{seed.AIF_STAGE}/providers/Microsoft.KeyVault/deletedVaults",
+                           **{"api-version": ex["parameters"]["api-version"]})
     assert status == 200
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(DeletedVault, body_of(ex)["value"][0]), hybrid(DeletedVault, body["value"][0]))
@@ -393,7 +409,7 @@ def test_storage_name_check_matches_example(arm: Arm) -> None:
 
     ex = example("storage/StorageAccountCheckNameAvailability.json")
     status, _, body = call(arm, "POST", f"/subscriptions/{SUB}/providers/Microsoft.Storage/checkNameAvailability",
-                           ex["parameters"]["accountName"])
+                           ex["parameters"]["accountName"], **{"api-version": ex["parameters"]["api-version"]})
     assert (status, body) == (200, {"nameAvailable": True})
     assert_same_shape(body_of(ex), body)
     assert_sdk_reads_alike(hybrid(CheckNameAvailabilityResult, body_of(ex)), hybrid(CheckNameAvailabilityResult, body))
@@ -402,13 +418,23 @@ def test_storage_name_check_matches_example(arm: Arm) -> None:
 # --- network ------------------------------------------------------------------------------------
 
 
-def test_virtual_network_matches_example(arm: Arm) -> None:
+VNETS = {
+    "hub": (seed.CONNECTIVITY_HUB, "rg-hub-network", "vnet-hub-weu"),
+    # the enterprise-hub-spoke VNet of an earlier run, which the subnet calculator reads
+    "factory": (seed.AIF_PROD, "cto-ai-esml-common-sdc-prod-001", "vnt-esmlcmn-sdc-prod-001"),
+}
+
+
+@pytest.mark.parametrize("which", list(VNETS))
+def test_virtual_network_matches_example(arm: Arm, which: str) -> None:
     from azure.mgmt.network.models import VirtualNetwork
 
     ex = example("network/VirtualNetworkGet.json")
-    status, _, body = call(arm, "GET", f"/subscriptions/{seed.CONNECTIVITY_HUB}/resourceGroups/rg-hub-network/"
-                           "providers/Microsoft.Network/virtualNetworks/vnet-hub-weu", **{"api-version": "2025-09-01"})
+    sub, group, name = VNETS[which]
+    status, _, body = call(arm, "GET", f"/subscriptions/{sub}/resourceGroups/{group}/providers/"
+                           f"Microsoft.Network/virtualNetworks/{name}", **{"api-version": "2025-09-01"})
     assert status == 200
+    assert body["name"] == name and len(body["properties"]["subnets"]) > 1
     assert_same_shape(
         body_of(ex), body,
         optional={"$.properties.defaultPublicNatGateway", "$.properties.subnets[].properties.ipConfigurations"},
@@ -421,6 +447,49 @@ def test_virtual_network_matches_example(arm: Arm) -> None:
                            optional={"default_public_nat_gateway", "ip_configurations"})
 
 
+# --- operations without a stored example: the keys of Microsoft's published example -------------
+
+
+def test_cosmos_location_has_the_keys_of_cosmosdblocationget(arm: Arm) -> None:
+    """Locations_Get (CosmosDBLocationGet.json): id, type, name and the region's properties."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.DocumentDB/locations/"
+                           "swedencentral", **{"api-version": "2025-04-15"})
+    assert status == 200
+    assert set(body) == {"id", "type", "name", "properties"}
+    assert body["name"] == "swedencentral" and body["type"] == "Microsoft.DocumentDB/locations"
+    assert set(body["properties"]) == {"supportsAvailabilityZone", "isResidencyRestricted", "backupStorageRedundancies",
+                                       "isSubscriptionRegionAccessAllowedForRegular",
+                                       "isSubscriptionRegionAccessAllowedForAz", "status"}
+    assert body["properties"]["isSubscriptionRegionAccessAllowedForAz"] is False
+
+
+def test_search_usages_have_the_keys_of_getquotausageslist(arm: Arm) -> None:
+    """Usages_ListBySubscription (GetQuotaUsagesList.json): one row per SKU, storage-optimized
+    tiers under their camel-case usage names."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.Search/locations/"
+                           "swedencentral/usages", **{"api-version": "2025-05-01"})
+    assert status == 200
+    rows = {r["name"]["value"]: r for r in body["value"]}
+    assert list(rows) == ["free", "basic", "standard", "standard2", "standard3", "storageOptimizedL1",
+                          "storageOptimizedL2"]
+    assert all(set(r) == {"id", "name", "currentValue", "limit", "unit"} for r in rows.values())
+    assert set(rows["free"]["name"]) == {"value", "localizedValue"}
+    assert (rows["standard"]["currentValue"], rows["standard"]["limit"]) == (15, 16)
+
+
+def test_policy_assignments_have_the_keys_of_listpolicyassignments(arm: Arm) -> None:
+    """PolicyAssignments_List (listPolicyAssignments.json) with `$filter=atScope()`."""
+    status, _, body = call(arm, "GET", f"/subscriptions/{seed.AIF_PROD}/providers/Microsoft.Authorization/"
+                           "policyAssignments", **{"api-version": "2025-03-01", "$filter": "atScope()"})
+    assert status == 200
+    first = body["value"][0]
+    assert {"id", "type", "name", "properties"} <= set(first)
+    assert {"displayName", "description", "metadata", "policyDefinitionId", "parameters", "scope",
+            "notScopes", "enforcementMode"} <= set(first["properties"])
+    banned = first["properties"]["parameters"]["listOfResourceTypesNotAllowed"]["value"]
+    assert banned[0] == "Microsoft.Elastic/monitors"
+
+
 # --- resource bodies written directly -----------------------------------------------------------
 
 RESOURCE_EXAMPLES = [
@@ -428,12 +497,19 @@ RESOURCE_EXAMPLES = [
     ("search/SearchCreateOrUpdateService.json", "Microsoft.Search/searchServices/mysearchservice"),
     ("machinelearning/create.json", "Microsoft.MachineLearningServices/workspaces/testworkspace"),
     ("network/PrivateEndpointCreateWithASG.json", "Microsoft.Network/privateEndpoints/testPe"),
-    ("network/SubnetCreateServiceEndpoint.json", "Microsoft.Network/virtualNetworks/vnet-legacy-app/subnets/subnet1"),
+    ("network/SubnetCreateServiceEndpoint.json", "Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1"),
     ("network/VirtualNetworkPeeringCreate.json",
      "Microsoft.Network/virtualNetworks/vnet-legacy-app/virtualNetworkPeerings/peer"),
     ("authorization/RoleAssignments_CreateForResourceGroup.json",
      "Microsoft.Authorization/roleAssignments/05c5a614-a7d6-4502-b150-c2fb455033ff"),
 ]
+
+
+PARENTS = {
+    "network/SubnetCreateServiceEndpoint.json": ("Microsoft.Network/virtualNetworks/vnetname", {
+        "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+}
+"""Parents an example's resource needs, as its example assumes them (the subnet's 10.0.0.0/16 VNet)."""
 
 
 @pytest.mark.parametrize(("relative", "rest"), RESOURCE_EXAMPLES, ids=[r[0] for r in RESOURCE_EXAMPLES])
@@ -442,7 +518,12 @@ def test_resource_put_keeps_the_example_envelope(arm: Arm, relative: str, rest: 
     ex = example(relative)
     request = next(v for v in ex["parameters"].values() if isinstance(v, dict) and "properties" in v)
     path = f"/subscriptions/{SUB}/resourceGroups/rg-legacy/providers/{rest}"
-    status, _, body = call(arm, "PUT", path, request)
+    version = {"api-version": ex["parameters"]["api-version"]}
+    if relative in PARENTS:
+        parent, parent_body = PARENTS[relative]
+        parent_path = f"/subscriptions/{SUB}/resourceGroups/rg-legacy/providers/{parent}"
+        assert call(arm, "PUT", parent_path, parent_body, **version)[0] == 201
+    status, _, body = call(arm, "PUT", path, request, **version)
     assert status in (200, 201), body
     response = next(r["body"] for r in ex["responses"].values() if r.get("body"))
     assert {"id", "name"} <= set(body)
@@ -450,5 +531,5 @@ def test_resource_put_keeps_the_example_envelope(arm: Arm, relative: str, rest: 
     assert set(body) <= set(response) | set(request) | {"id", "name", "type"}
     assert body["properties"]["provisioningState"] == "Succeeded"
     assert body["name"] == rest.split("/")[-1]
-    got = call(arm, "GET", path)[2]
+    got = call(arm, "GET", path, **version)[2]
     assert got["id"] == body["id"]

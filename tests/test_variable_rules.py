@@ -53,3 +53,26 @@ def test_contacts_and_github_repo() -> None:
     assert codes({"ELASTIC_EMAIL": "admin@example.com"}, {"elasticsearch": True}) == {"AIF-ELASTIC-EMAIL"}
     assert codes({"GITHUB_NEW_REPO": "just-a-name"}) == {"AIF-GITHUB-REPO"}
     assert codes({"GITHUB_NEW_REPO": "contoso/aifactory-001"}) == set()
+
+
+def test_aks_egress_is_judged_only_with_aks_and_in_any_case() -> None:
+    udr = {"AKS_OUTBOUND_TYPE": "USERDEFINEDROUTING"}
+    assert codes(udr) == {"AIF-AKS-UDR-FIREWALL", "AIF-AKS-UDR-DNS"}
+    assert codes(udr, {"aks": False, "aks_for_azure_ml": False}) == set()
+    assert codes({**udr, "AKS_AZURE_FIREWALL_PRIVATE_IP": "10.0.1.4", "AKS_PRIVATE_DNS_ZONE": "System"}) == {
+        "AIF-AKS-UDR-DNS"}
+
+
+def test_every_ip_list_preflight_reads_is_checked() -> None:
+    config = FactoryConfig.model_validate({"access": {"acr_ip_allow_list": "0.0.0.0"},
+                                           "aifactory_extra": {"PROJECT_IP_WHITELIST": "1.2.3.4,1.2.3"}})
+    found = {(f.code, f.field) for f in run_rules(config) if f.check == "variables"}
+    assert found == {("AIF-IP-ANY", "access.acr_ip_allow_list"),
+                     ("AIF-IP-FORMAT", "aifactory_extra.PROJECT_IP_WHITELIST")}
+
+
+def test_an_octet_text_kept_from_an_import_must_be_plain_digits() -> None:
+    [finding] = [f for f in run_rules(FactoryConfig.model_validate({"aifactory_extra": {"STAGE_CIDR_RANGE": "062"}}))
+                 if f.code == "AIF-NET-OCTET-TEXT"]
+    assert finding.field == "aifactory_extra.STAGE_CIDR_RANGE"
+    assert "172.16.062.0/26" in finding.message and "62" in finding.hint

@@ -128,3 +128,18 @@ async def test_a_bad_import_says_why_and_the_wizard_stays_up(tmp_path: Path) -> 
         assert isinstance(app.screen, StartScreen)
         problem = str(app.screen.query_one("#problem").render())
         assert str(bad) in problem and "DEV_CIDR_RANGE" in problem
+
+
+async def test_the_command_palette_jumps_to_a_field(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"dev octet")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen) and screen.current == "network"
+        field = app.focused.parent.parent  # type: ignore[union-attr]
+        assert isinstance(field, ConfigField) and field.path == "environments.dev.cidr_octet"

@@ -40,11 +40,21 @@ class FilePath(click.Path):
 
 
 def fail(message: str, hint: str = "") -> NoReturn:
-    """Print a bad-input message (never a traceback) and exit with code 2."""
-    click.secho(f"error: {message}", fg="red", err=True)
+    """Print a bad-input message (never a traceback, never a secret) and exit with code 2."""
+    from wizard.secrets import redact
+
+    click.secho(f"error: {redact(message)}", fg="red", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {redact(hint)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def print_notes(notes: list[str]) -> None:
+    """Tell the user, on stderr, what they should know (never a secret: wizard.secrets.redact)."""
+    from wizard.secrets import redact
+
+    for note in notes:
+        click.echo(f"note: {redact(note)}", err=True)
 
 
 def _store() -> PresetStore:
@@ -57,8 +67,15 @@ def load_source(preset: str | None, config: Path | None) -> LoadedPreset:
     """The configuration named by --preset or --config, or exit 2 with a clear message.
 
     --config takes a preset-format YAML/JSON file, or the AI Factory's own `.env` /
-    `variables.yaml`, which is imported on the fly.
+    `variables.yaml`, which is imported on the fly. What the user should know about it
+    (migrations, values left out as secrets) is printed on stderr, whatever the command.
     """
+    loaded = _load_source(preset, config)
+    print_notes(loaded.notes)
+    return loaded
+
+
+def _load_source(preset: str | None, config: Path | None) -> LoadedPreset:
     from presets.store import LoadedPreset, PresetError
     from wizard.errors import ConfigError
     from wizard.safe_yaml import YamlError
@@ -115,7 +132,7 @@ def _json_text(value: object) -> str:
 
 def write_output(path: Path, text: str) -> None:
     """Write a user's output file atomically, keeping the previous one as .bak."""
-    from presets.store import atomic_write
+    from wizard.atomic_file import atomic_write
 
     try:
         backup = atomic_write(path, text)
@@ -190,7 +207,11 @@ def presets() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def presets_list(as_json: bool) -> None:
     """List the built-in presets and your own."""
-    infos = _store().list()
+    store = _store()
+    problem = store.folder_problem()
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
+    infos = store.list()
     if as_json:
         emit_json([
             {"name": i.name, "source": i.source, "description": i.description, "extends": i.extends,
@@ -241,8 +262,7 @@ def presets_save(name: str, preset: str | None, config: Path | None, extends: st
         path, backup, notes = _store().save(name, loaded.config, extends=extends, overwrite=force)
     except PresetError as exc:
         fail(str(exc))
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    print_notes(notes)
     kept = f"; previous version kept as {backup.name}" if backup else ""
     click.echo(f"saved preset {name!r} to {path}{kept}")
 
@@ -308,6 +328,8 @@ def presets_path() -> None:
 @cli.command()
 @source_options
 @click.option("--demo", is_flag=True, help="Check against the built-in sandbox (demo tenant), not Azure.")
+@click.option("--fresh", is_flag=True,
+              help="With --demo: a freshly seeded sandbox for this run; the saved demo state is not used.")
 @click.option("--offline", is_flag=True, help="Only the offline rules; do not contact Azure.")
 @click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
 @click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
@@ -315,26 +337,25 @@ def presets_path() -> None:
               help="Register missing resource providers (you consent to the change).")
 @click.option("--json", "as_json", is_flag=True, help='Print JSON: {"ok", "findings", "grid"}.')
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(preset: str | None, config: Path | None, demo: bool, offline: bool, tenant: str | None,
+def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, offline: bool, tenant: str | None,
              device_code: bool, register_providers: bool, as_json: bool, strict: bool) -> None:
     """Check a configuration: offline rules, then live checks against Azure (or --demo)."""
     from wizard.findings import has_blocking, sort_findings
 
     if demo and offline:
         fail("--demo and --offline exclude each other", "use one of them")
+    if fresh and not demo:
+        fail("--fresh only applies to --demo", "add --demo, or drop --fresh")
     loaded = load_source(preset, config)
-    notes = list(loaded.notes)
+    notes: list[str] = []
     skipped = None
-    if not (offline or demo or tenant or device_code):
-        from wizard.azure.credentials import likely_signed_in
-
-        if not likely_signed_in():
-            offline = True
-            skipped = _live_skipped()
+    if not (offline or demo or tenant or device_code) and not _signed_in():
+        offline = True
+        skipped = _live_skipped()
     if offline:
         from wizard.rules import run_rules
 
-        findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
+        findings = sort_findings(run_rules(loaded.config) + [_fresh_vnets()] + ([skipped] if skipped else []))
         grid = None
     else:
         from wizard.azure.run import LiveRunError
@@ -343,7 +364,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         try:
             outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
                                      register=register_providers or (_confirm_register if interactive else False),
-                                     interactive=interactive, progress=not as_json)
+                                     interactive=interactive, progress=not as_json, fresh=fresh)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         notes += outcome.notes
@@ -358,8 +379,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
     else:
         from wizard.report import print_findings, print_grid
 
-        for note in notes:
-            click.echo(f"note: {note}", err=True)
+        print_notes(notes)
         title = f"{loaded.name}: {'offline checks' if grid is None else 'preflight'}"
         print_findings(findings, title=title)
         if grid is not None:
@@ -367,13 +387,25 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
+FRESH_VNETS = ("the address plan assumes fresh VNets: the AI Factory carves each project after the highest "
+               "subnet the live VNet already holds")
+"""What an offline address plan cannot know."""
+
+
+def _fresh_vnets() -> Any:
+    from wizard.findings import Finding
+
+    return Finding("info", "AIF-NET-FRESH-VNET", FRESH_VNETS,
+                   "sign in (az login) or use --demo to plan from the VNets that exist", check="network")
+
+
 def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
-                   interactive: bool, progress: bool) -> Any:
+                   interactive: bool, progress: bool, fresh: bool) -> Any:
     """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
     from wizard.azure.run import run_live_validation
 
     kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
-              "choose_tenant": _ask_tenant if interactive else None}
+              "choose_tenant": _ask_tenant if interactive else None, "fresh": fresh}
     if not progress:
         return run_live_validation(config, **kwargs)
     from rich.console import Console
@@ -417,21 +449,53 @@ def _live_skipped() -> Any:
 @source_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--propose", is_flag=True, help="Propose a non-overlapping plan for every environment.")
-def network(preset: str | None, config: Path | None, as_json: bool, propose: bool) -> None:
-    """Show the address plan: each environment's VNet, subnets per project, capacity."""
+@click.option("--demo", is_flag=True, help="Plan from the VNets in the built-in sandbox (demo tenant), not Azure.")
+@click.option("--offline", is_flag=True, help="Plan fresh VNets; do not read the live ones.")
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+def network(preset: str | None, config: Path | None, as_json: bool, propose: bool, demo: bool, offline: bool,
+            tenant: str | None, device_code: bool) -> None:
+    """Show the address plan: each environment's VNet, subnets per project, capacity.
+
+    Signed in (or with --demo) it plans from the AI Factory's VNets that already exist, as its
+    subnet calculator does: new projects go after the highest subnet each one holds.
+    """
     from wizard import network as net
 
+    if demo and offline:
+        fail("--demo and --offline exclude each other", "use one of them")
     loaded = load_source(preset, config)
     cfg = loaded.config
     proposal = net.propose_plan(cfg) if propose else None
     if proposal is not None:
         cfg = net.apply_proposal(cfg, proposal)
-    plans = net.plan_all(cfg)
-    findings = net.network_findings(cfg)
+    vnets: dict[Any, Any] = {}
+    notes = list(loaded.notes)
+    if propose:
+        notes.append("the proposal plans fresh VNets: it changes the ranges, so live subnets do not apply")
+    elif demo or tenant or device_code or (not offline and _signed_in()):
+        from wizard.azure.run import LiveRunError, open_session
+
+        interactive = not as_json and sys.stdin.isatty()
+        try:
+            live = open_session(demo=demo, tenant=tenant, device_code=device_code,
+                                choose_tenant=_ask_tenant if interactive else None)
+        except LiveRunError as exc:
+            fail(exc.message, exc.hint)
+        try:
+            vnets, read_notes = live.live_vnets(cfg)
+        finally:
+            live.close()
+        notes += live.notes + read_notes
+    else:
+        notes.append(f"offline: {FRESH_VNETS}; sign in (az login) or use --demo to plan from them")
+    plans = net.plan_all(cfg, vnets)
+    findings = net.network_findings(cfg, live=vnets)
     if as_json:
         data: dict[str, Any] = {
             "environments": {name: net.plan_to_json(plan) for name, plan in plans.items()},
             "findings": [f.to_json() for f in findings],
+            "notes": notes,
         }
         if proposal is not None:
             data["proposal"] = net.proposal_to_json(proposal)
@@ -439,9 +503,17 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         return
     from wizard.report import print_findings, print_network
 
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     print_network(plans, proposal)
     if findings:
         print_findings(findings, title="address plan")
+
+
+def _signed_in() -> bool:
+    from wizard.azure.credentials import likely_signed_in
+
+    return likely_signed_in()
 
 
 # ------------------------------------------------------------------------------------ names
@@ -472,8 +544,6 @@ def names(preset: str | None, config: Path | None, env: str | None, as_json: boo
     else:
         from wizard.report import print_names
 
-        for note in loaded.notes:
-            click.echo(f"note: {note}", err=True)
         print_names(sheet, loaded.name)
     sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
 
@@ -489,7 +559,7 @@ def names(preset: str | None, config: Path | None, env: str | None, as_json: boo
 @click.option("--force", is_flag=True, help="Replace an existing preset or file (a backup is kept).")
 def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: bool) -> None:
     """Import the AI Factory's .env (GitHub) or variables.yaml (Azure DevOps)."""
-    from presets.store import PresetError, render_preset
+    from presets.store import PresetError, loadable_preset_text
     from wizard.interop import InteropError, import_file
 
     try:
@@ -498,24 +568,29 @@ def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: 
         fail(str(exc))
     click.echo(f"imported {file} ({result.format}): {len(result.config.projects)} project(s), "
                f"landing zone {result.config.mode}", err=True)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    print_notes(result.notes)
     if result.unknown_keys:
         click.echo(f"kept {len(result.unknown_keys)} variable(s) the wizard does not model: "
                    + ", ".join(result.unknown_keys), err=True)
     if save_preset:
         try:
-            path, _, _ = _store().save(save_preset, result.config, overwrite=force)
+            path, _, notes = _store().save(save_preset, result.config, overwrite=force)
         except PresetError as exc:
             fail(str(exc))
+        print_notes(notes)
         click.echo(f"saved preset {save_preset!r} to {path}")
-    text = render_preset(result.config)
     if output:
         if output.exists() and not force:
             fail(f"{output} exists", "pass --force to replace it (a backup is kept)")
+        try:
+            text, _ = loadable_preset_text(result.config, str(output))
+        except PresetError as exc:
+            fail(str(exc))
         write_output(output, text)
     elif not save_preset:
-        click.echo(text, nl=False)
+        from presets.store import render_preset
+
+        click.echo(render_preset(result.config), nl=False)
 
 
 @cli.command("export")
@@ -541,8 +616,7 @@ def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path |
             result = (export_env if fmt == "env" else export_ado)(loaded.config, base)
         except InteropError as exc:
             fail(str(exc))
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+        print_notes(result.notes)
         text = result.text
     if output:
         write_output(output, text)
@@ -559,15 +633,41 @@ def sandbox() -> None:
 
 
 @sandbox.command("serve")
-@click.option("--port", type=int, default=0, show_default="a free port", help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free port",
+              help="Port on 127.0.0.1.")
 @click.option("--fresh", is_flag=True, help="Start from the seeded demo tenant, not the saved demo state.")
 def sandbox_serve(port: int, fresh: bool) -> None:
     """Serve the sandbox on 127.0.0.1 for other tools (and end-to-end tests); Ctrl+C stops it."""
+    from sandbox.server import PortError
     from sandbox.server import main as serve
+    from sandbox.state_file import StateFileError
+    from wizard.azure.demo import STATE_HINT, open_sandbox, state_path
+
+    path = state_path()
+    try:
+        serve(port, state_path=None if fresh else path, arm=None if fresh else open_sandbox(path))
+    except StateFileError as exc:
+        fail(f"the demo sandbox state {exc}", STATE_HINT)
+    except PortError as exc:
+        fail(str(exc))
+
+
+@sandbox.command("reset")
+def sandbox_reset() -> None:
+    """Start the demo sandbox again from the seeded tenant; the old state is kept as a .bak."""
+    from sandbox.state_file import set_aside
     from wizard.azure.demo import state_path
 
-    path = None if fresh else state_path()
-    serve(port, state_path=path)
+    path = state_path()
+    try:
+        kept = set_aside(path)
+    except OSError as exc:
+        fail(f"cannot move the demo sandbox state {path} aside ({exc.strerror or exc})",
+             "check the folder's permissions, or delete the file yourself")
+    if kept is None:
+        click.echo(f"the demo sandbox has no saved state ({path}); the next --demo run starts from the seeded tenant")
+    else:
+        click.echo(f"moved the demo sandbox state to {kept}; the next --demo run starts from the seeded tenant")
 
 
 def main() -> None:

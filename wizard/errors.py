@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from wizard.secrets import shown as quoted
+
 
 def render_user_error(message: str, hint: str = "", where: str = "") -> str:
     """The one shape of every message a user can act on: `where: what — fix`."""
@@ -143,7 +145,7 @@ def _sentence(error: Mapping[str, Any], parent: type[BaseModel] | None) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    shown = repr(value) if not isinstance(value, (dict, list)) else "this value"
+    shown = quoted(str(last), value) if not isinstance(value, (dict, list)) else "this value"
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":

@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from wizard.address_template import resolve_problem, template_problem
 from wizard.errors import FieldValueError
@@ -42,15 +43,16 @@ AIF_ENV_NAME: dict[EnvName, str] = {"dev": "dev", "stage": "test", "prod": "prod
 """The AI Factory's own name for each environment (stage resources carry `test`)."""
 
 UUID_PATTERN = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
+"""A GUID; always `fullmatch` it (`$` would let a trailing newline through)."""
 TODO = "<todo>"
 """The AI Factory's marker for a value the user must still supply."""
 
 
 def _check_uuid(value: str) -> str:
     """Accept a GUID (any case) or a value still carrying `<todo>`; rules report the latter."""
-    if TODO in value or UUID_PATTERN.match(value):
+    if TODO in value or UUID_PATTERN.fullmatch(value):
         return value.lower() if TODO not in value else value
     raise ValueError(
         "must be a GUID such as 00000000-0000-0000-0000-000000000000 "
@@ -69,8 +71,14 @@ def _split_csv(value: object) -> object:
 
 
 def _check_ip_or_cidr(value: str) -> str:
-    """An IPv4 address or CIDR range, as the AI Factory's IP allow-lists take them."""
+    """An IPv4 address or CIDR range, as the AI Factory's IP allow-lists take them.
+
+    Written as its preflight.sh accepts (X.X.X.X or X.X.X.X/Y, IP_FORMAT): a netmask such as
+    /255.255.255.0 is valid Python but fails there.
+    """
     try:
+        if not re.fullmatch(r"([0-9]{1,3}\.){3}[0-9]{1,3}(/[0-9]{1,2})?", value):
+            raise ValueError(value)
         if "/" in value:
             ipaddress.IPv4Network(value, strict=False)
         else:
@@ -107,7 +115,7 @@ def _check_arm_id(value: str) -> str:
         or len(parts) < 8
         or parts[0].lower() != "subscriptions"
         or parts[2].lower() != "resourcegroups"
-        or not UUID_PATTERN.match(parts[1])
+        or not UUID_PATTERN.fullmatch(parts[1])
     ):
         raise ValueError(
             "must be a full resource id such as /subscriptions/<guid>/resourceGroups/<rg>/"
@@ -122,6 +130,25 @@ def _check_cidr_template(value: str) -> str:
     if problem:
         raise ValueError(problem)
     return value
+
+
+def _octet_as_written(value: object) -> object:
+    """Refuse an octet whose text the AI Factory would copy into its addresses unchanged.
+
+    Its bicep substitutes the text with `replace()`, so `061` gives 172.16.061.0/26, which its
+    preflight.sh rejects (CIDR_SUBNET_BAD) and Azure does not parse. Numbers pass through.
+    """
+    if not isinstance(value, str) or re.fullmatch(r"0|[1-9][0-9]*", value):
+        return value
+    digits = value.strip()
+    if not re.fullmatch(r"[0-9]+", digits):
+        raise PydanticCustomError("int_parsing", "Input should be a whole number")
+    shown = value.replace(" ", "\u2423")
+    raise ValueError(
+        f"must be written as plain digits without leading zeros or spaces, as {int(digits)}: the AI "
+        f"Factory's bicep puts the text into its address templates as written (172.16.XX.0/26 "
+        f"becomes 172.16.{shown}.0/26), which its preflight.sh rejects (CIDR_SUBNET_BAD)"
+    )
 
 
 Guid = Annotated[str, AfterValidator(_check_uuid)]
@@ -417,7 +444,7 @@ class EnvironmentConfig(Model):
         pattern=r"^[a-z0-9]{2,6}$",
         description="Short region code in names (AIFACTORY_LOCATION_SHORT); empty uses the catalog's code.",
     )
-    cidr_octet: int = Field(
+    cidr_octet: Annotated[int, BeforeValidator(_octet_as_written)] = Field(
         default=61,
         ge=0,
         le=255,

@@ -2,24 +2,27 @@
 
 The AI Factory resolves its network templates by putting each environment's octet where `XX`
 stands, builds four common subnets, and then carves eight subnets per project out of the live
-VNet with `scripts/subnetCalc_v2.ps1`. That script only appends after the subnet with the highest
-start address and aligns every block to its own mask, so each project consumes a /21 and a /16
-holds 24 projects. This module reproduces that arithmetic offline with `ipaddress`, so the wizard
-can show every CIDR and the remaining capacity before anything is deployed, report overlaps
-with the hub, the VPN pool, on-premises and live ranges as Findings, and propose a plan that
-avoids them all.
+VNet with `scripts/subnetCalc_v2.ps1` (ported in `wizard.subnet_calc`). That script only appends
+after the subnet with the highest start address and aligns every block to its own mask, so each
+project consumes a /21 and a /16 holds 24 projects. This module applies that arithmetic to a
+configuration, offline (a fresh VNet) or from the subnets a live VNet already holds, so the
+wizard can show every CIDR and the remaining capacity before anything is deployed, report
+overlaps with the hub, the VPN pool, on-premises and live ranges as Findings, and propose a plan
+that avoids them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
+from wizard import subnet_calc
 from wizard.address_template import resolve_cidr
 from wizard.errors import UserError
 from wizard.findings import Finding, Severity
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
+from wizard.subnet_calc import CARVE_ORDER, PROJECT_ADDRESSES, SPECS
 
 DOCKER_BRIDGE = IPv4Network("172.17.0.0/16")
 """Docker's default bridge network; a VNet here clashes with containers on jump hosts and agents."""
@@ -30,42 +33,8 @@ INJECTION_RANGES = (IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
 CLASS_A = IPv4Network("10.0.0.0/8")
 """The Gen-1 default space; Foundry agent network injection refuses it."""
 
-MAX_RETRIES = 10
-"""How often subnetCalc_v2.ps1 moves to the next boundary for one subnet before giving up."""
-
 MAX_PROJECTS = 999
 """PROJECT_NUMBER has three digits, so no scale set holds more projects than this."""
-
-
-@dataclass(frozen=True, slots=True)
-class SubnetSpec:
-    """One subnet of a kind the AI Factory creates, with its fixed name part and size."""
-
-    role: str
-    """Short role, e.g. `aca2`; stable across versions, used as the key in JSON output."""
-    suffix: str
-    """What follows the project or common prefix in the subnet name, e.g. `aca-002`."""
-    prefixlen: int
-    """Mask length the AI Factory gives it (a minimum for the common subnets)."""
-
-
-PROJECT_SUBNETS: tuple[SubnetSpec, ...] = (
-    SubnetSpec("aca", "aca", 23),
-    SubnetSpec("aca2", "aca-002", 23),
-    SubnetSpec("aks2", "aks-002", 24),
-    SubnetSpec("genai", "genai", 25),
-    SubnetSpec("aks", "aks", 26),
-    SubnetSpec("dbxpub", "dbxpub", 26),
-    SubnetSpec("dbxpriv", "dbxpriv", 26),
-    SubnetSpec("webapp", "webapp", 27),
-)
-"""The v1.24 `all` project type: every project gets all eight, whatever its ENABLE_* flags."""
-
-CARVE_ORDER: tuple[SubnetSpec, ...] = tuple(sorted(PROJECT_SUBNETS, key=lambda s: s.prefixlen))
-"""Largest block first, as the calculator allocates; `sorted` is stable for equal masks."""
-
-PROJECT_ADDRESSES = sum(1 << (32 - spec.prefixlen) for spec in PROJECT_SUBNETS)
-"""Addresses one project's subnets hold (1,632), not counting alignment gaps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +72,29 @@ class Subnet:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveVnet:
+    """The AI Factory's VNet as Azure holds it: what the calculator reads before it carves."""
+
+    name: str
+    """The VNet's name, e.g. `vnt-esmlcmn-eus2-dev-001`."""
+    prefixes: tuple[IPv4Network, ...]
+    """Its address prefixes; the calculator carves in the first one only."""
+    subnets: tuple[tuple[str, IPv4Network], ...]
+    """(name, range) of every subnet it holds."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectPlan:
-    """The subnets the calculator carves for one project in one environment."""
+    """The subnets one project has in one environment: live ones, and what the calculator carves."""
 
     number: str
     """Three-digit project number, e.g. `001`."""
     subnets: tuple[Subnet, ...]
-    """All eight subnets in allocation (and address) order."""
+    """Its subnets in allocation order: all eight unless the VNet ran out of room."""
     span: tuple[IPv4Address, IPv4Address]
     """First and last address the project occupies, alignment gaps between its subnets included."""
+    missing: tuple[str, ...] = ()
+    """Roles the calculator left empty because the VNet is full (the project deploys without them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +108,22 @@ class EnvironmentPlan:
     common_subnets: tuple[Subnet, ...]
     """The four common subnets from the templates."""
     projects: tuple[ProjectPlan, ...]
-    """Configured projects that fit, in ascending project-number order."""
+    """Configured projects whose network step deploys, in ascending project-number order."""
     capacity_left: int
-    """How many more projects of the same shape fit after the configured ones."""
+    """How many more projects, with every subnet the factory's services need, fit after these."""
     unplaced: tuple[str, ...]
-    """Numbers of configured projects that do not fit."""
+    """Numbers of configured projects without room for a subnet 31-network.bicep requires."""
+    live: LiveVnet | None = None
+    """The live VNet the plan starts from; None plans a fresh VNet."""
+
+    @property
+    def other_subnets(self) -> tuple[Subnet, ...]:
+        """Subnets of the live VNet that are neither common nor a configured project's."""
+        if self.live is None:
+            return ()
+        known = {s.name.lower() for s in self.common_subnets}
+        known |= {s.name.lower() for p in self.projects for s in p.subnets}
+        return tuple(Subnet(name, "live", net) for name, net in self.live.subnets if name.lower() not in known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,108 +181,63 @@ def common_subnets(config: FactoryConfig, env_name: EnvName) -> tuple[Subnet, ..
 # --------------------------------------------------------------------------- carving
 
 
-def _fits(vnet: IPv4Network, start: int, size: int) -> bool:
-    """The calculator's validity test: `start` is an aligned block of `size` inside the VNet."""
-    first = int(vnet.network_address)
-    return start % size == 0 and first <= start and start + size <= first + vnet.num_addresses
+def _project_plan(number: str, subnets: list[Subnet], missing: tuple[str, ...]) -> ProjectPlan:
+    """A project's subnets in allocation order, with its span."""
+    first = min(s.network.network_address for s in subnets)
+    last = max(s.network.broadcast_address for s in subnets)
+    return ProjectPlan(number, tuple(subnets), (first, last), missing)
 
 
-def _carve(vnet: IPv4Network, pointer: int) -> list[tuple[SubnetSpec, int]] | None:
-    """One run of the calculator from `pointer`: each spec's start, or None if one does not fit.
-
-    Like subnetCalc_v2.ps1: a block that is not on a boundary moves the pointer to the next
-    boundary and retries (at most MAX_RETRIES times), and the run stops once the pointer's first
-    two octets differ from where it began. A project missing a subnet fails to deploy, so a
-    partial result counts as not fitting.
-    """
-    first_two = pointer >> 16
-    placed: list[tuple[SubnetSpec, int]] = []
-    for spec in CARVE_ORDER:
-        size = 1 << (32 - spec.prefixlen)
-        for _ in range(MAX_RETRIES + 1):
-            if _fits(vnet, pointer, size):
-                placed.append((spec, pointer))
-                pointer += size
-                break
-            pointer = (pointer // size + 1) * size
-            if pointer >> 16 != first_two:
-                return None
-        else:
-            return None
-    return placed
+def _factory_needs(config: FactoryConfig) -> set[str]:
+    """Subnets a further project with the factory's services cannot do without."""
+    return set(subnet_calc.subnet_needs(config.services))
 
 
-def _project_plan(number: str, placed: list[tuple[SubnetSpec, int]]) -> ProjectPlan:
-    """Name the carved blocks of one project."""
-    subnets = tuple(
-        Subnet(f"snt-prj{number}-{spec.suffix}", spec.role, IPv4Network((start, spec.prefixlen)))
-        for spec, start in placed
-    )
-    return ProjectPlan(number, subnets, (subnets[0].network[0], subnets[-1].network[-1]))
-
-
-def _next_pointer(occupied: Sequence[IPv4Network]) -> int:
-    """The address after the broadcast of the subnet with the highest start address."""
-    highest = max(occupied, key=lambda net: net.network_address)
-    return int(highest.broadcast_address) + 1
-
-
-def _count_fitting(vnet: IPv4Network, pointer: int, limit: int) -> int:
-    """How many projects the calculator can still carve from `pointer`, up to `limit`."""
-    count = 0
-    while count < limit:
-        placed = _carve(vnet, pointer)
-        if placed is None:
-            break
-        spec, start = placed[-1]
-        pointer = start + (1 << (32 - spec.prefixlen))
-        count += 1
-    return count
-
-
-def plan_environment(
-    config: FactoryConfig, env_name: EnvName, existing_subnets: Sequence[IPv4Network] = ()
-) -> EnvironmentPlan:
+def plan_environment(config: FactoryConfig, env_name: EnvName, live: LiveVnet | None = None) -> EnvironmentPlan:
     """Carve every configured project in one environment as the AI Factory would.
 
-    `existing_subnets` are subnets already in the live VNet; like the calculator, the plan only
-    appends after the one with the highest start address. Raises TemplateError when a template
-    does not resolve.
+    With `live`, the plan starts from that VNet: like the calculator it carves in the VNet's
+    first prefix, after the subnet with the highest start address, and a project's subnets that
+    already exist (by name) stay where they are, since 31-network.bicep creates only the missing
+    ones. Projects are deployed in number order. Raises TemplateError when a template does not
+    resolve.
     """
-    vnet = vnet_range(config, env_name)
     commons = common_subnets(config, env_name)
-    pointer = _next_pointer([s.network for s in commons] + list(existing_subnets))
+    vnet = live.prefixes[0] if live is not None and live.prefixes else vnet_range(config, env_name)
+    existing = {name.lower(): net for name, net in live.subnets} if live is not None else {}
+    occupied = [s.network for s in commons] + list(existing.values())
     projects: list[ProjectPlan] = []
     unplaced: list[str] = []
     for number in sorted(project.number for project in config.projects):
-        placed = _carve(vnet, pointer)
-        if placed is None:
+        fresh = subnet_calc.placed_networks(subnet_calc.carve(vnet, subnet_calc.next_pointer(occupied)))
+        subnets = [Subnet(spec.name(number), spec.role, existing.get(spec.name(number).lower()) or fresh[spec.role])
+                   for spec in CARVE_ORDER if spec.name(number).lower() in existing or spec.role in fresh]
+        missing = tuple(spec.role for spec in CARVE_ORDER if spec.role not in {s.role for s in subnets})
+        if any(role in missing for role in subnet_calc.BICEP_REQUIRED):
             unplaced.append(number)
             continue
-        plan = _project_plan(number, placed)
-        projects.append(plan)
-        pointer = int(plan.span[1]) + 1
+        occupied += [s.network for s in subnets if s.name.lower() not in existing]
+        projects.append(_project_plan(number, subnets, missing))
     limit = max(MAX_PROJECTS - len(config.projects), 0)
     return EnvironmentPlan(
         environment=env_name,
         vnet=vnet,
         common_subnets=commons,
         projects=tuple(projects),
-        capacity_left=_count_fitting(vnet, pointer, limit),
+        capacity_left=subnet_calc.count_fitting(vnet, subnet_calc.next_pointer(occupied), limit,
+                                                _factory_needs(config)),
         unplaced=tuple(unplaced),
+        live=live,
     )
 
 
-def plan_all(
-    config: FactoryConfig,
-    existing_subnets: Mapping[EnvName, Sequence[IPv4Network]] | None = None,
-) -> dict[EnvName, EnvironmentPlan]:
-    """The plan of every enabled environment; raises TemplateError when a template is broken."""
-    live = existing_subnets or {}
-    return {
-        name: plan_environment(config, name, live.get(name, ()))
-        for name, _ in config.environments.enabled()
-    }
+def plan_all(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = None) -> dict[EnvName, EnvironmentPlan]:
+    """The plan of every enabled environment; raises TemplateError when a template is broken.
+
+    `live` holds the AI Factory VNets that already exist; environments without one plan a fresh VNet.
+    """
+    vnets = live or {}
+    return {name: plan_environment(config, name, vnets.get(name)) for name, _ in config.environments.enabled()}
 
 
 # --------------------------------------------------------------------------- findings
@@ -392,12 +341,12 @@ def _octets_after(current: int) -> list[int]:
 def _suggest_octet(ctx: _Context, env_name: EnvName) -> int | None:
     """The next octet after the current one that gives a clean layout, or None.
 
-    Clean means: not used by another enabled environment, every common subnet inside the VNet,
+    Clean means: not used by another environment, every common subnet inside the VNet,
     and, when the octet moves the VNet, no overlap with other VNets, obstacles or Docker's bridge.
     """
     config = ctx.config
     current = config.environments.get(env_name).cidr_octet
-    taken = {e.cidr_octet for n, e in config.environments.enabled() if n != env_name}
+    taken = {e.cidr_octet for n, e in config.environments_all() if n != env_name}
     others = [vnet for n, (vnet, _) in ctx.layouts.items() if n != env_name]
     avoid = others + [o.network for o in ctx.obstacles.get(env_name, [])] + [DOCKER_BRIDGE]
     moves_vnet = "XX" in config.network.vnet_cidr
@@ -415,9 +364,9 @@ def _suggest_octet(ctx: _Context, env_name: EnvName) -> int | None:
 
 
 def _next_unused_octet(config: FactoryConfig, env_name: EnvName) -> int:
-    """The next octet after the current one that no other enabled environment uses."""
+    """The next octet after the current one that no other environment uses, on or off."""
     current = config.environments.get(env_name).cidr_octet
-    taken = {e.cidr_octet for n, e in config.environments.enabled() if n != env_name}
+    taken = {e.cidr_octet for n, e in config.environments_all() if n != env_name}
     return next(o for o in _octets_after(current) if o not in taken)
 
 
@@ -458,26 +407,37 @@ def _template_finding(env_name: EnvName, error: TemplateError) -> Finding:
 
 
 def _octet_findings(ctx: _Context) -> list[Finding]:
-    """Preflight's rule: every enabled environment has its own octet."""
+    """Preflight's rule (CIDR_RANGE_CONFLICT): dev, stage and prod each have their own octet.
+
+    preflight.sh compares all three, switched on or not, because every export writes all three;
+    the finding points at the environment that is off when one is, since moving it costs nothing.
+    """
     findings: list[Finding] = []
     first_user: dict[int, EnvName] = {}
-    for name, env in ctx.config.environments.enabled():
+    for name, env in ctx.config.environments_all():
         first = first_user.setdefault(env.cidr_octet, name)
         if first == name:
             continue
-        where = ctx.layouts[name][1][0].network if name in ctx.layouts else None
-        place = f", so both put their common subnet at {where}" if where else ""
-        octet = _suggest_octet(ctx, name)
+        other = ctx.config.environments.get(first)
+        target = first if not other.enabled and env.enabled else name
+        if env.enabled and other.enabled:
+            where = ctx.layouts[name][1][0].network if name in ctx.layouts else None
+            reason = f", so both put their common subnet at {where}" if where else ""
+        else:
+            off = " and ".join(n for n in (first, name) if not ctx.config.environments.get(n).enabled)
+            reason = (f"; {off} is off, but the AI Factory's preflight compares all three *_CIDR_RANGE "
+                      "values and stops on a repeat (CIDR_RANGE_CONFLICT)")
+        octet = _suggest_octet(ctx, target) if target in ctx.layouts else None
         if octet is None:
-            octet = _next_unused_octet(ctx.config, name)
+            octet = _next_unused_octet(ctx.config, target)
         findings.append(
             _finding(
                 "error",
                 "AIF-NET-OCTET-DUPLICATE",
-                f"{name} uses CIDR octet {env.cidr_octet}, the same as {first}{place}.",
-                f"Use {octet}, the next free octet.",
-                f"environments.{name}.cidr_octet",
-                name,
+                f"{name} uses CIDR octet {env.cidr_octet}, the same as {first}{reason}.",
+                f"Set environments.{target}.cidr_octet to {octet}, the next free octet.",
+                f"environments.{target}.cidr_octet",
+                target,
             )
         )
     return findings
@@ -663,14 +623,30 @@ def _octet_at_vnet_start(config: FactoryConfig, vnet: IPv4Network) -> int | None
     return None
 
 
-def _capacity_hint(ctx: _Context, plan: EnvironmentPlan) -> tuple[str, str]:
-    """Field and hint that free room: commons at the VNet start if that helps, else more space."""
-    config, env_name, vnet = ctx.config, plan.environment, plan.vnet
+def _complete(plan: EnvironmentPlan, needed: set[str]) -> int:
+    """How many of a plan's projects have every `needed` subnet."""
+    return sum(1 for p in plan.projects if not needed & set(p.missing))
+
+
+def _capacity_hint(config: FactoryConfig, plan: EnvironmentPlan, needed: set[str]) -> tuple[str, str]:
+    """Field and hint that free room: commons at the VNet start if that helps, else more space.
+
+    For a live VNet the subnets are where they are: what blocks is its highest subnet.
+    """
+    env_name, vnet = plan.environment, plan.vnet
+    if plan.live is not None and plan.live.subnets:
+        name, highest = max(plan.live.subnets, key=lambda item: item[1].network_address)
+        return (
+            _vnet_field(config, env_name),
+            f"The AI Factory only appends after the highest subnet of {plan.live.name}, {name} {highest}: "
+            f"free the room after it (move or remove that subnet) or start a new scale set "
+            "(naming.scale_set_suffix) with a VNet of its own.",
+        )
     octet = _octet_at_vnet_start(config, vnet)
     layout = _try_layout(config, octet) if octet is not None else None
     if layout is not None and all(c.subnet_of(vnet) for c in layout[1]):
-        fit = _count_fitting(vnet, _next_pointer(layout[1]), MAX_PROJECTS)
-        if fit > len(plan.projects):
+        fit = subnet_calc.count_fitting(vnet, subnet_calc.next_pointer(layout[1]), MAX_PROJECTS, needed)
+        if fit > _complete(plan, needed):
             return (
                 f"environments.{env_name}.cidr_octet",
                 f"Set environments.{env_name}.cidr_octet to {octet} so the common subnets "
@@ -689,8 +665,48 @@ def _projects(count: int) -> str:
     return {0: "no project", 1: "1 project"}.get(count, f"{count} projects")
 
 
-def _capacity_findings(ctx: _Context, plan: EnvironmentPlan) -> list[Finding]:
-    """Configured projects that do not fit, or a VNet with no room for a single project.
+def _partial_findings(config: FactoryConfig, plan: EnvironmentPlan, project: ProjectPlan) -> list[Finding]:
+    """A project the calculator could not give all eight subnets.
+
+    An error when a service of the project needs a missing subnet (its deployment fails), a
+    warning naming the subnets otherwise: the project deploys, but the services that would use
+    them cannot be switched on for it later without room.
+    """
+    env_name = plan.environment
+    settings = next(p for p in config.projects if p.number == project.number)
+    needs = subnet_calc.subnet_needs(config.project_services(settings))
+    last = project.subnets[-1]
+    full = f"VNet {plan.vnet} is full after {last.name} {last.network}"
+    findings: list[Finding] = []
+    blocking = [role for role in project.missing if role in needs]
+    if blocking:
+        users = list(dict.fromkeys(user for role in blocking for user in needs[role]))
+        field, hint = _capacity_hint(config, plan, set(needs))
+        findings.append(_finding(
+            "error", "AIF-NET-CAPACITY",
+            f"{env_name}: project {project.number} gets no {_names(project.number, blocking)} ({full}), "
+            f"which {', '.join(users)} {'needs' if len(users) == 1 else 'need'}.",
+            f"{hint} Or switch off {', '.join(users)} for this project.", field, env_name))
+    spare = [role for role in project.missing if role not in needs]
+    if spare:
+        users = list(dict.fromkeys(user for role in spare for user in subnet_calc.possible_users(role)))
+        field, hint = _capacity_hint(config, plan, set(SPECS))
+        findings.append(_finding(
+            "warning", "AIF-NET-CAPACITY",
+            f"{env_name}: project {project.number} gets no {_names(project.number, spare)} ({full}). It "
+            f"deploys without them (31-network.bicep needs only genai, aks and aca), but {', '.join(users)} "
+            "cannot be switched on for it later.", hint, field, env_name))
+    return findings
+
+
+def _names(number: str, roles: Sequence[str]) -> str:
+    """`snt-prj001-dbxpriv and snt-prj001-webapp`."""
+    names = [SPECS[role].name(number) for role in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _capacity_findings(config: FactoryConfig, plan: EnvironmentPlan) -> list[Finding]:
+    """Projects that do not fit (fully or in part), or a VNet with no room for a single project.
 
     Skipped while a common subnet lies outside the VNet: the common deployment fails first, and
     the outside-VNet finding already says what to change.
@@ -698,6 +714,8 @@ def _capacity_findings(ctx: _Context, plan: EnvironmentPlan) -> list[Finding]:
     name = plan.environment
     if not all(s.network.subnet_of(plan.vnet) for s in plan.common_subnets):
         return []
+    findings: list[Finding] = []
+    message = ""
     if plan.unplaced:
         message = (
             f"{name}: project(s) {', '.join(plan.unplaced)} do not fit in VNet {plan.vnet}; "
@@ -705,10 +723,24 @@ def _capacity_findings(ctx: _Context, plan: EnvironmentPlan) -> list[Finding]:
         )
     elif not plan.projects and plan.capacity_left == 0:
         message = f"{name}: VNet {plan.vnet} has no room for a project after the common subnets."
-    else:
+    if message:
+        field, hint = _capacity_hint(config, plan, _factory_needs(config))
+        findings.append(_finding("error", "AIF-NET-CAPACITY", message, hint, field, name))
+    for project in plan.projects:
+        if project.missing:
+            findings += _partial_findings(config, plan, project)
+    return findings
+
+
+def capacity_findings(config: FactoryConfig, env_name: EnvName, live: LiveVnet | None = None) -> list[Finding]:
+    """The capacity findings of one environment, planned from `live` when the VNet exists.
+
+    Empty when its templates do not resolve: the template finding says what to fix first.
+    """
+    try:
+        return _capacity_findings(config, plan_environment(config, env_name, live))
+    except TemplateError:
         return []
-    field, hint = _capacity_hint(ctx, plan)
-    return [_finding("error", "AIF-NET-CAPACITY", message, hint, field, name)]
 
 
 def _layouts(
@@ -739,15 +771,17 @@ def network_findings(
     config: FactoryConfig,
     *,
     existing_vnets: Mapping[EnvName, Sequence[tuple[str, IPv4Network]]] | None = None,
-    existing_subnets: Mapping[EnvName, Sequence[IPv4Network]] | None = None,
+    live: Mapping[EnvName, LiveVnet] | None = None,
+    capacity_for: Collection[EnvName] | None = None,
 ) -> list[Finding]:
     """Every network problem of a configuration, offline unless live ranges are passed in.
 
     `existing_vnets` lists (label, range) of VNets already in each environment's subscription;
-    `existing_subnets` the subnets already in each environment's AI Factory VNet.
+    `live` the AI Factory VNets that exist, to plan projects from. Capacity is judged for the
+    environments in `capacity_for` (all by default): a live check judges the others from Azure.
     """
     live_vnets = existing_vnets or {}
-    live_subnets = existing_subnets or {}
+    planned = live or {}
     layouts, findings = _layouts(config)
     ctx = _Context(
         config=config,
@@ -763,8 +797,8 @@ def network_findings(
         findings += _common_overlap_findings(name, commons)
         findings += _size_findings(name, commons)
         findings += _range_class_findings(ctx, name)
-        plan = plan_environment(config, name, live_subnets.get(name, ()))
-        findings += _capacity_findings(ctx, plan)
+        if capacity_for is None or name in capacity_for:
+            findings += _capacity_findings(config, plan_environment(config, name, planned.get(name)))
     return findings
 
 
@@ -918,6 +952,7 @@ def plan_to_json(plan: EnvironmentPlan) -> dict[str, object]:
             {
                 "number": p.number,
                 "subnets": [_subnet_json(s) for s in p.subnets],
+                "missing": [SPECS[role].name(p.number) for role in p.missing],
                 "span": {
                     "first": str(p.span[0]),
                     "last": str(p.span[1]),
@@ -928,6 +963,11 @@ def plan_to_json(plan: EnvironmentPlan) -> dict[str, object]:
         ],
         "capacity_left": plan.capacity_left,
         "unplaced": list(plan.unplaced),
+        "planned_from": None if plan.live is None else {
+            "vnet": plan.live.name,
+            "address_prefixes": [str(prefix) for prefix in plan.live.prefixes],
+            "subnets": [{"name": name, "cidr": str(net)} for name, net in plan.live.subnets],
+        },
     }
 
 
@@ -945,6 +985,8 @@ def proposal_to_json(proposal: NetworkProposal) -> dict[str, object]:
 def plan_to_text(plan: EnvironmentPlan) -> str:
     """The plan of one environment as an aligned plain-text table."""
     lines = [f"{plan.environment}: VNet {plan.vnet}"]
+    if plan.live is not None:
+        lines.append(f"  planned from the live VNet {plan.live.name} ({len(plan.live.subnets)} subnets)")
     lines += [
         f"  {s.name:<32} {s.network!s:<18} {s.network.num_addresses:>5}"
         for s in plan.common_subnets
@@ -956,6 +998,7 @@ def plan_to_text(plan: EnvironmentPlan) -> str:
             f"    {s.name:<30} {s.network!s:<18} {s.network.num_addresses:>5}"
             for s in project.subnets
         ]
+        lines += [f"    {SPECS[role].name(project.number):<30} {'(no room)':<18}" for role in project.missing]
     lines.append(f"  {plan.capacity_left} more project(s) fit")
     if plan.unplaced:
         lines.append(f"  do not fit: {', '.join(plan.unplaced)}")

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wizard.findings import Finding
+from wizard.subnet_calc import SPECS
 
 if TYPE_CHECKING:
     from wizard.azure.preflight import PreflightResult
@@ -88,11 +89,20 @@ def print_network(plans: Mapping[EnvName, EnvironmentPlan], proposal: NetworkPro
         table.add_column("addresses", justify="right")
         for subnet in plan.common_subnets:
             table.add_row("common", subnet.name, str(subnet.network), f"{subnet.network.num_addresses:,}")
+        for subnet in plan.other_subnets:
+            table.add_row("live", subnet.name, str(subnet.network), f"{subnet.network.num_addresses:,}")
         for project in plan.projects:
             for index, subnet in enumerate(project.subnets):
                 table.add_row(project.number if index == 0 else "", subnet.name, str(subnet.network),
                               f"{subnet.network.num_addresses:,}")
+            for role in project.missing:
+                table.add_row("", Text(SPECS[role].name(project.number), style="yellow"),
+                              Text("no room: left empty", style="yellow"), "")
         console.print(table)
+        if plan.live is not None:
+            console.print(Text(f"{name}: planned from the live VNet {plan.live.name} "
+                                f"({len(plan.live.subnets)} subnets); new projects go after its highest subnet",
+                                style="dim"))
         fit = Text(f"{name}: {len(plan.projects)} project(s) placed, room for {plan.capacity_left} more")
         if plan.unplaced:
             fit.append(f"; do not fit: {', '.join(plan.unplaced)}", style="bold red")

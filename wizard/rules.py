@@ -4,18 +4,20 @@ These port the AI Factory preflight's static checks (aifactory.md §5.3) and add
 missing values, `<todo>` left in, name lengths, risky combinations (free AI Search with private
 endpoints, CMK without purge protection), duplicate projects and shared subscriptions. Address
 planning problems come from `network.network_findings`. Each rule is a small function; `RULES`
-lists them and `run_rules` runs them all. Live checks (quotas, providers, permissions) are in
+lists them and `run_rules` runs them all, the address plan's last. Live checks (quotas, providers, permissions) are in
 `wizard/azure/checks.py` and report the same Finding shape.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
-from wizard import catalog, naming, network
+from wizard import catalog, naming, network, template_tags
 from wizard.findings import Finding, SetField
-from wizard.model import TODO, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
+from wizard.interop import keys
+from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.variable_rules import variable_findings
 
 Rule = Callable[[FactoryConfig], Iterator[Finding]]
@@ -98,14 +100,15 @@ def _zone(config: FactoryConfig) -> Iterator[Finding]:
             yield Finding("warning", "AIF-HYBRID-VPN-POOL", "point-to-site VPN without a client address pool",
                           "give the VPN client range so overlaps can be checked", "landing_zone.vpn_client_prefixes",
                           check="landing_zone")
-    for ip in [*config.access.ip_allow_list, *(ip for p in config.projects for ip in p.ip_allow_list)]:
-        if ip.endswith("/0"):
-            yield Finding("warning", "AIF-IP-ANY", f"the IP allow-list contains {ip}, which admits the whole internet",
-                          "list only your users' addresses", "access.ip_allow_list", check="landing_zone")
 
 
 def _todos(config: FactoryConfig) -> Iterator[Finding]:
-    """`<todo>` placeholders left from an imported AI Factory file."""
+    """`<todo>` and `<optional>` placeholders, judged as the AI Factory's preflight.sh judges them.
+
+    A placeholder in a variable the template tags `<mandatory>` stops its preflight
+    (CONFIG_MANDATORY_UNSET), one in any other variable only warns (CONFIG_OPTIONAL_UNSET),
+    whether or not the wizard models the value.
+    """
 
     def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
         if isinstance(value, dict):
@@ -114,18 +117,42 @@ def _todos(config: FactoryConfig) -> Iterator[Finding]:
         elif isinstance(value, list):
             for index, inner in enumerate(value):
                 yield from walk(inner, f"{path}.{index}")
-        elif isinstance(value, str) and TODO in value:
+        elif isinstance(value, str) and template_tags.holds_placeholder(value):
             yield path, value
 
     data = config.model_dump(mode="json")
     extra = data.pop("aifactory_extra", {})
-    for path, value in walk(data, ""):
-        yield Finding("error", "AIF-TODO", f"{path} still holds the placeholder {value!r}",
-                      "replace it with the real value", path, check="required")
-    for key, value in extra.items():
-        if TODO in value:
-            yield Finding("warning", "AIF-TODO-EXTRA", f"the AI Factory variable {key} still holds {value!r}",
-                          "replace it if your setup uses it", f"aifactory_extra.{key}", check="required")
+    found = [(path, value, _variables_of_path(path, extra)) for path, value in walk(data, "")]
+    found += [(f"aifactory_extra.{key}", value, _variable_of_key(key)) for key, value in extra.items()
+              if template_tags.holds_placeholder(value)]
+    for path, value, (names, mandatory) in found:
+        what = f"{path} ({', '.join(names)})" if names and not path.endswith(f".{names[0]}") else path
+        if mandatory:
+            yield Finding("error", "AIF-TODO", f"{what} still holds the placeholder {value!r}; the AI Factory's "
+                          "template marks it <mandatory>, so its preflight stops (CONFIG_MANDATORY_UNSET)",
+                          "replace it with the real value", path, check="required")
+        else:
+            yield Finding("warning", "AIF-TODO-OPTIONAL", f"{what} still holds the placeholder {value!r}; the AI "
+                          "Factory's preflight warns (CONFIG_OPTIONAL_UNSET)",
+                          "replace it if your setup uses it, or clear it", path, check="required")
+
+
+def _variables_of_path(path: str, extra: dict[str, str]) -> tuple[list[str], bool]:
+    """Names of the AI Factory variables a FactoryConfig path is written to, and whether the
+    template marks any of them <mandatory>: its row, then the rows that copy it per stage in
+    variables.yaml (Stage and Prod seeding Key Vault) unless those keep a text of their own."""
+    generic = re.sub(r"\.\d+$", "", re.sub(r"^projects\.\d+\.", "projects.0.", path))
+    rows = sorted((v for v in keys.TABLE if generic in (v.path, *v.copies) and not (v.mirror and v.key in extra)),
+                  key=lambda v: v.mirror)
+    return [row.key for row in rows], any(template_tags.is_mandatory(row.env, row.ado) for row in rows)
+
+
+def _variable_of_key(key: str) -> tuple[list[str], bool]:
+    """A verbatim variable's name and tag; a name no row knows is looked up in both templates."""
+    var = keys.by_key(key)
+    if var is None:
+        return [key], key in template_tags.MANDATORY_ADO or key in template_tags.MANDATORY_ENV
+    return [key], template_tags.is_mandatory(var.env, var.ado)
 
 
 def _regions(config: FactoryConfig) -> Iterator[Finding]:
@@ -250,17 +277,18 @@ def _variables(config: FactoryConfig) -> Iterator[Finding]:
     yield from variable_findings(config)
 
 
-def _network(config: FactoryConfig) -> Iterator[Finding]:
-    yield from network.network_findings(config)
-
-
 RULES: tuple[Rule, ...] = (
-    _required, _todos, _zone, _regions, _network, _names, _services, _security, _projects, _subscriptions,
-    _variables,
+    _required, _todos, _zone, _regions, _names, _services, _security, _projects, _subscriptions, _variables,
 )
-"""Every offline rule, in the order their findings are reported."""
+"""Every offline rule but the address plan's, in the order their findings are reported."""
 
 
-def run_rules(config: FactoryConfig) -> list[Finding]:
-    """All offline findings for `config`."""
-    return [finding for rule in RULES for finding in rule(config)]
+def run_rules(config: FactoryConfig, *, capacity_for: Collection[EnvName] | None = None) -> list[Finding]:
+    """All offline findings for `config`, the address plan's last.
+
+    Whether the projects fit depends on the subnets the live VNet already holds, so a live run
+    judges that from Azure and passes the environments it cannot read as `capacity_for`; by
+    default every environment is judged as a fresh VNet.
+    """
+    findings = [finding for rule in RULES for finding in rule(config)]
+    return findings + network.network_findings(config, capacity_for=capacity_for)

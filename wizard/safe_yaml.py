@@ -167,8 +167,8 @@ def load_yaml_text(text: str, path: str = "<text>") -> LoadedYaml:
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         message = exc.problem or str(exc).splitlines()[0]
-        if "duplicate key" in str(exc):
-            message = f"a key is given twice ({message})"
+        if "duplicate key" in str(exc):  # ruamel quotes both values: never echo them (one may be a secret)
+            message = f"a key is given twice ({message.split(' with value ', 1)[0]})"
         raise YamlError(path, message, "keep one of them", line) from None
     except YAMLError as exc:
         raise YamlError(path, f"is not valid YAML: {exc}") from None

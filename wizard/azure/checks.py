@@ -12,15 +12,19 @@ a subscription) that need a subscription's providers cause one request.
 from __future__ import annotations
 
 import ipaddress
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wizard import catalog, naming, network
+from wizard.azure.clients import ReadCancelled
+from wizard.azure.sdk_models import prepared
 from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
+from wizard.network import LiveVnet
 
 if TYPE_CHECKING:
     from wizard.azure.clients import AzureSession
@@ -29,6 +33,8 @@ T = TypeVar("T")
 
 QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
 VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
+SEARCH_QUOTA_LINK = "https://docs.microsoft.com/en-us/azure/azure-resource-manager/resource-manager-quota-errors"
+"""Where Azure's own ServiceQuotaExceeded message for AI Search sends a person."""
 ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write"
 
 
@@ -85,7 +91,7 @@ def _finding(severity: str, code: str, message: str, hint: str, target: Target |
 # ---------------------------------------------------------------------------------- reads
 
 
-class PreflightCancelled(Exception):
+class PreflightCancelled(ReadCancelled):
     """Raised by a read asked for after its run was cancelled; the check stops there."""
 
 
@@ -104,14 +110,14 @@ class Reads:
     def _read(self, key: Any, fetch: Callable[[], T]) -> T:
         if self.cancel.is_set() or getattr(self.s, "closed", False):
             raise PreflightCancelled
-        return self.s.read(key, fetch)
+        return self.s.read(key, fetch, self.cancel)
 
     def subscription(self, sub: str) -> Any:
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
         def fetch() -> Any:
             try:
-                return self.s.subscriptions().subscriptions.get(sub)
+                return prepared(self.s.subscriptions().subscriptions.get)(sub)
             except ResourceNotFoundError:
                 return None
             except HttpResponseError as exc:
@@ -123,13 +129,13 @@ class Reads:
 
     def locations(self, sub: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.subscriptions().subscriptions.list_locations(sub))
+            return list(prepared(self.s.subscriptions().subscriptions.list_locations)(sub))
 
         return self._read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
+            return {p.namespace.lower(): p for p in prepared(self.s.resources(sub).providers.list)()}
 
         return self._read(("providers", sub), fetch)
 
@@ -143,38 +149,38 @@ class Reads:
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
+            skus = prepared(self.s.compute(sub).resource_skus.list)(filter=f"location eq '{region}'")
             return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
 
         return self._read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.compute(sub).usage.list)(region)}
 
         return self._read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
         def fetch() -> list[Any]:
-            return list(self.s.cognitive(sub).models.list(region))
+            return list(prepared(self.s.cognitive(sub).models.list)(region))
 
         return self._read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
+            return {u.name.value.lower(): u for u in prepared(self.s.cognitive(sub).usages.list)(region)}
 
         return self._read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
+            return {v.name.lower(): v for v in prepared(self.s.keyvault(sub).vaults.list_deleted)()}
 
         return self._read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
-            return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
+            return {a.name.lower(): a for a in prepared(self.s.cognitive(sub).deleted_accounts.list)()}
 
         return self._read(("deleted_accounts", sub), fetch)
 
@@ -183,11 +189,11 @@ class Reads:
 
         def fetch() -> tuple[bool, str]:
             if kind == "keyvault":
-                result = self.s.keyvault(sub).vaults.check_name_availability(
+                result = prepared(self.s.keyvault(sub).vaults.check_name_availability)(
                     {"name": name, "type": "Microsoft.KeyVault/vaults"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             if kind == "storage":
-                result = self.s.storage(sub).storage_accounts.check_name_availability(
+                result = prepared(self.s.storage(sub).storage_accounts.check_name_availability)(
                     {"name": name, "type": "Microsoft.Storage/storageAccounts"})
                 return bool(result.name_available), str(result.message or result.reason or "")
             data = self.s.request_json(
@@ -254,7 +260,76 @@ class Reads:
         return self._read(("dns_zones", sub, group.lower()), fetch)
 
 
+    def _get_json(self, sub: str, path: str, api_version: str) -> dict[str, Any] | None:
+        """One ARM object; None when it does not exist or this sign-in cannot read it."""
+        from azure.core.exceptions import HttpResponseError
+
+        try:
+            body: dict[str, Any] = self.s.request_json(sub, "GET", path, api_version)
+        except HttpResponseError as exc:
+            if exc.status_code in (403, 404):
+                return None
+            raise
+        return body
+
+    def own_vnet(self, sub: str, group: str, name: str) -> LiveVnet | None:
+        """The AI Factory's common VNet with its subnets, as the subnet calculator reads it."""
+
+        def fetch() -> LiveVnet | None:
+            path = f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.Network/virtualNetworks/{name}"
+            body = self._get_json(sub, path, NETWORK_API)
+            return None if body is None else _live_vnet(body)
+
+        return self._read(("own_vnet", sub, group.lower(), name.lower()), fetch)
+
+    def cosmos_location(self, sub: str, region: str) -> dict[str, Any] | None:
+        """Cosmos DB's view of a region for this subscription (`az cosmosdb locations show`)."""
+
+        def fetch() -> dict[str, Any] | None:
+            path = f"/subscriptions/{sub}/providers/Microsoft.DocumentDB/locations/{region}"
+            body = self._get_json(sub, path, COSMOS_API)
+            return None if body is None else dict(body.get("properties") or {})
+
+        return self._read(("cosmos_location", sub, region.lower()), fetch)
+
+    def search_usages(self, sub: str, region: str) -> dict[str, dict[str, Any]] | None:
+        """AI Search services per SKU in a region: usage name (lower case) -> usage."""
+
+        def fetch() -> dict[str, dict[str, Any]] | None:
+            path = f"/subscriptions/{sub}/providers/Microsoft.Search/locations/{region}/usages"
+            rows = self._list_json(sub, path, SEARCH_API)
+            return None if rows is None else {str(r["name"]["value"]).lower(): r for r in rows}
+
+        return self._read(("search_usages", sub, region.lower()), fetch)
+
+    def policy_assignments(self, sub: str) -> list[dict[str, Any]] | None:
+        """Policy assignments that apply to a subscription (`az policy assignment list`)."""
+
+        def fetch() -> list[dict[str, Any]] | None:
+            path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope()"
+            return self._list_json(sub, path, POLICY_API)
+
+        return self._read(("policy_assignments", sub), fetch)
+
+
 NETWORK_API = "2025-07-01"
+COSMOS_API = "2025-04-15"
+SEARCH_API = "2025-05-01"
+POLICY_API = "2025-03-01"
+
+
+def _live_vnet(body: dict[str, Any]) -> LiveVnet:
+    """A VNet body as the calculator sees it: its prefixes and each subnet's (first) prefix."""
+    props = body.get("properties") or {}
+    prefixes = tuple(ipaddress.IPv4Network(p, strict=False)
+                     for p in (props.get("addressSpace") or {}).get("addressPrefixes") or [])
+    subnets = []
+    for subnet in props.get("subnets") or []:
+        inner = subnet.get("properties") or {}
+        prefix = inner.get("addressPrefix") or next(iter(inner.get("addressPrefixes") or []), None)
+        if prefix:
+            subnets.append((str(subnet.get("name", "")), ipaddress.IPv4Network(prefix, strict=False)))
+    return LiveVnet(str(body.get("name", "")), prefixes, tuple(subnets))
 
 
 @dataclass(frozen=True, slots=True)
@@ -630,7 +705,7 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     for vnet in reads.vnets(t.subscription_id):
         if vnet.name.lower() == own_vnet:
             continue  # the AI Factory's own VNet from an earlier run
-        live += [(f"VNet {vnet.name}", ipaddress.IPv4Network(p, strict=False)) for p in vnet.prefixes]
+        live += [(f"VNet {vnet.name}", net) for net in _ipv4_networks(vnet.prefixes)]
     zone = ctx.config.landing_zone
     hub_id = None
     if isinstance(zone, HubSpokeZone):
@@ -640,14 +715,237 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     if hub_id:
         hub = reads.resource(hub_id)
         if hub is not None:
-            live += [(f"hub {hub.name}", ipaddress.IPv4Network(p, strict=False)) for p in hub.prefixes]
+            live += [(f"hub {hub.name}", net) for net in _ipv4_networks(hub.prefixes)]
     out = []
     for label, other in live:
         if mine.overlaps(other):
             out.append(_finding("error", "AIF-LIVE-OVERLAP", f"{t.name} range {mine} overlaps {label} ({other})",
                                 "choose another octet or template (Propose a plan finds free ranges)",
                                 t, "address_space", f"environments.{t.name}.cidr_octet"))
+    return out + _live_capacity(ctx, reads, t)
+
+
+def _live_capacity(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Room for the projects, judged from the AI Factory's own VNet as the subnet calculator reads it.
+
+    The calculator appends after the highest subnet already in the VNet, so a subnet added by
+    hand or by an earlier run moves every new project; without that VNet the plan is a fresh one.
+    """
+    group, name = naming.vnet_resource_group(ctx.config, t.name), naming.common_vnet(ctx.config, t.name)
+    vnet = reads.own_vnet(t.subscription_id, group, name)
+    out = [replace(f, check="address_space") for f in network.capacity_findings(ctx.config, t.name, vnet)]
+    if vnet is not None and vnet.subnets:
+        last, highest = max(vnet.subnets, key=lambda item: item[1].network_address)
+        out.append(_finding("info", "AIF-LIVE-VNET-PLAN", f"planned from the live VNet {name} "
+                            f"({len(vnet.subnets)} subnets); new projects start after its highest subnet, "
+                            f"{last} {highest}", "aifactory network --demo (or signed in) shows every range",
+                            t, "address_space", f"environments.{t.name}.cidr_octet"))
     return out
+
+
+# ------------------------------------------------------------------- regional readiness (preflight.sh)
+
+
+def _creates(resource_type: str) -> Callable[[FactoryConfig], bool]:
+    """A check's `applies`: some project's services create `resource_type`."""
+
+    def applies(config: FactoryConfig) -> bool:
+        return resource_type in catalog.required_resource_types(config)
+
+    return applies
+
+
+_needs_ai_accounts = _creates("Microsoft.CognitiveServices/accounts")
+_needs_search_quota = _creates("Microsoft.Search/searchServices")
+_needs_cosmos = _creates("Microsoft.DocumentDB/databaseAccounts")
+_needs_elastic = _creates("Microsoft.Elastic/monitors")
+
+
+def _sharing(ctx: CheckContext, t: Target, *, same_region: bool = True) -> list[Target]:
+    """The environments that draw on the same quota as `t`: same subscription (and region)."""
+    return [o for o in ctx.targets
+            if o.subscription_id == t.subscription_id and (not same_region or o.region == t.region)]
+
+
+def _all_services(config: FactoryConfig) -> list[Any]:
+    """The services of every project (the factory's when there is none)."""
+    return [config.project_services(p) for p in config.projects] or [config.services]
+
+
+def check_cosmos(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Cosmos DB takes new accounts in the region, with zones (preflight.sh check_cosmos_region)."""
+    if not _needs_cosmos(ctx.config):
+        return []
+    field = f"environments.{t.name}.region"
+    where = reads.cosmos_location(t.subscription_id, t.region)
+    if where is None:
+        return [_finding("warning", "AIF-LIVE-COSMOS-LOOKUP", f"could not read Cosmos DB's region metadata for "
+                         f"{t.region} (preflight.sh COSMOS_LOC_LOOKUP)", "check Reader on the subscription: "
+                         f"az cosmosdb locations show --location {t.region}", t, "cosmos", field)]
+    status = str(where.get("status") or "Online")
+    if status != "Online":
+        return [_finding("error", "AIF-LIVE-COSMOS-OFFLINE", f"Cosmos DB region {t.region} is {status}, not Online "
+                         "(preflight.sh COSMOS_NOT_ONLINE)", "pick another region for this environment",
+                         t, "cosmos", field)]
+    if where.get("isSubscriptionRegionAccessAllowedForRegular") is False:
+        return [_finding("error", "AIF-LIVE-COSMOS-ACCESS", f"subscription {t.subscription_id} may not create "
+                         f"Cosmos DB accounts in {t.region} (isSubscriptionRegionAccessAllowedForRegular is false)",
+                         "pick another region, or ask for access with a support request (quota type "
+                         "'Azure Cosmos DB', region access)", t, "cosmos", field)]
+    if where.get("isSubscriptionRegionAccessAllowedForAz") is not True:
+        reason = ("the region has no availability zones for Cosmos DB" if where.get("supportsAvailabilityZone")
+                  is False else "availability zones are not enabled for this subscription there")
+        return [_finding("warning", "AIF-LIVE-COSMOS-ZONES", f"Cosmos DB in {t.region}: {reason}, so accounts "
+                         "cannot be zone-redundant (preflight.sh COSMOS_NO_AZ)", "pick a region with zones if "
+                         "zone redundancy is required, or ask for zonal access with a support request",
+                         t, "cosmos", field)]
+    return []
+
+
+def _ai_accounts_per_project(config: FactoryConfig) -> int:
+    """Cognitive Services accounts all projects create: one per AI service switched on."""
+    kinds = [k for k, svc in catalog.SERVICES.items() if svc.scope == "project"
+             and "Microsoft.CognitiveServices/accounts" in svc.resource_types]
+    return sum(1 for services in _all_services(config) for k in catalog.active_services(services) if k in kinds)
+
+
+def check_ai_accounts(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """Cognitive Services headroom (preflight.sh check_cs_headroom): the subscription's account
+    quota covers every project's AI accounts, and no quota of the region is nearly used up."""
+    if not _needs_ai_accounts(ctx.config):
+        return []
+    usages = reads.model_usages(t.subscription_id, t.region)
+    out = []
+    full: set[str] = set()
+    sharing = _sharing(ctx, t, same_region=False)
+    account = usages.get("accountcount")
+    if account is not None and sharing[0].name == t.name:
+        need = _ai_accounts_per_project(ctx.config) * len(sharing)
+        free = int(account.limit - account.current_value)
+        if need > free:
+            full.add("accountcount")
+            envs = "+".join(o.name for o in sharing)
+            out.append(_finding("error", "AIF-LIVE-COG-ACCOUNTS", f"Cognitive Services accounts in subscription "
+                                f"{t.subscription_id}: {envs} need {need}, {max(free, 0)} of {int(account.limit)} "
+                                "are free", f"delete or purge unused AI accounts, or request more: {QUOTA_LINK}",
+                                t, "ai_accounts", "projects", OpenLink(QUOTA_LINK)))
+    if _sharing(ctx, t)[0].name != t.name:
+        return out  # the region's quotas are reported once, on the first environment there
+    rows = [u for key, u in usages.items() if key not in full]
+    if rows and not any(u.limit > u.current_value for u in rows):
+        out.append(_finding("error", "AIF-LIVE-COG-FULL", f"Cognitive Services quota in {t.region} is used up on "
+                            "every metric (preflight.sh CS_QUOTA_AT_LIMIT)", f"request more: {QUOTA_LINK}, or "
+                            "pick another region", t, "ai_accounts", f"environments.{t.name}.region",
+                            OpenLink(QUOTA_LINK)))
+    elif tight := [u.name.value for u in rows if u.limit > 0 and (u.limit - u.current_value) / u.limit < 0.1]:
+        out.append(_finding("warning", "AIF-LIVE-COG-TIGHT", f"Cognitive Services quota in {t.region} is within 10% "
+                            f"of its limit on {', '.join(tight)} (preflight.sh CS_QUOTA_TIGHT)",
+                            f"request more before it runs out: {QUOTA_LINK}", t, "ai_accounts",
+                            f"environments.{t.name}.region", OpenLink(QUOTA_LINK)))
+    return out
+
+
+def check_search_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """The AI Search tier has a service free for every project in the region (preflight.sh
+    check_ai_search_quota), counting every environment that shares the subscription and region."""
+    sharing = _sharing(ctx, t)
+    if not _needs_search_quota(ctx.config) or sharing[0].name != t.name:
+        return []
+    tier = ctx.config.skus.ai_search_tier
+    field = "skus.ai_search_tier"
+    usages = reads.search_usages(t.subscription_id, t.region)
+    if usages is None:
+        return [_finding("warning", "AIF-LIVE-SEARCH-QUOTA-LOOKUP", f"could not read AI Search usage in {t.region} "
+                         "(preflight.sh SEARCH_QUOTA_LOOKUP)", "check that Microsoft.Search is registered and the "
+                         "sign-in has Reader on the subscription", t, "search_quota", field)]
+    usage = usages.get(tier.replace("_", "").lower())
+    if usage is None:
+        return [_finding("warning", "AIF-LIVE-SEARCH-SKU-UNLISTED", f"AI Search tier {tier} is not listed in "
+                         f"{t.region} (preflight.sh SEARCH_SKU_UNAVAILABLE)", "pick a tier or region that offers it",
+                         t, "search_quota", field)]
+    need = sum(1 for services in _all_services(ctx.config) if services.ai_search) * len(sharing)
+    limit, used = int(usage["limit"]), int(usage["currentValue"])
+    if limit <= 0 or need > limit - used:
+        envs = "+".join(o.name for o in sharing)
+        return [_finding("error", "AIF-LIVE-SEARCH-QUOTA", f"AI Search {tier} in {t.region}: {envs} need {need} "
+                         f"service(s), {max(limit - used, 0)} of {limit} are free (preflight.sh SEARCH_QUOTA_AT_LIMIT)",
+                         "request more (issue type 'Service and subscription limits (quota)', quota type 'Search': "
+                         f"{SEARCH_QUOTA_LINK}), or pick another tier or region", t, "search_quota", field,
+                         OpenLink(SEARCH_QUOTA_LINK))]
+    return []
+
+
+NOT_ALLOWED_TYPES = "6c112d4e-5bc7-47ae-a041-ea2d9dccd749"
+"""The built-in "Not allowed resource types" policy definition."""
+ALLOWED_TYPES = "a08ec900-254a-4555-9bf5-e42af04b5c5c"
+"""The built-in "Allowed resource types" policy definition."""
+ELASTIC_TYPE = "microsoft.elastic/monitors"
+
+
+def _parameter(assignment: dict[str, Any], name: str) -> list[str] | None:
+    value = ((assignment.get("properties") or {}).get("parameters") or {}).get(name)
+    return [str(v).lower() for v in value.get("value") or []] if isinstance(value, dict) else None
+
+
+def _denies_elastic(assignment: dict[str, Any]) -> bool:
+    """Does the assignment stop Elastic Cloud? The built-in type lists, read exactly, else
+    preflight.sh's heuristic: it mentions elastic together with deny, notallowed or restrict."""
+    definition = str((assignment.get("properties") or {}).get("policyDefinitionId", "")).lower()
+    banned = _parameter(assignment, "listOfResourceTypesNotAllowed")
+    if definition.endswith(NOT_ALLOWED_TYPES) and banned is not None:
+        return any(t in (ELASTIC_TYPE, "microsoft.elastic/*") for t in banned)
+    allowed = _parameter(assignment, "listOfResourceTypesAllowed")
+    if definition.endswith(ALLOWED_TYPES) and allowed is not None:
+        return not any(t in (ELASTIC_TYPE, "microsoft.elastic/*") for t in allowed)
+    blob = json.dumps(assignment).lower()
+    return "elastic" in blob and any(word in blob for word in ("deny", "notallowed", "restrict"))
+
+
+def check_elastic(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
+    """No policy assignment denies Elastic Cloud (preflight.sh check_elasticsearch_block).
+
+    The Microsoft.Elastic provider's registration and its regions are the providers and region
+    checks' (preflight.sh ELASTIC_RP_NOT_REGISTERED and ELASTIC_NOT_IN_REGION).
+    """
+    if not _needs_elastic(ctx.config):
+        return []
+    field = "services.elasticsearch"
+    assignments = reads.policy_assignments(t.subscription_id)
+    if assignments is None:
+        return [_finding("warning", "AIF-LIVE-POLICY-LOOKUP", f"could not list the policy assignments of "
+                         f"subscription {t.subscription_id} (preflight.sh POLICY_LOOKUP)", "get "
+                         "Microsoft.Authorization/policyAssignments/read (Reader) on the subscription",
+                         t, "elastic", field)]
+    out = []
+    for assignment in filter(_denies_elastic, assignments):
+        props = assignment.get("properties") or {}
+        label = props.get("displayName") or assignment.get("name") or "?"
+        if props.get("enforcementMode") == "DoNotEnforce":
+            out.append(_finding("warning", "AIF-LIVE-ELASTIC-POLICY-AUDIT", f"policy '{label}' names Elastic Cloud but "
+                                "is not enforced: Azure allows it, yet the AI Factory's preflight.sh stops on it "
+                                "(ELASTIC_POLICY_DENY)", "run preflight.sh with PREFLIGHT_WARN_ONLY=true, or ask for "
+                                "the assignment to exclude this subscription", t, "elastic", field))
+        else:
+            out.append(_finding("error", "AIF-LIVE-ELASTIC-POLICY", f"policy '{label}' denies Elastic Cloud "
+                                f"(Microsoft.Elastic/monitors) in subscription {t.subscription_id} (preflight.sh "
+                                "ELASTIC_POLICY_DENY)", "request a policy exemption for this subscription, or turn off "
+                                "services.elasticsearch", t, "elastic", field, SetField(field, False)))
+    return out
+
+
+def _ipv4_networks(prefixes: Iterable[str]) -> list[ipaddress.IPv4Network]:
+    """The IPv4 ranges among a VNet's prefixes: IPv6 ranges (dual-stack VNets) cannot overlap the
+    AI Factory's IPv4 plan, and a prefix Azure would never hold (written to an older sandbox state)
+    is no range at all."""
+    networks = []
+    for prefix in prefixes:
+        try:
+            network = ipaddress.ip_network(str(prefix), strict=False)
+        except ValueError:
+            continue
+        if isinstance(network, ipaddress.IPv4Network):
+            networks.append(network)
+    return networks
 
 
 CheckFunction = Callable[[CheckContext, Reads, Target], list[Finding]]
@@ -718,12 +1016,18 @@ REGISTRY: dict[str, LiveCheck] = {check.name: check for check in (
               ("environments", "services", *PROJECT_PATHS), _needs_compute),
     LiveCheck("model_quota", "model quota", check_model_quota,
               ("environments", "services.ai_foundry", "skus.models", *PROJECT_PATHS), _needs_models),
+    LiveCheck("ai_accounts", "AI accounts", check_ai_accounts, ("environments", *SERVICE_PATHS),
+              _needs_ai_accounts),
     LiveCheck("search", "AI Search", check_search,
               (f"{_ENV}.region", "services.ai_search", "skus.ai_search_tier"), _needs_search),
+    LiveCheck("search_quota", "AI Search quota", check_search_quota,
+              ("environments", "skus.ai_search_tier", *SERVICE_PATHS), _needs_search_quota),
+    LiveCheck("cosmos", "Cosmos DB", check_cosmos, (f"{_ENV}.region", *SERVICE_PATHS), _needs_cosmos),
+    LiveCheck("elastic", "Elastic policy", check_elastic, SERVICE_PATHS, _needs_elastic),
     LiveCheck("names", "names", check_names, (_ENV, "naming", *SERVICE_PATHS)),
     LiveCheck("hub", "hub", check_hub, ("landing_zone", *SERVICE_PATHS), _is_hub_connected),
     LiveCheck("address_space", "address space", check_address_space,
-              (f"{_ENV}.cidr_octet", "network", "landing_zone", "naming")),
+              (_ENV, "network", "landing_zone", "naming", *SERVICE_PATHS)),
 )}
 """Every live check, in grid-column order: the one place a check is declared."""
 

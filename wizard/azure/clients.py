@@ -80,6 +80,10 @@ def _key_mentions(key: Hashable, subscription_id: str) -> bool:
     return False
 
 
+class ReadCancelled(Exception):
+    """A read stopped before its request was sent: its run was cancelled or the session closed."""
+
+
 RETRY_TOTAL = 6
 """SDK retries for 429 and 5xx; azure-core's RetryPolicy waits `Retry-After` when ARM sends it."""
 
@@ -131,34 +135,50 @@ class AzureSession:
         self.stats = SessionStats()
         self.budget = ReadBudget()
         self._depth = threading.local()
+        self._run_cancel = threading.local()
         self.closed = False
         """True once `close` ran: checks still running stop at their next read."""
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="arm")
 
     # ------------------------------------------------------------------ cache
 
-    def read(self, key: Hashable, fetch: Callable[[], T]) -> T:
-        """The value for `key`, fetched once per session even when asked for concurrently."""
+    def read(self, key: Hashable, fetch: Callable[[], T], cancel: threading.Event | None = None) -> T:
+        """The value for `key`, fetched once per session even when asked for concurrently.
+
+        `cancel` is the asking run's: once set, the request is not sent (the pipeline's hook
+        checks it just before each send) and the read raises `ReadCancelled`. A read cancelled for
+        one run is not kept: another run waiting on it fetches it again for itself.
+        """
         depth = self.current_depth()
-        with self._lock:
-            slot = self._slots.get(key)
-            owner = slot is None
+        while True:
+            with self._lock:
+                slot = self._slots.get(key)
+                owner = slot is None
+                if owner:
+                    slot = self._slots[key] = _Slot(depth=depth + 1)
+                    self.stats.distinct_reads += 1
+                    self.stats.longest_chain = max(self.stats.longest_chain, slot.depth)
+                else:
+                    self.stats.cache_hits += 1
+            assert slot is not None
             if owner:
-                slot = self._slots[key] = _Slot(depth=depth + 1)
-                self.stats.distinct_reads += 1
-                self.stats.longest_chain = max(self.stats.longest_chain, slot.depth)
+                self._run_cancel.value = cancel
+                try:
+                    slot.value = fetch()
+                except BaseException as exc:
+                    slot.error = exc
+                    if isinstance(exc, ReadCancelled):
+                        with self._lock:
+                            if self._slots.get(key) is slot:
+                                del self._slots[key]
+                finally:
+                    self._run_cancel.value = None
+                    slot.event.set()
             else:
-                self.stats.cache_hits += 1
-        assert slot is not None
-        if owner:
-            try:
-                slot.value = fetch()
-            except BaseException as exc:
-                slot.error = exc
-            finally:
-                slot.event.set()
-        else:
-            slot.event.wait()
+                slot.event.wait()
+                if isinstance(slot.error, ReadCancelled) and not (cancel is not None and cancel.is_set()):
+                    continue  # another run's read was cancelled, not ours: fetch it again
+            break
         self._depth.value = max(depth, slot.depth)
         if slot.error is not None:
             raise slot.error
@@ -190,7 +210,11 @@ class AzureSession:
     # ------------------------------------------------------------------ clients
 
     def _count(self, request: Any) -> None:
-        """Runs for every HTTP request the SDK sends (retries too): count it, respect the budget."""
+        """Runs for every HTTP request the SDK sends (retries too): stop it if its run was
+        cancelled, else count it and respect the budget."""
+        cancel = getattr(self._run_cancel, "value", None)
+        if (cancel is not None and cancel.is_set()) or self.closed:
+            raise ReadCancelled
         self.budget.acquire(request.http_request.url)
         with self._lock:
             self.stats.http_requests += 1
@@ -282,7 +306,8 @@ class AzureSession:
                      api_version: str, body: Any = None) -> Any:
         """A REST call the SDK packages do not wrap (subscription-scope permissions, ACR names).
 
-        `path` may also be a full `nextLink` URL (it already carries its api-version and token).
+        `path` may carry a query of its own (`$filter`), or be a full `nextLink` URL (it already
+        carries its api-version and token).
 
         Goes through a real client's pipeline (`send_request`), so credentials, retries and the
         sandbox transport apply exactly as for the wrapped calls.
@@ -290,7 +315,8 @@ class AzureSession:
         from azure.core.rest import HttpRequest
 
         client = self.resources(subscription_id)
-        url = path if "api-version=" in path else f"{path}?api-version={api_version}"
+        joiner = "&" if "?" in path else "?"
+        url = path if "api-version=" in path else f"{path}{joiner}api-version={api_version}"
         request = HttpRequest(method, url, json=body)
         response = client.send_request(request)
         response.raise_for_status()

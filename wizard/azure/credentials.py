@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.azure.sdk_models import prepared
 from wizard.errors import UserError
 
 ARM_SCOPE = "https://management.azure.com/.default"
@@ -94,7 +95,7 @@ def get_credential(tenant_id: str | None = None, *, device_code: bool = False) -
 
 def visible_tenants(session: Any) -> list[TenantInfo]:
     """The tenants the signed-in caller can see."""
-    tenants = session.read(("tenants",), lambda: list(session.subscriptions().tenants.list()))
+    tenants = session.read(("tenants",), lambda: list(prepared(session.subscriptions().tenants.list)()))
     return [TenantInfo(t.tenant_id, t.display_name or t.tenant_id) for t in tenants]
 
 

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from wizard import catalog
+from wizard import catalog, naming
 from wizard.azure.checks import (
     AVAILABILITY_KIND,
     CHECKS,
     REGISTRY,
     CheckContext,
-    PreflightCancelled,
     Reads,
     Target,
 )
+from wizard.azure.clients import ReadCancelled
 from wizard.edit import changed_paths, path_matches
 from wizard.events import (
     CellStatus,
@@ -99,12 +99,22 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
                    partial(reads.deleted_vaults, sub), partial(reads.vnets, sub)]
         if config.services.ai_foundry:
             thunks.append(partial(reads.deleted_accounts, sub))
+        if REGISTRY["elastic"].applies(config):
+            thunks.append(partial(reads.policy_assignments, sub))
     for t in ctx.targets:
         sub, region = t.subscription_id, t.region
+        thunks.append(partial(reads.own_vnet, sub, naming.vnet_resource_group(config, t.name),
+                              naming.common_vnet(config, t.name)))
         if config.services.aks or config.services.azure_ml:
             thunks += [partial(reads.vm_skus, sub, region), partial(reads.vcpu_usages, sub, region)]
         if config.services.ai_foundry and config.skus.models:
-            thunks += [partial(reads.models, sub, region), partial(reads.model_usages, sub, region)]
+            thunks.append(partial(reads.models, sub, region))
+        if (config.services.ai_foundry and config.skus.models) or REGISTRY["ai_accounts"].applies(config):
+            thunks.append(partial(reads.model_usages, sub, region))
+        if REGISTRY["search_quota"].applies(config):
+            thunks.append(partial(reads.search_usages, sub, region))
+        if REGISTRY["cosmos"].applies(config):
+            thunks.append(partial(reads.cosmos_location, sub, region))
         if isinstance(zone, HubSpokeZone) and t.name in zone.hub_vnet_ids:
             thunks.append(partial(reads.resource, zone.hub_vnet_ids[t.name]))
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
@@ -158,7 +168,7 @@ def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> lis
     ctx.session.fresh_task()
     try:
         return REGISTRY[check].run(ctx, reads, target)
-    except PreflightCancelled:
+    except ReadCancelled:
         return None
     except Exception as exc:  # one failed read must not hide the other checks
         return [_error_finding(check, target, exc)]
@@ -219,7 +229,10 @@ def iter_preflight(
     warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)] if jobs and parallel else []
     try:
         if rules:
-            yield RulesFinished(tuple(run_rules(config)))
+            # Room for the projects depends on the VNet Azure holds: address_space judges it where it can.
+            live = {t.name for t in targets} if "address_space" in chosen else set()
+            yield RulesFinished(tuple(run_rules(
+                config, capacity_for=[name for name, _ in config.environments.enabled() if name not in live])))
         if not offline:
             for finding in missing:
                 if wanted_envs is None or finding.environment in wanted_envs:
@@ -249,7 +262,7 @@ def iter_preflight(
             elif not future.cancelled():
                 future.exception()  # a failed warm-up read surfaced through the check that needed it
     yield PreflightFinished(cancel.is_set(), time.perf_counter() - started,
-                            {sub: list(ns) for sub, ns in ctx.unregistered.items()})
+                            {sub: sorted(ns) for sub, ns in sorted(ctx.unregistered.items())})
 
 
 def _stream_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
@@ -322,12 +335,15 @@ def run_preflight(
 ) -> PreflightResult:
     """Every rule and live check as one result: a fold over `iter_preflight`.
 
-    `on_finding` sees each finding as soon as it exists. `parallel=False` runs the checks one
-    after another with no warm-up, as a script calling the SDK would; the benchmark measures
-    the concurrent run against it.
+    `on_finding` sees each finding as soon as it exists (in the order the checks finish, which
+    varies from run to run); the result lists them in a fixed order: the offline rules, then each
+    environment's cells in grid-column order. `parallel=False` runs the checks one after another
+    with no warm-up, as a script calling the SDK would; the benchmark measures the concurrent
+    run against it.
     """
     started = time.perf_counter()
-    findings: list[Finding] = []
+    rule_findings: list[Finding] = []
+    cell_findings: dict[tuple[str, str], tuple[Finding, ...]] = {}
     chosen = [] if offline else [c for c in checks if c in REGISTRY]
     applicable: dict[tuple[str, str], bool] = {}
     unregistered: dict[str, list[str]] = {}
@@ -336,18 +352,23 @@ def run_preflight(
         batch: tuple[Finding, ...] = ()
         if isinstance(event, RulesFinished):
             batch = event.findings
+            rule_findings += batch
         elif isinstance(event, CheckFinished):
             batch = event.findings
+            cell_findings[(event.environment, event.check)] = batch
             if event.status == "n/a":
                 applicable[(event.environment, event.check)] = False
         elif isinstance(event, PreflightFinished):
             unregistered = event.unregistered
-        for finding in batch:
-            findings.append(finding)
-            if on_finding is not None:
+        if on_finding is not None:
+            for finding in batch:
                 on_finding(finding)
     columns = [OFFLINE_COLUMN, *chosen]
     rows = [name for name, _ in config.environments.enabled()]
+    order: dict[tuple[str, str], int] = {
+        cell: index for index, cell in enumerate((row, check) for row in rows for check in CHECKS)}
+    findings = rule_findings + [f for cell in sorted(cell_findings, key=lambda c: (order.get(c, len(order)), c))
+                                for f in cell_findings[cell]]
     grid = build_grid(findings, rows, columns, applicable)
     return PreflightResult(findings, grid, columns, time.perf_counter() - started,
                            getattr(session, "stats", None), unregistered)

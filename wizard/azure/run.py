@@ -20,7 +20,8 @@ from wizard.azure.preflight import PreflightResult, iter_preflight, run_prefligh
 from wizard.errors import UserError
 from wizard.events import Event
 from wizard.findings import Finding
-from wizard.model import FactoryConfig
+from wizard.model import TODO, EnvName, FactoryConfig
+from wizard.network import LiveVnet
 
 TenantChooser = Callable[[list[TenantInfo]], str | None]
 """Asked when a sign-in sees several tenants and none was named; returns the chosen tenant id
@@ -66,6 +67,38 @@ class LiveSession:
         prepared, _ = self.prepare(config)
         return iter_preflight(prepared, self.session, tenant_id=self.tenant_id, cancel=cancel, **narrow)
 
+    def live_vnets(self, config: FactoryConfig) -> tuple[dict[EnvName, LiveVnet], list[str]]:
+        """The AI Factory VNets that already exist, per environment, and notes on what was read.
+
+        The subnet calculator appends after the highest subnet of the live VNet, so the address
+        plan starts from these; an environment without a subscription or a VNet plans fresh.
+        """
+        from azure.core.exceptions import AzureError
+
+        from wizard import naming
+        from wizard.azure.checks import Reads
+
+        prepared, notes = self.prepare(config)
+        reads = Reads(self.session)
+        vnets: dict[EnvName, LiveVnet] = {}
+        for name, env in prepared.environments.enabled():
+            group, vnet_name = naming.vnet_resource_group(prepared, name), naming.common_vnet(prepared, name)
+            if env.subscription_id is None or TODO in env.subscription_id:
+                notes.append(f"{name}: no subscription, so the plan assumes a fresh VNet")
+                continue
+            try:
+                vnet = reads.own_vnet(env.subscription_id, group, vnet_name)
+            except AzureError as exc:
+                notes.append(f"{name}: could not read {vnet_name} ({str(exc).splitlines()[0]}); "
+                             "the plan assumes a fresh VNet")
+                continue
+            if vnet is None:
+                notes.append(f"{name}: {vnet_name} does not exist yet in {group}; the plan assumes a fresh VNet")
+            else:
+                vnets[name] = vnet
+                notes.append(f"{name}: planned from the live VNet {vnet_name} ({len(vnet.subnets)} subnets)")
+        return vnets, notes
+
     def clear_cache(self, subscription_id: str | None = None) -> None:
         """Forget cached reads (all, or one subscription's) so the next run asks Azure again."""
         self.session.clear_cache(subscription_id)
@@ -82,16 +115,23 @@ def open_session(
     device_code: bool = False,
     choose_tenant: TenantChooser | None = None,
     sandbox_state: Any = None,
+    fresh: bool = False,
 ) -> LiveSession:
     """Sign in to Azure (or open the sandbox with `demo`), settling on one tenant.
 
     With several visible tenants and none named, `choose_tenant` is asked; without it, the error
-    lists them. Raises LiveRunError with what to run when there is no usable sign-in.
+    lists them. Raises LiveRunError with what to run when there is no usable sign-in, or when the
+    demo's saved state cannot be read. `fresh` (with `demo`) seeds a new sandbox in memory
+    instead of opening the saved state.
     """
     if demo:
-        from wizard.azure.demo import demo_session
+        from sandbox.state_file import StateFileError
+        from wizard.azure.demo import STATE_HINT, demo_session
 
-        session, tenant_id, notes = demo_session(path=sandbox_state)
+        try:
+            session, tenant_id, notes = demo_session(path=sandbox_state, fresh=fresh)
+        except StateFileError as exc:
+            raise LiveRunError(f"the demo sandbox state {exc}", STATE_HINT) from None
         return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
     from wizard.azure.clients import AzureSession
     from wizard.azure.credentials import choose_tenant as settle_tenant
@@ -161,13 +201,15 @@ def run_live_validation(
     choose_tenant: TenantChooser | None = None,
     register: bool | Callable[[dict[str, list[str]]], bool] = False,
     on_finding: Callable[[Finding], None] | None = None,
+    fresh: bool = False,
 ) -> LiveOutcome:
     """Open a session, run the preflight once, and close it: what `aifactory validate` does.
 
     `register` registers missing providers and runs again: True always, or a callable asked
-    with what is missing (the CLI's confirmation prompt).
+    with what is missing (the CLI's confirmation prompt). `fresh`: see `open_session`.
     """
-    live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant)
+    live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant,
+                        fresh=fresh)
     try:
         prepared, notes = live.prepare(config)
         notes = live.notes + notes

@@ -9,8 +9,11 @@ does not hold is kept verbatim in `config.aifactory_extra` (canonical key: the .
 the variables.yaml name), so `import → export` gives every value back byte for byte.
 `export_env` / `export_ado` return text (the CLI writes files atomically). With a `base`
 file, every line of it is kept with its comment and quoting and only values change;
-without one, a complete file is generated. Every problem is an InteropError naming the file,
-the line and what to do.
+without one, a complete file is generated. What the file cannot carry (per-environment values,
+variables the GitHub uploader skips) comes back as notes and as a comment block in the file
+(handwork.py). No secret is ever written (wizard.secrets): one the configuration holds is
+left out, one the base file holds is written empty, each with a note. Every problem is an
+InteropError naming the file, the line and what to do.
 """
 
 from __future__ import annotations
@@ -20,16 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.interop.ado_yaml import AdoDocument
-from wizard.interop.context import ConversionError
-from wizard.interop.convert import config_from_values, secret_keys, values_from_config
+from wizard.interop.context import ConversionError, reason
+from wizard.interop.convert import config_from_values, values_from_config
 from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
-from wizard.interop.github import not_uploaded_note, with_workflow_names
+from wizard.interop.github import with_spellings
+from wizard.interop.handwork import block, read_block, sections_for, with_block
 from wizard.interop.keys import Format, lookup
+from wizard.interop.per_environment import restore
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
-from wizard.interop.textio import read_config_text
+from wizard.interop.textio import MAX_BYTES, read_config_text
 from wizard.model import FactoryConfig
+from wizard.secrets import scrub
 
 __all__ = [
     "ExportResult",
@@ -86,8 +92,7 @@ def detect_format(path: str | Path) -> Format:
                        "name it .env or variables.yaml")
 
 
-def _parse(fmt: Format, path: Path) -> EnvDocument | AdoDocument:
-    text = read_config_text(path)
+def _parse(fmt: Format, text: str, path: Path) -> EnvDocument | AdoDocument:
     return EnvDocument.parse(text, str(path)) if fmt == "env" else AdoDocument.parse(text, str(path))
 
 
@@ -95,38 +100,79 @@ def import_file(path: str | Path) -> ImportResult:
     """Read an AI Factory .env or variables.yaml into a FactoryConfig."""
     path = Path(path)
     fmt = detect_format(path)
-    document = _parse(fmt, path)
+    text = read_config_text(path)
+    document = _parse(fmt, text, path)
     values = document.values()
     try:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
-    refused = set(secret_keys(values))
-    unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
+    for line, override in read_block(text, fmt):
+        try:
+            restore(config, override, notes)
+        except ValueError as exc:
+            message = f"{override.key} for {override.env} {reason(exc)} (found {override.value!r})"
+            hint = "correct or delete this line of the aifactory-wizard block"
+            raise InteropError(path, line, message, hint) from None
+    unknown = [name for name in values if lookup(fmt, name) is None and name in config.aifactory_extra]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
     return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())
 
 
-def _render(document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:
+def _render(fmt: Format, document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:
     present = set(document.keys())
-    comments = {name: comment_for(name) for name in values if name not in present}
+    comments = {name: comment_for(fmt, name) for name in values if name not in present}
     return document.render(values, comments, APPENDED_SECTION)
+
+
+def _without_secrets(values: dict[str, str], document: EnvDocument | AdoDocument | None,
+                     notes: list[str]) -> dict[str, str]:
+    """`values` without secrets, and an empty value for each secret the base file holds that
+    nothing replaces, so that the written copy holds none; a note names each one."""
+    kept, dropped = scrub(values)
+    in_base = scrub(document.values())[1] if document is not None else []
+    blanked = {secret.where for secret in in_base if secret.where not in kept}
+    kept.update((key, "") for key in sorted(blanked))
+    reported: set[str] = set()
+    for secret in (*dropped, *in_base):
+        if secret.where not in reported:
+            reported.add(secret.where)
+            action = "not written (the variable is left empty)" if secret.where in blanked else "not written"
+            notes.append(secret.note(action))
+    return kept
+
+
+def _result(text: str, notes: list[str], fmt: Format) -> ExportResult:
+    """The export, unless it is too big for the importer to read back (what we write, we read)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        name = ".env" if fmt == "env" else "variables.yaml"
+        raise InteropError("<export>", None, f"the {name} would be {size:,} bytes, over the {MAX_BYTES:,} "
+                           "that import reads back", "shorten the longest variables kept from an imported file")
+    return ExportResult(text=text, notes=notes)
+
+
+def _export(fmt: Format, config: FactoryConfig, base: str | Path | None) -> ExportResult:
+    values, overrides, notes = values_from_config(config, fmt)
+    base_text = read_config_text(Path(base)) if base is not None else ""
+    document = _parse(fmt, base_text, Path(base)) if base is not None else None
+    values = _without_secrets(values, document, notes)
+    complete = with_spellings(values, None) if fmt == "env" else values
+    sections = sections_for(fmt, complete, overrides)
+    if document is None:
+        text = generate(fmt, complete, block(sections))
+    else:
+        written = with_spellings(values, document.values()) if fmt == "env" else values
+        text = with_block(_render(fmt, document, written), sections, base_text)
+    return _result(text, [*notes, *(section.note() for section in sections)], fmt)
 
 
 def export_env(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:
     """The GitHub .env for this configuration; with `base`, that file with new values."""
-    values, notes = values_from_config(config, "env")
-    document = _parse("env", Path(base)) if base is not None else None
-    values = with_workflow_names(values, document.keys() if document else (), notes)
-    text = generate("env", values) if document is None else _render(document, values)
-    warning = not_uploaded_note(values)
-    return ExportResult(text=text, notes=[*notes, warning] if warning else notes)
+    return _export("env", config, base)
 
 
 def export_ado(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:
     """The Azure DevOps variables.yaml for this configuration; with `base`, that file with new values."""
-    values, notes = values_from_config(config, "ado")
-    if base is None:
-        return ExportResult(text=generate("ado", values), notes=notes)
-    return ExportResult(text=_render(_parse("ado", Path(base)), values), notes=notes)
+    return _export("ado", config, base)

@@ -12,14 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PLACEHOLDER = re.compile(r"<[A-Za-z0-9_]+>")
-"""`<todo>`, `<5>`, `<optional>`...: the AI Factory's marks for a value still to be supplied."""
-
-
-def is_placeholder(text: str) -> bool:
-    """True when the text still carries an AI Factory placeholder such as <todo>."""
-    return PLACEHOLDER.search(text) is not None
-
 
 @dataclass(frozen=True)
 class Text:

@@ -22,9 +22,10 @@ from typing import Final
 from pydantic import BaseModel, ValidationError
 
 from wizard.errors import UserError
-from wizard.interop.codecs import Codec, is_placeholder
+from wizard.interop.codecs import Codec
 from wizard.interop.keys import Format, Var
 from wizard.model import FactoryConfig
+from wizard.placeholders import is_placeholder
 
 
 class NotHeld:
@@ -99,10 +100,14 @@ class ImportContext:
     notes: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
 
+    def codec(self, var: Var) -> Codec:
+        """The codec for `var` as this file spells it."""
+        return var.codec_of(self.origin.get(var.key, var.key))
+
     def decoded(self, var: Var, raw: str) -> object:
         """The codec's value, NOT_HELD for a placeholder it cannot read (kept as a shadow)."""
         try:
-            return var.codec.decode(raw)
+            return self.codec(var).decode(raw)
         except ValueError as exc:
             return self._refused(var, raw, exc)
 
@@ -111,13 +116,13 @@ class ImportContext:
         """Set `target.name` (and the same field of each copy) from `raw`, through the model's
         validation; a placeholder the model refuses leaves the default and a shadow."""
         try:
-            value = var.codec.decode(raw)
+            value = self.codec(var).decode(raw)
             for owner in (target, *copies):
                 setattr(owner, name, value)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError too
             self._refused(var, raw, exc, target, name)
             return
-        remember(self.extra, var.key, raw, getattr(target, name), var.codec)
+        remember(self.extra, var.key, raw, getattr(target, name), self.codec(var))
 
     def _refused(self, var: Var, raw: str, exc: ValueError,
                  target: BaseModel | None = None, name: str = "") -> NotHeld:
@@ -129,7 +134,7 @@ class ImportContext:
         example = var.default
         if target is not None:
             current = getattr(target, name)
-            example = "" if current is None or isinstance(current, list) else var.codec.encode(current)
+            example = "" if current is None or isinstance(current, list) else self.codec(var).encode(current)
         model = type(target) if target is not None else None
         line = (f'{file_key}="{example}"' if self.fmt == "env" else f'{file_key}: "{example}"')
         raise ConversionError(

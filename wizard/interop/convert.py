@@ -4,11 +4,14 @@
 FactoryConfig through the model's own validation, so a bad value fails on the variable that
 carries it. Every value lands somewhere: in a model field, as a shadow (see context.py), or,
 for a variable the model does not hold, verbatim in `aifactory_extra`. Values that look like
-secrets are the one exception: they are refused with a note and never enter the config.
+secrets (as wizard.secrets judges them) are the one exception: they are refused with a note
+naming the variable, never its value, and never enter the config.
 
 `values_from_config` goes back. The AI Factory deploys one project per run and one region
-and size set for several environments, so it exports what a run of the *first* project sees
-and notes what one file cannot say (other projects, a Stage that differs from Prod, …).
+and size set for several environments, so it exports what a run of the *first* project sees,
+returns each environment's own values where the pipelines can take them per environment
+(per_environment.py) and notes what one file cannot say (other projects, a Stage that differs
+from Prod, …).
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from pydantic import BaseModel
 from wizard import catalog
 from wizard.interop.context import NOT_HELD, ConversionError, ImportContext, NotHeld, pick, remember
 from wizard.interop.groups import export_landing_zone, export_models, import_landing_zone, import_models
-from wizard.interop.keys import TABLE, Format, Var, by_key, get_path, holds_secret, lookup
+from wizard.interop.keys import TABLE, Format, Var, by_key, get_path, lookup
+from wizard.interop.per_environment import REGION, Override, infer_vnet_template, split
 from wizard.model import FactoryConfig
+from wizard.secrets import Dropped, scrub
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ENV_LABEL = {"dev": "Dev", "stage": "Stage", "prod": "Prod"}
@@ -37,9 +42,9 @@ def _owner(config: FactoryConfig, path: str) -> tuple[BaseModel, str]:
     return owner, name
 
 
-def secret_keys(values: Mapping[str, str]) -> list[str]:
-    """The variables whose value looks like a secret and so is never imported."""
-    return [name for name, text in values.items() if holds_secret(name, text)]
+def _refused_secrets(values: Mapping[str, str]) -> dict[str, Dropped]:
+    """The variables whose value is a secret (wizard.secrets decides), which are never imported."""
+    return {dropped.where: dropped for dropped in scrub(values)[1]}
 
 
 def _foreign_name(name: str, var: Var, fmt: Format) -> ConversionError:
@@ -53,23 +58,48 @@ def _foreign_name(name: str, var: Var, fmt: Format) -> ConversionError:
     )
 
 
+def _same(var: Var | None, name: str, text: str, other_name: str, other: str) -> bool:
+    """Whether two spellings of one variable say the same: the same text, or, for a variable
+    whose spellings write values differently, the same value (`-` and '' are both "no IP list")."""
+    if text == other:
+        return True
+    if var is None or var.spelling_codec is None:
+        return False
+    try:
+        return var.codec_of(name).decode(text) == var.codec_of(other_name).decode(other)
+    except ValueError:
+        return False
+
+
+_IP_LIST = "project_IP_whitelist"
+
+
+def _dash_as_empty(values: Mapping[str, str], fmt: Format, notes: list[str]) -> Mapping[str, str]:
+    """variables.yaml's project_IP_whitelist `-` (the .env's "none") read as empty: the Azure DevOps
+    pipelines pass the value straight to bicep's IPwhiteList, where `-` becomes a firewall rule."""
+    if fmt != "ado" or values.get(_IP_LIST, "").strip() != "-":
+        return values
+    notes.append(f"{_IP_LIST} \"-\" is read as no IP list and written as \"\": the Azure DevOps pipelines pass "
+                 "it to bicep as a firewall rule, and preflight.sh stops on it (IP_FORMAT).")
+    return {**values, _IP_LIST: ""}
+
+
 def _canonical(values: Mapping[str, str], fmt: Format, notes: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """The values under canonical keys, and the file name each came from. Where a file spells
     one variable twice and the values disagree, the spelling the workflows read wins."""
     raw: dict[str, str] = {}
     origin: dict[str, str] = {}
     ranks: dict[str, int] = {}
-    refused = set(secret_keys(values))
+    refused = _refused_secrets(values)
     for name, text in values.items():
         if name in refused:
-            notes.append(f"{name} looks like it holds a secret, so its value was not imported (it must never "
-                         "reach a saved preset). Keep the secret in the seeding Key Vault or as a pipeline secret.")
+            notes.append(refused[name].note("not imported"))
             continue
         found = lookup(fmt, name)
         if found is None and (other := by_key(name)) is not None:
             raise _foreign_name(name, other, fmt)
         key, rank = (found[0].key, found[1]) if found else (name, 0)
-        if key in raw and text != raw[key]:
+        if key in raw and not _same(found[0] if found else None, origin[key], raw[key], name, text):
             winner = name if rank < ranks[key] else origin[key]
             notes.append(f"{origin[key]}={raw[key]!r} and {name}={text!r} disagree; {winner}'s value is used "
                          "(the workflows read that name) and export writes it to both.")
@@ -82,7 +112,7 @@ def config_from_values(values: Mapping[str, str], fmt: Format) -> tuple[FactoryC
     """A FactoryConfig holding every value of a file, and notes on what the user should know.
     Raises context.ConversionError naming the variable when the model refuses a value."""
     notes: list[str] = []
-    raw, origin = _canonical(values, fmt, notes)
+    raw, origin = _canonical(_dash_as_empty(values, fmt, notes), fmt, notes)
     ctx = ImportContext(fmt=fmt, raw=raw, origin=origin, notes=notes)
     for var in TABLE:
         if var.key not in raw or var.group is not None:
@@ -91,12 +121,13 @@ def config_from_values(values: Mapping[str, str], fmt: Format) -> tuple[FactoryC
         if var.path is None:
             ctx.extra[var.key] = text
         elif var.mirror:
-            remember(ctx.extra, var.key, text, get_path(ctx.config, var.path), var.codec)
+            remember(ctx.extra, var.key, text, get_path(ctx.config, var.path), ctx.codec(var))
         else:
             target, name = _owner(ctx.config, var.path)
             ctx.assign(var, text, target, name, [_owner(ctx.config, path)[0] for path in var.copies])
     import_landing_zone(ctx)
     import_models(ctx)
+    infer_vnet_template(ctx)
     ctx.extra.update((key, text) for key, text in raw.items() if by_key(key) is None)
     if ctx.placeholders:
         notes.append(f"Placeholders kept as they are, to fill in later: {', '.join(ctx.placeholders)}.")
@@ -146,20 +177,26 @@ def _label(path: str) -> str:
     return _ENV_LABEL[path.split(".")[1]]
 
 
-def _export_path(var: Var, view: FactoryConfig, extra: dict[str, str], notes: list[str]) -> str | NotHeld:
+_PER_ENVIRONMENT = {key for key, _ in REGION}
+"""Rows whose other environments' values per_environment.py hands to the pipelines."""
+
+
+def _export_path(var: Var, fmt: Format, view: FactoryConfig, extra: dict[str, str],
+                 notes: list[str]) -> str | NotHeld:
     assert var.path is not None
+    codec = var.codec_of(var.name(fmt) or var.key)
     try:
         value = get_path(view, var.path)
     except IndexError:  # no projects at all
         return extra.get(var.key, NOT_HELD)
     if var.mirror:
-        return extra[var.key] if var.key in extra else var.codec.encode(value)
-    for copy in var.copies:
+        return extra[var.key] if var.key in extra else codec.encode(value)
+    for copy in var.copies if var.key not in _PER_ENVIRONMENT else ():
         other = get_path(view, copy)
         if other != value:
             notes.append(f"{var.key} is one setting for several environments: {_label(var.path)} has {value!r}, "
                          f"which is written, but {_label(copy)} has {other!r}.")
-    return pick(extra, var.key, value, var.codec, _imported(var))
+    return pick(extra, var.key, value, codec, _imported(var))
 
 
 def _rename(values: dict[str, str], fmt: Format, extra: Mapping[str, str], notes: list[str]) -> dict[str, str]:
@@ -192,9 +229,10 @@ def _with_region_codes(config: FactoryConfig) -> FactoryConfig:
     return config.model_copy(update={"environments": config.environments.model_copy(update=updates)})
 
 
-def values_from_config(config: FactoryConfig, fmt: Format) -> tuple[dict[str, str], list[str]]:
+def values_from_config(config: FactoryConfig, fmt: Format) -> tuple[dict[str, str], list[Override], list[str]]:
     """The variables a file of format `fmt` gets from this configuration (in table order, then
-    the unknown ones), and notes on what the file cannot express."""
+    the unknown ones), each environment's own values the file cannot hold, and notes on what
+    else it cannot express."""
     notes: list[str] = []
     view = _with_region_codes(_single_run(config, notes))
     extra = dict(config.aifactory_extra)
@@ -206,8 +244,9 @@ def values_from_config(config: FactoryConfig, fmt: Format) -> tuple[dict[str, st
         elif var.path is None:
             text = extra.get(var.key, NOT_HELD)
         else:
-            text = _export_path(var, view, extra, notes)
+            text = _export_path(var, fmt, view, extra, notes)
         if not isinstance(text, NotHeld):
             values[var.key] = text
     values.update((key, text) for key, text in extra.items() if by_key(key) is None)
-    return _rename(values, fmt, extra, notes), notes
+    values, overrides = split(view, values)
+    return _rename(values, fmt, extra, notes), overrides, notes

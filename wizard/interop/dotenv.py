@@ -8,10 +8,14 @@ else, including the template's repeated keys, survives byte for byte.
 What is refused, with the line and a fix:
 * an unterminated quote (bash would swallow the following lines into the value);
 * a line that is not `KEY=value`, a comment or blank (bash would run it as a command);
-* `$(…)`, backticks, `$NAME` or `${…}` outside single quotes (bash would substitute them;
-  inside single quotes they are literal text and accepted, as in TAGS);
+* anything bash expands outside single quotes: `$(…)`, backticks, `$NAME`, `${…}`, `$[…]` and
+  the special parameters `$$ $? $# $! $- $@ $*` and `$0`–`$9` (the AI Factory would upload the
+  PID or an exit status instead of the text). The message names the key and the line to write
+  instead; inside single quotes all of this is literal text and accepted, as in TAGS. A `$`
+  that bash leaves alone (`"cost$"`, `"a$ b"`) is read as the `$` it is;
 * unquoted characters bash treats specially (`;`, `|`, `<`, quotes, …);
-* one key given two different values (identical repeats are fine and all kept).
+* one key given two different values (identical repeats are fine and all kept); the message
+  quotes both values unless they are secrets.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 
 from wizard.interop.errors import InteropError
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
+from wizard.secrets import shown
 
 _ASSIGN = re.compile(r"(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)=")
 _UNQUOTED_BAD = frozenset("\"'`$\\;&|<>()~")
@@ -61,33 +66,47 @@ class _LineError(Exception):
         self.hint = hint
 
 
-def _expansion_error(kind: str) -> _LineError:
-    return _LineError(
-        f"the value holds {kind}, which bash would run or substitute when the file is sourced",
-        "write the literal value, or put it in single quotes: KEY='value'",
-    )
+_SPECIAL = {
+    "$": "its own process id", "?": "the last command's exit status", "#": "the number of arguments",
+    "!": "the last background process id", "-": "its option flags", "@": "the arguments", "*": "the arguments",
+}
+"""Bash's special parameters ($$, $?, …) and what bash puts in their place."""
 
 
-def _read_double_quoted(text: str, start: int) -> tuple[str, int]:
-    """Decode "…" from text[start] (the quote) as bash does; return the value and the end index."""
+def _expansion(text: str, i: int) -> str | None:
+    """What bash does with the backtick or `$` at text[i] inside double quotes, or None if it is literal."""
+    if text[i] == "`":
+        return "a backtick (command substitution), which bash runs as a command"
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if nxt == "(":
+        return "$( … ) (command substitution), which bash runs as a command"
+    if nxt == "[":
+        return "$[ … ] (arithmetic expansion), which bash evaluates"
+    if nxt == "{" or nxt == "_" or (nxt.isascii() and nxt.isalpha()):
+        return f"${nxt}… (a variable expansion), which bash replaces with a variable's value"
+    if nxt.isascii() and nxt.isdigit():
+        return f"${nxt} (a special parameter), which bash replaces with a script argument"
+    if nxt in _SPECIAL:
+        return f"${nxt} (a special parameter), which bash replaces with {_SPECIAL[nxt]}"
+    return None
+
+
+def _read_double_quoted(text: str, start: int) -> tuple[str, int, str | None]:
+    """Decode "…" from text[start] (the quote) as bash does: the value as written (escapes
+    resolved), the end index, and the first expansion bash would make in it, if any."""
     out: list[str] = []
+    expansion: str | None = None
     i = start + 1
     while i < len(text):
         ch = text[i]
         if ch == '"':
-            return "".join(out), i + 1
+            return "".join(out), i + 1, expansion
         if ch == "\\" and i + 1 < len(text) and text[i + 1] in _DOUBLE_ESCAPES:
             out.append(text[i + 1])
             i += 2
             continue
-        if ch == "`":
-            raise _expansion_error("a backtick (command substitution)")
-        if ch == "$" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "(":
-                raise _expansion_error("$( … ) (command substitution)")
-            if nxt == "{" or nxt == "_" or nxt.isalnum():
-                raise _expansion_error(f"${nxt}… (a variable expansion)")
+        if ch in "$`" and expansion is None:
+            expansion = _expansion(text, i)
         out.append(ch)
         i += 1
     raise _LineError(
@@ -96,10 +115,21 @@ def _read_double_quoted(text: str, start: int) -> tuple[str, int]:
     )
 
 
-def _read_value(text: str, start: int) -> tuple[str, str, int]:
-    """The value that starts at text[start]: (value, quote, end index)."""
+def _expanded(key: str, literal: str, what: str) -> _LineError:
+    """The error for a value bash would not keep as written, with the line that keeps it."""
+    return _LineError(
+        f"{key}: the value holds {what} when the AI Factory sources the file, so it would not upload "
+        "what is written",
+        f"to keep the text as written, write {key}={quote_value(literal, chr(39))}",
+    )
+
+
+def _read_value(key: str, text: str, start: int) -> tuple[str, str, int]:
+    """The value of `key` that starts at text[start]: (value, quote, end index)."""
     if text.startswith('"', start):
-        value, end = _read_double_quoted(text, start)
+        value, end, expansion = _read_double_quoted(text, start)
+        if expansion is not None:
+            raise _expanded(key, value, expansion)
         return value, '"', end
     if text.startswith("'", start):
         end = text.find("'", start + 1)
@@ -116,7 +146,7 @@ def _read_value(text: str, start: int) -> tuple[str, str, int]:
     bad = sorted(set(value) & _UNQUOTED_BAD)
     if bad:
         if "$" in bad or "`" in bad:
-            raise _expansion_error("$ or a backtick outside quotes")
+            raise _expanded(key, value, "$ or a backtick outside quotes, which bash expands")
         raise _LineError(
             f"the unquoted value holds {' '.join(bad)}, which bash treats specially",
             'quote the whole value: KEY="value"',
@@ -135,7 +165,7 @@ def _parse_line(number: int, text: str, eol: str) -> EnvLine:
             "this line is not KEY=value, a comment or blank",
             'write it as KEY="value", or start it with # to make it a comment',
         )
-    value, quote, end = _read_value(text, match.end())
+    value, quote, end = _read_value(match.group(2), text, match.end())
     rest = text[end:]
     comment: str | None = None
     if rest.strip():
@@ -194,7 +224,7 @@ class EnvDocument:
                     raise InteropError(
                         path, line.number,
                         f"{line.key} is set again with a different value "
-                        f"(line {first.number}: {first.value!r}, here: {line.value!r})",
+                        f"(line {first.number}: {shown(line.key, first.value)}, here: {shown(line.key, line.value)})",
                         f"keep one {line.key} line, or give both the same value",
                     )
             lines.append(line)

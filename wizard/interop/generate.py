@@ -1,9 +1,12 @@
 """A complete .env or variables.yaml written from scratch, with our own comments.
 
 Used when the user has no base file. Every variable of the table appears, in section order,
-with the configuration's value or the row's default, and a one-line comment taken from the
-table or the model field's description (never the AI Factory template's own wording, which
-is third-party text). Variables the table does not know come last, as they were imported.
+with the configuration's value or the row's default; a .env gets every spelling a consumer
+reads. Each line's comment starts with the template's tag, <mandatory> or <optional>:
+preflight.sh takes a `<todo>` as blocking only on a <mandatory> line. The words after the tag
+are ours, from the table or the model field's description (never the AI Factory template's own
+wording, which is third-party text). Variables the table does not know come last, as they were
+imported. The hand-work block (handwork.py), if any, follows the header.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from wizard.interop.ado_yaml import double_quoted
 from wizard.interop.dotenv import quote_value
 from wizard.interop.errors import InteropError
-from wizard.interop.keys import SECTIONS, TABLE, Format, lookup, title
+from wizard.interop.keys import SECTIONS, TABLE, Format, is_mandatory, lookup, title
 
 APPENDED_SECTION = "Added by aifactory-wizard: variables this file did not have"
 
@@ -24,14 +27,19 @@ _ADO_HEADER = (
 )
 
 
-def comment_for(name: str) -> str:
-    """Our one-line comment for a variable, by its name in either file."""
-    found = lookup("env", name) or lookup("ado", name)
+def comment_for(fmt: Format, name: str) -> str:
+    """Our one-line comment for a variable, by its name in a file of format `fmt`, with its tag."""
+    tag = "<mandatory>" if is_mandatory(fmt, name) else "<optional>"
+    found = lookup(fmt, name)
     if found is None:
-        return "kept from the imported file"
+        return f"{tag}kept from the imported file"
     var = found[0]
     label = title(var)
-    return f"{label} (the name the GitHub workflows read)" if name == var.workflow else label
+    if name == var.workflow:
+        return f"{tag}{label} (the name the GitHub workflows read)"
+    if name in var.aliases:
+        return f"{tag}{label} (the same, as {name}: another program reads this name)"
+    return f"{tag}{label}"
 
 
 def _line(fmt: Format, name: str, value: str, comment: str) -> str:
@@ -50,9 +58,11 @@ def _heading(fmt: Format, text: str) -> str:
     return f"  # --- {text} ---" if fmt == "ado" else f"# --- {text} ---"
 
 
-def generate(fmt: Format, values: dict[str, str]) -> str:
-    """The whole file for `values` (names as in that format)."""
-    lines = list(_ENV_HEADER if fmt == "env" else (*_ADO_HEADER, "variables:"))
+def generate(fmt: Format, values: dict[str, str], preamble: str = "") -> str:
+    """The whole file for `values` (names as in that format); `preamble` (comment lines) goes
+    right after the header."""
+    header = _ENV_HEADER if fmt == "env" else _ADO_HEADER
+    lines = [*header, *([preamble.rstrip("\n")] if preamble else []), *([] if fmt == "env" else ["variables:"])]
     written: set[str] = set()
     for section, heading in SECTIONS.items():
         rows = [var for var in TABLE if var.section == section and var.name(fmt)]
@@ -60,9 +70,10 @@ def generate(fmt: Format, values: dict[str, str]) -> str:
             continue
         lines += ["", _heading(fmt, heading)]
         for var in rows:
-            names = [var.name(fmt), var.workflow if fmt == "env" else None]
-            for name in filter(None, names):
-                lines.append(_line(fmt, name, values.get(name, var.default), comment_for(name)))
+            main = var.name(fmt)
+            assert main is not None
+            for name in (main, *(var.spellings() if fmt == "env" else ())):
+                lines.append(_line(fmt, name, values.get(name, var.default), comment_for(fmt, name)))
                 written.add(name)
     others = [name for name in values if name not in written]
     if others:

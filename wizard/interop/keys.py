@@ -9,9 +9,14 @@ One row per variable says what it is called in each file and where it lives in F
   None: the model does not hold it and it is kept verbatim in `config.aifactory_extra`.
 * `copies` – more paths import sets to the same value; export reads `path` and says when a
   copy differs (AIFACTORY_LOCATION → all three regions; *_TEST_PROD_* → stage and prod).
-* `aliases` – other `.env` spellings of the same variable (ADMIN_AI_SEARCH_TIER …).
+* `aliases` – other `.env` spellings of the same variable that an AI Factory consumer reads
+  (the template's ADMIN_AI_SEARCH_TIER, preflight.sh's TEST_CIDR_RANGE, 03a's
+  PROJECT_IP_WHITELIST …); a generated .env writes every one of them.
 * `workflow` – the name the GitHub workflows read where the template spells it differently
   (aifactory.md §4.2); the .env export writes both.
+* `spelling_codec` – how the variable's other spellings (its variables.yaml name, its aliases)
+  write a value, where that differs from the template's: the .env's `-` for "no IP list" is
+  an empty string everywhere else.
 * `group` – variables converted together by a function in groups.py (landing zone, models).
 * `mirror` – an ADO per-environment copy of one model value (Stage/Prod seeding Key Vault):
   its own text is kept when it differs, the model value is written when there is none.
@@ -32,7 +37,6 @@ from wizard.interop.codecs import (
     FLAG,
     NOT_FLAG,
     OPTIONAL,
-    PLACEHOLDER,
     TEXT,
     TODO_WHEN_UNSET,
     WHOLE,
@@ -86,6 +90,7 @@ class Var:
     workflow: str | None = None
     group: Group | None = None
     mirror: bool = False
+    spelling_codec: Codec | None = None
 
     @property
     def key(self) -> str:
@@ -98,6 +103,16 @@ class Var:
         """This variable's name in a file of format `fmt` (None: that file has no such variable)."""
         return self.env if fmt == "env" else self.ado
 
+    def spellings(self) -> tuple[str, ...]:
+        """The .env names besides the template's that consumers read: the workflows' name, then the aliases."""
+        return (*([self.workflow] if self.workflow else []), *self.aliases)
+
+    def codec_of(self, name: str) -> Codec:
+        """The codec for the variable written under `name` (see `spelling_codec`)."""
+        if self.spelling_codec is not None and name not in (self.env, self.workflow):
+            return self.spelling_codec
+        return self.codec
+
 
 def _env_rows() -> list[Var]:
     rows: list[Var] = []
@@ -106,7 +121,8 @@ def _env_rows() -> list[Var]:
             Var(f"{aif}_SUBSCRIPTION_ID", f"{ado_stage}_sub_id", "environments",
                 f"environments.{env}.subscription_id", TODO_WHEN_UNSET),
             Var(f"{aif}_CIDR_RANGE", f"{ado_stage}_cidr_range", "environments",
-                f"environments.{env}.cidr_octet", WHOLE),
+                f"environments.{env}.cidr_octet",  # text: the model refuses a leading zero with the reason
+                aliases=("TEST_CIDR_RANGE",) if env == "stage" else ()),  # preflight.sh's name
             Var(f"{aif}_NETWORK_ENV", f"network_env_{env}", "environments", f"environments.{env}.network_env"),
         ]
     return rows
@@ -195,12 +211,19 @@ def _debug_rows() -> list[Var]:
 
 
 def _u(env: str | None, ado: str | None, section: str, default: str, title: str,
-       workflow: str | None = None) -> Var:
+       workflow: str | None = None, aliases: tuple[str, ...] = ()) -> Var:
     """A row for a variable the model does not hold (kept in aifactory_extra)."""
-    return Var(env, ado, section, default=default, title=title, workflow=workflow)
+    return Var(env, ado, section, default=default, title=title, workflow=workflow, aliases=aliases)
 
 
 _MODEL = "models"
+
+_PREFLIGHT_SPELLING: dict[str, tuple[str, ...]] = {
+    "ENABLE_WEBAPP": ("ENABLE_WEB_APP",),
+    "SUBNET_PROJ_DATABRICKS_PUBLIC": ("SUBNET_PROJ_DBX_PUBLIC",),
+    "SUBNET_PROJ_DATABRICKS_PRIVATE": ("SUBNET_PROJ_DBX_PRIVATE",),
+}
+"""The names preflight.sh reads from a .env where the template spells the variable otherwise."""
 
 TABLE: tuple[Var, ...] = (
     # --- GitHub bootstrap
@@ -248,7 +271,8 @@ TABLE: tuple[Var, ...] = (
     _u("INPUT_COMMON_SPID_KEY", "inputCommonSPIDKey", "seeding", "esml-common-sp-id",
        "Secret holding the core team service principal's app id"),
     _u("INPUT_COMMON_SP_SECRET_KEY", "inputCommonSPSecretKey", "seeding", "esml-common-sp-secret",
-       "Secret holding the core team service principal's client secret"),
+       "Secret holding the core team service principal's client secret",
+       aliases=("INPUT_COMMON_SPSECRET_KEY",)),  # 03a uploads both spellings
     _u("COMMON_SERVICE_PRINCIPLE_OID_KEY", "commonServicePrincipleOIDKey", "seeding", "esml-common-sp-oid",
        "Secret holding the core team service principal's object id"),
     _u("PROJECT_SERVICE_PRINCIPAL_KV_S_NAME_APPID", "project_service_principal_AppID_seeding_kv_name", "seeding",
@@ -311,7 +335,8 @@ TABLE: tuple[Var, ...] = (
     Var("PROJECT_NUMBER", "project_number_000", "project", "projects.0.number"),
     Var("PROJECT_MEMBERS", "technical_admins_ad_object_id", "project", "projects.0.members", CSV),
     Var("PROJECT_MEMBERS_EMAILS", "technical_admins_email", "project", "projects.0.member_emails", CSV),
-    Var("PROJECT_MEMBERS_IP_ADDRESS", "project_IP_whitelist", "project", "access.ip_allow_list", Csv(empty="-")),
+    Var("PROJECT_MEMBERS_IP_ADDRESS", "project_IP_whitelist", "project", "access.ip_allow_list", Csv(empty="-"),
+        aliases=("PROJECT_IP_WHITELIST",), spelling_codec=CSV),  # "-" reaches bicep as a rule outside the .env
     Var("TAG_COSTCENTER", "tag_costcenter", "project", "projects.0.cost_center"),
     _u("TAGS_PROJECT", "tagsProject", "project", "{}", "Project resource tags as a JSON object"),
     _u("PROJECT_TYPE", "admin_projectType", "project", "all", "Project type; v1.24 always uses all"),
@@ -345,7 +370,8 @@ TABLE: tuple[Var, ...] = (
        "p080_coreteam_it_admin,coreteam_dataops,p081_coreteam_dataops_fabric,p103_coreteam_team_process_ops",
        "Core team persona ids"),
     # --- services
-    *(Var(env, ado, "services", f"services.{field}", FLAG) for field, env, ado in _SERVICES),
+    *(Var(env, ado, "services", f"services.{field}", FLAG, aliases=_PREFLIGHT_SPELLING.get(env, ()))
+      for field, env, ado in _SERVICES),
     Var("DISABLE_AGENT_NETWORK_INJECTION", "disableAgentNetworkInjection", "services",
         "services.agent_network_injection", NOT_FLAG, title="Do not inject Foundry agents into the project subnet"),
     # --- service settings
@@ -447,6 +473,15 @@ TABLE: tuple[Var, ...] = (
     Var("ENABLE_DEFENDER_FOR_AI_RESOURCE_LEVEL", "enableDefenderforAIResourceLevel", "security",
         "security.defender_for_ai_resource", FLAG),
     Var("DIAGNOSTIC_SETTING_LEVEL", "diagnosticSettingLevel", "security", "security.diagnostic_level"),
+    # bring-your-own monitoring: read by preflight.sh (APPI_NO_CONNSTR, APPI_NO_LAW), not in the templates
+    _u("EXISTING_APPLICATION_INSIGHTS_RESOURCE_ID", "existingApplicationInsightsResourceId", "security", "",
+       "Existing Application Insights to use (resource id); empty creates one"),
+    _u("EXISTING_APPLICATION_INSIGHTS_CONNECTION_STRING", "existingApplicationInsightsConnectionString",
+       "security", "", "Connection string of that Application Insights"),
+    _u("EXISTING_LOG_ANALYTICS_WORKSPACE_RESOURCE_ID", "existingLogAnalyticsWorkspaceResourceId", "security", "",
+       "Log Analytics workspace behind that Application Insights (resource id)"),
+    _u("ALLOW_MIXED_OBSERVABILITY_WORKSPACES", "allowMixedObservabilityWorkspaces", "security", "false",
+       "Allow that Application Insights without its Log Analytics workspace"),
     # --- bring your own
     _u("BYO_SUBNETS", "BYO_subnets", "byo", "false", "Use existing subnets named below"),
     *(_u(env, ado, "byo", "", title) for env, ado, title in (
@@ -464,6 +499,8 @@ TABLE: tuple[Var, ...] = (
         ("SUBNET_PROJ_ACA", "subnetProjACA", "Existing project Container Apps subnet"),
         ("SUBNET_PROJ_ACA2", "subnetProjACA2", "Existing project agent subnet"),
         ("SUBNET_PROJ_WEBAPP", "subnetProjWebapp", "Existing project web app subnet"),
+    )),
+    *(_u(env, ado, "byo", "", title, aliases=_PREFLIGHT_SPELLING[env]) for env, ado, title in (
         ("SUBNET_PROJ_DATABRICKS_PUBLIC", "subnetProjDatabricksPublic", "Existing Databricks public subnet"),
         ("SUBNET_PROJ_DATABRICKS_PRIVATE", "subnetProjDatabricksPrivate", "Existing Databricks private subnet"),
     )),
@@ -498,6 +535,39 @@ TABLE: tuple[Var, ...] = (
        "Random salt; the pipeline fills it in"),
     _u("ADMIN_IP_FW", "admin_ip_fw", "pipeline", "", "Runner IP; the pipeline fills it in"),
 )
+
+
+MANDATORY: frozenset[str] = frozenset({
+    # .env.template v1.24: the variables whose comment starts with <mandatory>
+    "GITHUB_USERNAME", "GITHUB_NEW_REPO", "TENANT_ID", "TENANT_AZUREML_OID", "AIFACTORY_LOCATION",
+    "AIFACTORY_LOCATION_SHORT", "ADMIN_AISEARCH_TIER", "AISEARCH_SEMANTIC_TIER", "AIFACTORY_SUFFIX",
+    "AIFACTORY_SEEDING_KEYVAULT_SUBSCRIPTION_ID", "AIFACTORY_SEEDING_KEYVAULT_NAME",
+    "AIFACTORY_SEEDING_KEYVAULT_RG", "DEV_SUBSCRIPTION_ID", "DEV_CIDR_RANGE", "STAGE_CIDR_RANGE",
+    "PROD_CIDR_RANGE", "AZURE_MACHINELEARNING_SP_OID", "INPUT_COMMON_SPID_KEY", "INPUT_COMMON_SP_SECRET_KEY",
+    "COMMON_SERVICE_PRINCIPLE_OID_KEY", "PROJECT_NUMBER", "PROJECT_MEMBERS", "RUN_JOB1_NETWORKING",
+    "ENABLE_AI_FOUNDRY", "ADMIN_AI_SEARCH_TIER", "ADMIN_SEMANTIC_SEARCH_TIER", "GROUPS_PROJECT_MEMBERS_ESML",
+    "GROUPS_PROJECT_MEMBERS_GENAI_1", "GROUPS_CORETEAM_MEMBERS",
+    # variables.yaml v1.24
+    "admin_location", "admin_locationSuffix", "admin_aiSearchTier", "admin_semanticSearchTier",
+    "dev_admin_bicep_input_keyvault_subscription", "dev_admin_bicep_kv_fw_rg", "dev_admin_bicep_kv_fw",
+    "test_admin_bicep_input_keyvault_subscription", "test_admin_bicep_kv_fw_rg", "test_admin_bicep_kv_fw",
+    "prod_admin_bicep_input_keyvault_subscription", "prod_admin_bicep_kv_fw_rg", "prod_admin_bicep_kv_fw",
+    "azure_machinelearning_sp_oid", "tenantId", "dev_service_connection", "test_service_connection",
+    "prod_service_connection", "dev_seeding_kv_service_connection", "test_seeding_kv_service_connection",
+    "prod_seeding_kv_service_connection", "admin_aifactorySuffixRG", "dev_sub_id", "common_vnet_cidr",
+    "common_subnet_cidr", "common_subnet_scoring_cidr", "common_pbi_subnet_name", "common_pbi_subnet_cidr",
+    "common_bastion_subnet_name", "common_bastion_subnet_cidr", "dev_cidr_range", "test_cidr_range",
+    "prod_cidr_range", "project_number_000", "acr_dedicated", "acr_SKU", "technical_admins_ad_object_id",
+    "enableAIFoundry", "enableAISearch", "runNetworkingVar", "admin_projectType",
+})
+"""The names the AI Factory's templates tag <mandatory>; every other variable is <optional>.
+preflight.sh takes a `<todo>` in a mandatory variables.yaml line as blocking, elsewhere as a warning."""
+
+
+def is_mandatory(fmt: Format, name: str) -> bool:
+    """True when the templates tag this name, or the variable it spells in this format, <mandatory>."""
+    found = lookup(fmt, name)
+    return name in MANDATORY or (found is not None and found[0].name(fmt) in MANDATORY)
 
 
 @cache
@@ -561,19 +631,3 @@ def title(var: Var) -> str:
         labels = [label for env, label in _ENV_LABEL.items() if env in envs]
         text = f"{', '.join(labels[:-1])} and {labels[-1]}: {text}" if len(labels) > 1 else f"{labels[0]}: {text}"
     return text
-
-
-_SECRET_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
-"""What a Key Vault secret *name* in these files looks like: esml-common-sp-secret."""
-
-
-def holds_secret(name: str, value: str) -> bool:
-    """True when a variable's name says it carries a secret and its value is not merely the
-    name of one (or empty, or a placeholder). Such values never enter a FactoryConfig, so they
-    cannot end up in a saved preset."""
-    upper = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
-    if not ("AZURE_CREDENTIALS" in upper or "PASSWORD" in upper or "PASSWD" in upper
-            or "CLIENT_SECRET" in upper):
-        return False
-    text = value.strip()
-    return not (text == "" or PLACEHOLDER.search(text) or _SECRET_NAME.fullmatch(text))
