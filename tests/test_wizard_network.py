@@ -48,7 +48,7 @@ async def test_the_map_shows_what_fits_and_propose_fixes_an_overlap_with_the_hub
     async with app.run_test(size=(100, 32)) as pilot:
         step = await show_network(pilot, app)
         stage = drawn(step, "stage")
-        assert "c001━002━003━░" in stage and "28 more projects fit · 3 placed" in stage
+        assert "c001━002━003━░" in stage and "29 more projects fit · 3 placed" in stage
         assert step.query_one("#net-stage").border_title == "stage · 172.21.0.0/16"
         assert "✗✗001" in drawn(step, "dev") and "✗ overlaps the hub 172.20.0.0/22" in drawn(step, "dev")
         assert "AIF-NET-OVERLAP" in {f.code for f in app.live_state.offline}

@@ -23,7 +23,7 @@ from wizard.errors import UserError
 from wizard.findings import Finding
 from wizard.model import ENV_NAMES, EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 
-HUB_IDS = {"hub_spoke": ("hub_vnet_ids", "Hub VNet id"), "vwan": ("virtual_hub_ids", "Virtual hub id")}
+HUB_IDS = {"hub_spoke": ("hub_vnet_ids", "hub VNet id"), "vwan": ("virtual_hub_ids", "virtual hub")}
 """Where each hub-connected mode keeps an environment's hub, and the field's label."""
 
 
@@ -93,14 +93,15 @@ class NetworkStep(StepPane):
         enabled = config.environments.get(env).enabled
         with Vertical(classes="env-box" if enabled else "env-box -off", id=f"net-{env}") as box:
             box.border_title = self._box_title(config, env, plans)
-            yield ConfigField(config, f"environments.{env}.cidr_octet", label="Octet (XX)")
+            # labels name the environment again: the command palette lists fields by label
+            yield ConfigField(config, f"environments.{env}.cidr_octet", label=f"{env} octet (XX)")
             if not enabled:
                 yield Static("off: not deployed, but its octet must still differ from the others'",
                              classes="env-off", markup=False)
                 return
             hub = HUB_IDS.get(config.mode)
             if hub is not None:
-                yield ConfigField(config, f"landing_zone.{hub[0]}.{env}", label=hub[1],
+                yield ConfigField(config, f"landing_zone.{hub[0]}.{env}", label=f"{env} {hub[1]}",
                                   placeholder="/subscriptions/…/resourceGroups/…/providers/…")
             if isinstance(plans, str):
                 yield Static(Text(plans, style="bold"), classes="map-error")

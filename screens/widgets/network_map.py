@@ -87,6 +87,9 @@ class NetworkMap(Widget):
         if plan.unplaced:
             text.append(f"\n{GLYPHS['error']} do not fit: {', '.join(plan.unplaced)}",
                         style=self.get_component_rich_style("network-map--error"))
+        for project in (p for p in plan.projects if p.missing):
+            text.append(f"\n{GLYPHS['warning']} {project.number} fits without: {', '.join(project.missing)}",
+                        style=self.get_component_rich_style("network-map--warning"))
         return text
 
     def _style(self, cell: Cell, projects: list[str]) -> Style:
