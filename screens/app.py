@@ -89,7 +89,8 @@ class WizardApp(App[None]):
         """The LiveSession once open (sandbox in demo mode, Azure after sign-in)."""
         self.session_status = "demo: opening the sandbox…" if demo else "not signed in: live checks start after sign-in"
         self._pending: set[tuple[str, str]] = set()
-        self._running: set[tuple[str, str]] = set()
+        self._in_flight: set[tuple[str, str]] = set()
+        """Cells of the live run in progress (not `_running`: Textual's App uses that name)."""
         self._cancel: threading.Event | None = None
         self._run = 0
         self._debounce: Timer | None = None
@@ -331,13 +332,13 @@ class WizardApp(App[None]):
             return
         if self._cancel is not None:
             self._cancel.set()  # supersede the run in flight; its unfinished cells run again
-            self._pending |= {c for c in self._running if self.live_state.cells.get(c) == "checking"}
+            self._pending |= {c for c in self._in_flight if self.live_state.cells.get(c) == "checking"}
         cells = self._enabled_cells(self._pending, self.draft.config)
         self._pending = set()
         if not cells:
             return
         self._run += 1
-        self._running = cells
+        self._in_flight = cells
         self._cancel = threading.Event()
         self.live_state.checking(cells)
         self.run_live(self.draft.config, cells, self._cancel, self._run)

@@ -122,3 +122,7 @@ def test_field_specs_come_from_the_model(config: FactoryConfig) -> None:
     sub = field_spec(config, "environments.dev.subscription_id")
     assert sub.kind == "text" and sub.optional and "subscription" in sub.description.lower()
     assert field_spec(config, "landing_zone.mode").choices == ("standalone",)
+    hybrid = try_set(config, "landing_zone.mode", "hybrid").config
+    assert hybrid is not None
+    paths = field_spec(hybrid, "landing_zone.access_paths")
+    assert paths.kind == "list" and paths.choices == ("ip_allow_list", "vpn", "bastion")

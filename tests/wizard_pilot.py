@@ -6,9 +6,14 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import Input
+
 from presets.store import PresetStore
 from screens.app import WizardApp, make_app
+from screens.steps import StepPane
+from screens.wizard_screen import WizardScreen
 from wizard.draft import Draft
+from wizard.model import FactoryConfig
 
 
 def demo_app(tmp_path: Path, preset: str | None = None) -> WizardApp:
@@ -31,3 +36,22 @@ async def settle(pilot: Any, app: WizardApp, timeout: float = 20.0) -> None:
             await pilot.pause()
             return
     raise AssertionError(f"checks did not settle: {app.live_state.cells}")
+
+
+def app_on(tmp_path: Path, config: FactoryConfig, *, demo: bool = False) -> WizardApp:
+    """The wizard opened on `config`: offline (no session, no live checks to wait for) unless `demo`."""
+    return make_app(demo=demo, draft=Draft(config, "", "test"), sandbox_state=tmp_path / "sandbox.json")
+
+
+async def show_step(pilot: Any, app: WizardApp, step_id: str) -> StepPane:
+    """Wait for the live checks (in demo mode), show a step, and stop cursors blinking (snapshots)."""
+    if app.demo:
+        await settle(pilot, app)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, WizardScreen)
+    screen.show_step(step_id)
+    await pilot.pause()
+    for control in screen.query(Input):
+        control.cursor_blink = False
+    return screen.pane(step_id)

@@ -509,17 +509,63 @@ ALWAYS_PROVIDERS: tuple[str, ...] = (
 """Providers every environment subscription needs whatever the services."""
 
 
-def active_services(services: ServicesConfig) -> list[str]:
-    """Service keys one ServicesConfig really deploys, with the flags' dependencies applied.
+# --------------------------------------------------------------------------- switches that need others
 
-    AKS for Azure ML counts only with Azure ML on; the capability host only with AI Foundry on.
+
+@dataclass(frozen=True, slots=True)
+class FlagNeed:
+    """One AI Factory switch that needs another one on, as the v1.24 templates have it."""
+
+    flag: str
+    """Dotted FactoryConfig path of the switch that needs, e.g. `services.foundry_caphost`."""
+    needs: str
+    """Dotted path of the switch it needs on, e.g. `services.cosmos_db`."""
+    why: str
+    """What `flag` does with it, completing "<flag> …", e.g. "keeps its agent threads in Cosmos DB
+    (…)"; front ends quote it when they switch one because of the other."""
+    gate: bool
+    """True: without `needs` the templates skip `flag` (it does nothing). False: they still
+    deploy it, bringing what `needs` stands for along (or the deployment fails)."""
+
+
+FLAG_NEEDS: tuple[FlagNeed, ...] = (
+    FlagNeed("services.foundry_caphost", "services.ai_foundry",
+             "is part of the AI Foundry account (09-ai-foundry-2025.bicep creates it only with "
+             "ENABLE_AI_FOUNDRY)", gate=True),
+    FlagNeed("services.foundry_caphost", "services.cosmos_db",
+             "keeps its agent threads in Cosmos DB (04-databases.bicep deploys one for it even with "
+             "ENABLE_COSMOS_DB off)", gate=False),
+    FlagNeed("services.foundry_caphost", "services.ai_search",
+             "uses AI Search as the agents' vector store (03-cognitive-services.bicep deploys one for "
+             "it even with ENABLE_AI_SEARCH off)", gate=False),
+    FlagNeed("services.agent_network_injection", "services.ai_foundry",
+             "puts AI Foundry's agents in the project's aca-002 subnet (09-ai-foundry-2025.bicep "
+             "delegates the subnet only with ENABLE_AI_FOUNDRY)", gate=True),
+    FlagNeed("services.ai_search_shared_private_link", "services.ai_search",
+             "links AI Search privately to the project's storage and Foundry (09-ai-foundry-2025.bicep "
+             "deploys it only with ENABLE_AI_SEARCH)", gate=True),
+    FlagNeed("services.ai_search_shared_private_link", "services.ai_foundry",
+             "links AI Search privately to AI Foundry (09-ai-foundry-2025.bicep deploys it only with "
+             "ENABLE_AI_FOUNDRY)", gate=True),
+    FlagNeed("services.aks_for_azure_ml", "services.azure_ml",
+             "is the Azure ML workspace's inference cluster (07-ml-data-platform.bicep attaches it "
+             "only with ENABLE_AZURE_MACHINE_LEARNING)", gate=True),
+    FlagNeed("security.cmk", "security.keyvault_purge_protection",
+             "needs Key Vault purge protection: Azure refuses customer-managed keys in a vault "
+             "without it, and once deployed it cannot be turned off", gate=False),
+)
+"""Every switch that needs another, read from the AI Factory v1.24 bicep (file named in `why`)."""
+
+
+def active_services(services: ServicesConfig) -> list[str]:
+    """Service keys one ServicesConfig really deploys: the switches on, less those gated off.
+
+    A switch whose gate is off (FLAG_NEEDS with `gate`) is skipped by the templates: AKS for
+    Azure ML without Azure ML, the capability host without AI Foundry.
     """
-    active = [name for name in services.enabled_names() if name in SERVICES]
-    if not services.azure_ml and "aks_for_azure_ml" in active:
-        active.remove("aks_for_azure_ml")
-    if not services.ai_foundry and "foundry_caphost" in active:
-        active.remove("foundry_caphost")
-    return active
+    on = {f"services.{name}" for name, value in services if value is True}
+    gated = {need.flag for need in FLAG_NEEDS if need.gate and need.needs not in on}
+    return [name for name in services.enabled_names() if name in SERVICES and f"services.{name}" not in gated]
 
 
 def uses_hub_dns(config: FactoryConfig) -> bool:

@@ -207,7 +207,7 @@ class FieldSpec:
     description: str
     """The model's description: the help pane's text and the JSON Schema's."""
     choices: tuple[str, ...] = ()
-    """The allowed values of a `choice` field, in the model's order."""
+    """The allowed values of a `choice` field, or of each item of a `list` field, in the model's order."""
     optional: bool = False
     """Empty means unset (None)."""
 
@@ -266,12 +266,12 @@ def _spec_of(spec: FieldSpec, annotation: Any) -> FieldSpec:
     kind: FieldKind
     if base is bool:
         kind = "bool"
+    elif typing.get_origin(base) is list:
+        kind = "list"  # with choices: several of them (landing_zone.access_paths)
     elif choices:
         kind = "choice"
     elif base is int:
         kind = "int"
-    elif typing.get_origin(base) is list:
-        kind = "list"
     else:
         kind = "text"
     return dataclasses.replace(spec, kind=kind, choices=choices)

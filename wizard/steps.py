@@ -31,14 +31,14 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("landing_zone", "Landing zone", "how the environments connect, and how people reach them",
-         ("landing_zone.mode", "landing_zone.access_paths", "landing_zone.vpn_client_prefixes", "access")),
+         ("landing_zone.mode", "access")),
     Step("signin", "Sign-in", "the Azure account and tenant to check against",
          ("identity.tenant_id",), ("signin",), demo_skips=True),
     Step("environments", "Environments", "dev, stage and prod: subscriptions, regions, names",
          ("environments.*.enabled", "environments.*.subscription_id", "environments.*.region",
           "environments.*.region_short", "naming", "identity", "description"),
          ("subscription", "region", "providers", "permissions", "names")),
-    Step("network", "Network", "the address plan, the hub, and what fits",
+    Step("network", "Network", "the address plan, the hub or VPN, and what fits",
          ("network", "environments.*.cidr_octet", "environments.*.network_env", "landing_zone"),
          ("hub", "address_space", "network")),
     Step("services", "Services", "what each project gets",

@@ -78,13 +78,19 @@ class StepPane(VerticalScroll):
         return None
 
     def focus_field(self, path: str) -> bool:
-        """Focus the field at `path` (or the nearest one above it); False when none is here."""
+        """Focus the field at `path`, else the nearest one above it, else the first one inside it
+        (a finding on `landing_zone.dns` lands on its subscription); False when none is here."""
+        fields = list(self.query(ConfigField))
         probe = path
         while probe:
-            for field in self.query(ConfigField):
+            for field in fields:
                 if field.path == probe:
-                    field.focus_control()
-                    self.scroll_to_widget(field)
-                    return True
+                    return self._focus(field)
             probe = probe.rpartition(".")[0]
-        return False
+        inside = next((f for f in fields if f.path.startswith(path + ".")), None)
+        return self._focus(inside) if inside is not None else False
+
+    def _focus(self, field: ConfigField) -> bool:
+        field.focus_control()
+        self.scroll_to_widget(field)
+        return True

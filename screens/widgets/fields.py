@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from screens.messages import FieldEdited
 from screens.widgets.toggle import Toggle
-from wizard.edit import FieldSpec, display_value, field_spec, get_path
+from wizard.edit import FieldSpec, PathError, display_value, field_spec, get_path
 from wizard.errors import FieldProblem
 from wizard.model import FactoryConfig
 
@@ -33,6 +33,7 @@ class ConfigField(Vertical):
     ConfigField .field-label { width: 30; padding: 0 1 0 0; }
     ConfigField Input, ConfigField Select { width: 1fr; }
     ConfigField Toggle { width: auto; }
+    ConfigField .field-choices { width: 1fr; height: auto; }
     ConfigField .field-problem { color: $error; padding-left: 30; height: auto; }
     ConfigField .field-problem.-warning { color: $warning; }
     """
@@ -44,7 +45,7 @@ class ConfigField(Vertical):
         self.spec: FieldSpec = field_spec(config, path)
         self.label = label or self.spec.title
         self.placeholder = placeholder
-        self._value = get_path(config, path)
+        self._value = _value_at(config, path)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -58,6 +59,10 @@ class ConfigField(Vertical):
         spec, value = self.spec, self._value
         if spec.kind == "bool":
             return Toggle(bool(value), tooltip=spec.description)
+        if spec.kind == "list" and spec.choices:
+            chosen = value or []
+            return Horizontal(*[Toggle(choice in chosen, label=choice.replace("_", " "), tooltip=spec.description)
+                                for choice in spec.choices], classes="field-choices")
         if spec.kind == "choice":
             options = [(choice, choice) for choice in spec.choices]
             return Select(options, value=str(value), allow_blank=False, tooltip=spec.description, compact=True)
@@ -77,11 +82,16 @@ class ConfigField(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(FieldEdited(self.path, event.value, typed=True))
+        if event.value != display_value(self._value) or self.has_class("-refused"):
+            self.post_message(FieldEdited(self.path, event.value, typed=True))
 
     def on_toggle_changed(self, event: Toggle.Changed) -> None:
         event.stop()
-        if event.value != self._value:
+        if self.spec.kind == "list":
+            chosen = [choice for toggle, choice in zip(self.query(Toggle), self.spec.choices, strict=True)
+                      if toggle.value]
+            self.post_message(FieldEdited(self.path, chosen))
+        elif event.value != self._value:
             self.post_message(FieldEdited(self.path, event.value))
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -93,12 +103,15 @@ class ConfigField(Vertical):
 
     def refresh_value(self, config: FactoryConfig) -> None:
         """Show the configuration's value, unless the person is typing a different form of it."""
-        value = get_path(config, self.path)
+        value = _value_at(config, self.path)
         if value == self._value:
             return
         self._value = value
         control = self.control
-        if isinstance(control, Toggle):
+        if self.spec.kind == "list" and self.spec.choices:
+            for toggle, choice in zip(self.query(Toggle), self.spec.choices, strict=True):
+                toggle.value = choice in (value or [])
+        elif isinstance(control, Toggle):
             control.value = bool(value)
         elif isinstance(control, Select):
             control.value = str(value)
@@ -113,6 +126,14 @@ class ConfigField(Vertical):
         line.display = bool(texts)
         line.set_class(severity == "warning", "-warning")
         self.set_class(bool(texts), "-invalid")
+
+
+def _value_at(config: FactoryConfig, path: str) -> object:
+    """The value at `path`, or None for an entry a mapping does not hold yet (a hub id to fill in)."""
+    try:
+        return get_path(config, path)
+    except PathError:
+        return None
 
 
 def refresh_fields(root: Widget, config: FactoryConfig) -> None:

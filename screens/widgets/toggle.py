@@ -40,14 +40,18 @@ class Toggle(Static, can_focus=True):
         def control(self) -> Toggle:
             return self.toggle
 
-    def __init__(self, value: bool, *, id: str | None = None, tooltip: str | None = None) -> None:
+    def __init__(self, value: bool, *, id: str | None = None, tooltip: str | None = None, label: str = "") -> None:
         super().__init__(id=id)
         self.set_reactive(Toggle.value, value)
+        self.label = label
+        """What is switched, shown after the box (`[✓] vpn`); empty shows `on` / `off`."""
         if tooltip:
             self.tooltip = tooltip
 
     def render(self) -> Text:
-        return Text("[✓] on", style="bold") if self.value else Text("[ ] off", style="dim")
+        if self.value:
+            return Text(f"[✓] {self.label or 'on'}", style="bold")
+        return Text(f"[ ] {self.label or 'off'}", style="dim")
 
     def action_flip(self) -> None:
         self.value = not self.value
