@@ -59,6 +59,8 @@ class PresetInfo:
     """First line of its description."""
     extends: str | None = None
     """The preset it builds on, if any."""
+    error: str | None = None
+    """Why the preset cannot be used (`file:line: what — fix`), or None when it loads and validates."""
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class LoadedPreset:
     path: Path
     notes: list[str] = field(default_factory=list)
     """Migrations applied and secrets dropped, for the user to see."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Dotted setting -> line in `path`, for the settings that file itself sets."""
 
 
 class PresetError(Exception):
@@ -210,19 +214,26 @@ class PresetStore:
 
     # Below this method, a bare `list` in the class body names it: annotations use `builtins.list`.
     def list(self) -> list[PresetInfo]:
-        """Every preset, built-ins first; unreadable user files are listed with their problem."""
-        infos = []
-        for source, path in self._files():
-            description, extends = "", None
-            try:
-                data = load_yaml_file(path).data
-                if isinstance(data, dict):
-                    description = str(data.get("description") or "").strip().split("\n")[0]
-                    extends = data.get("extends")
-            except YamlError as exc:
-                description = f"(unreadable: {exc.message})"
-            infos.append(PresetInfo(path.stem, source, path, description, extends))
-        return infos
+        """Every preset, built-ins first, each loaded and validated as `load` would.
+
+        A preset that cannot be used is listed with its problem and never hides the others: a
+        user's folder may hold a broken file, and that is the moment they most need the list.
+        """
+        return [self._info(source, path) for source, path in self._files()]
+
+    def _info(self, source: Source, path: Path) -> PresetInfo:
+        """One preset as listed; reading it fully is what tells whether it can be used."""
+        description, extends, error = "", None, None
+        try:
+            data = self._read(path).data
+            if isinstance(data.get("description"), str):
+                description = data["description"].strip().split("\n")[0]
+            if isinstance(data.get("extends"), str):
+                extends = data["extends"]
+            self.load_file(path)
+        except (PresetError, ConfigError) as exc:
+            error = str(exc)
+        return PresetInfo(path.stem, source, path, description, extends, error)
 
     def find(self, name: str) -> PresetInfo:
         """The preset called `name`; a user preset never shadows a built-in.
@@ -242,12 +253,12 @@ class PresetStore:
         """Resolve `extends:` chains, migrate old versions and validate."""
         info = self.find(name)
         data, lines, notes = self._resolve_file(info.path, chain=[])
-        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes)
+        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes, lines)
 
     def load_file(self, path: Path) -> LoadedPreset:
         """A configuration file in preset format, which may `extends:` a preset by name."""
         data, lines, notes = self._resolve_file(path, chain=[])
-        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes)
+        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes, lines)
 
     def _read(self, path: Path) -> LoadedYaml:
         try:

@@ -76,7 +76,7 @@ def load_source(preset: str | None, config: Path | None) -> LoadedPreset:
                 result = import_file(config)
             except InteropError as exc:
                 fail(str(exc))
-            return LoadedPreset(config.stem, result.config, config, list(result.notes))
+            return LoadedPreset(config.stem, result.config, config, list(result.notes), result.lines)
         return _store().load_file(config)
     except ConfigError as exc:
         fail(f"{exc.path} is not a valid configuration:\n  " + "\n  ".join(p.render(exc.path) for p in exc.problems))
@@ -157,17 +157,18 @@ def presets() -> None:
 @presets.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def presets_list(as_json: bool) -> None:
-    """List the built-in presets and your own."""
+    """List the built-in presets and your own; one that cannot be used is listed with its problem."""
     infos = _store().list()
     if as_json:
         emit_json([
             {"name": i.name, "source": i.source, "description": i.description, "extends": i.extends,
-             "path": str(i.path)}
+             "path": str(i.path), "error": i.error}
             for i in infos
         ])
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Presets", title_justify="left")
     table.add_column("name", style="bold")
@@ -175,7 +176,10 @@ def presets_list(as_json: bool) -> None:
     table.add_column("description", overflow="fold")
     for info in infos:
         extends = f" (extends {info.extends})" if info.extends else ""
-        table.add_row(info.name, info.source, info.description + extends)
+        about = Text(info.description + extends)  # Text, not markup: file contents are shown as written
+        if info.error:
+            about = Text.assemble(("cannot be used: ", "bold red"), info.error)
+        table.add_row(Text(info.name), info.source, about)
     Console().print(table)
 
 
@@ -357,10 +361,16 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
 
     loaded = load_source(preset, config)
     cfg = loaded.config
-    proposal = net.propose_plan(cfg) if propose else None
-    if proposal is not None:
-        cfg = net.apply_proposal(cfg, proposal)
-    plans = net.plan_all(cfg)
+    try:
+        proposal = net.propose_plan(cfg) if propose else None
+        if proposal is not None:
+            cfg = net.apply_proposal(cfg, proposal)
+        plans = net.plan_all(cfg)
+    except net.TemplateError as exc:
+        line = loaded.lines.get(exc.field)
+        fail(f"{loaded.path}{f':{line}' if line else ''}: {exc} — {net.TEMPLATE_HINT}")
+    except ValueError as exc:  # --propose found no free range
+        fail(f"{loaded.path}: {exc} — leave out --propose and set each environment's cidr_octet yourself")
     findings = net.network_findings(cfg)
     if as_json:
         data: dict[str, Any] = {

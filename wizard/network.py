@@ -146,6 +146,10 @@ class NetworkProposal:
     """Why it looks this way, one sentence each, for the user."""
 
 
+TEMPLATE_HINT = "write a.b.c.d/nn with XX in place of one whole octet and no host bits set, e.g. 172.16.XX.0/26"
+"""What a valid network template looks like, for every message about a broken one."""
+
+
 class TemplateError(ValueError):
     """A network template that gives no valid range with an environment's octet."""
 
@@ -455,8 +459,7 @@ def _template_finding(env_name: EnvName, error: TemplateError) -> Finding:
         "error",
         "AIF-NET-TEMPLATE",
         f"{env_name}: {error}.",
-        "Write a.b.c.d/nn with XX in place of one whole octet and no host bits set, "
-        "e.g. 172.16.XX.0/26.",
+        TEMPLATE_HINT[0].upper() + TEMPLATE_HINT[1:] + ".",
         error.field,
         env_name,
     )

@@ -56,6 +56,8 @@ class ImportResult:
     notes: list[str]
     docs: dict[str, VarDoc] = field(default_factory=dict)
     """Each variable's tagged comment (title, default, advice), by its name in the file."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Dotted FactoryConfig setting -> line of the variable it was read from, for messages."""
 
 
 @dataclass
@@ -105,7 +107,18 @@ def import_file(path: str | Path) -> ImportResult:
     unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
-    return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())
+    return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs(),
+                        lines=_setting_lines(fmt, document.line_numbers()))
+
+
+def _setting_lines(fmt: Format, lines: dict[str, int]) -> dict[str, int]:
+    """The file's line for each setting it sets, so that a later message can name `file:line`."""
+    found = {}
+    for name, line in lines.items():
+        row = lookup(fmt, name)
+        if row is not None and row[0].path is not None:
+            found.setdefault(row[0].path, line)
+    return found
 
 
 def _render(document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:
