@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
-from datetime import date
-from pathlib import Path
 
-from bench import preflight, startup
+from bench import preflight, results, startup
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report}
 
@@ -21,14 +18,14 @@ def main() -> None:
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    lines = [f"# Benchmark results ({date.today()}, Python {platform.python_version()}, "
-             f"{platform.machine()}, {__import__('os').cpu_count()} cores)", ""]
+    print(results.header(), flush=True)
+    sections = []
     for name in args.names or BENCHMARKS:
         section = BENCHMARKS[name]()
-        print("\n".join(section), flush=True)
-        lines += [*section, ""]
+        print("\n".join(["", *section]), flush=True)
+        sections.append(section)
     if args.write:
-        (Path(__file__).parent / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+        results.record(sections)
         print("wrote bench/RESULTS.md", file=sys.stderr)
 
 

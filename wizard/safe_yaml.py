@@ -39,8 +39,11 @@ MAX_BYTES = 512 * 1024
 
 Sized so that the slowest document ruamel (pure Python) can be handed still reads in well under
 a second (`make fuzz` records the worst shapes at this size)."""
-MAX_EVENTS = 20_000
-"""Largest number of parse events accepted; the v1.24 variables.yaml has 509, a preset a few hundred."""
+MAX_EVENTS = 5_000
+"""Largest number of parse events accepted; the v1.24 variables.yaml has 509, a preset a few hundred.
+
+Parsing costs up to ~75 µs of CPU per event (pure-Python ruamel, deep flow nesting), so this
+also bounds the time any document can take."""
 MAX_DEPTH = 32
 """Deepest nesting accepted (mappings, lists, brackets); real presets nest 5 levels, variables.yaml 2."""
 MAX_NUMBER_CHARS = 64

@@ -107,8 +107,9 @@ def _entry(text: str, key: Node, value: Node, path: str) -> AdoEntry:
                            f'write it as `  {key.value}: "value"`')
     scalar = "" if value.tag == _NULL_TAG else value.value  # a plain scalar's value is its own text
     start, end = value.start_mark.index, value.end_mark.index
-    if start == end:  # `key:` with nothing after it: the empty value sits right after the colon
-        start = end = text.index(":", key.end_mark.index) + 1
+    colon = text.find(":", key.end_mark.index, max(end, key.end_mark.index))
+    if start == end and colon >= 0:  # `key:` with nothing after it: the empty value sits right after the colon
+        start = end = colon + 1
     line_end = text.find("\n", end)
     after = text[end : len(text) if line_end < 0 else line_end].strip()
     comment = after[1:] if after.startswith("#") else None
