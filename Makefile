@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench check schema clean
+.PHONY: demo test bench fuzz check schema clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --write
+
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz --inputs 100000 --write
 
 check: $(STAMP)
 	$(BIN)/ruff check wizard presets sandbox deploy screens tests bench

@@ -113,7 +113,7 @@ def import_file(path: str | Path) -> ImportResult:
 
 def _setting_lines(fmt: Format, lines: dict[str, int]) -> dict[str, int]:
     """The file's line for each setting it sets, so that a later message can name `file:line`."""
-    found = {}
+    found: dict[str, int] = {}
     for name, line in lines.items():
         row = lookup(fmt, name)
         if row is not None and row[0].path is not None:
