@@ -386,21 +386,24 @@ def fuzz(inputs: int, seed: int, keep: Path) -> list[str]:
             tally.add("size-limit shapes", target, data, outcome, keep)
             worst.append((name, outcome.seconds, outcome.kind))
         for number in range(inputs - len(worst)):
-            target: Target
-            if rng.random() < 0.2:
-                origin = "generated structure"
-                target, data = generate(rng)
-            else:
-                origin = "mutated seed"
-                target = rng.choice(("env", "ado", "preset"))
-                data = mutate(rng.choice(corpus[target]), rng, everything)
-                if rng.random() < 0.1:  # now and then, one reader's file handed to another
-                    target = rng.choice(("env", "ado", "preset"))
-            tally.add(origin, target, data, harness.run(target, data), keep)
+            origin, kind, data = _next_input(rng, corpus, everything)
+            tally.add(origin, kind, data, harness.run(kind, data), keep)
             if number % 5000 == 0:
                 print(f"  {number:,} inputs, {dict(tally.outcomes)}", file=sys.stderr, flush=True)
         elapsed = time.perf_counter() - started
     return _report(inputs, seed, tally, worst, baseline, elapsed, rss_before, _peak_rss_mb(), MAX_BYTES)
+
+
+def _next_input(rng: random.Random, corpus: dict[Target, list[bytes]],
+                everything: Sequence[bytes]) -> tuple[str, Target, bytes]:
+    """One input: a fifth generated structure, the rest mutated seeds (a tenth handed to another reader)."""
+    if rng.random() < 0.2:
+        return ("generated structure", *generate(rng))
+    target: Target = rng.choice(("env", "ado", "preset"))
+    data = mutate(rng.choice(corpus[target]), rng, everything)
+    if rng.random() < 0.1:
+        target = rng.choice(("env", "ado", "preset"))
+    return "mutated seed", target, data
 
 
 def _baseline(harness: Harness, corpus: dict[Target, list[bytes]]) -> tuple[str, float]:
