@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from wizard.errors import UserError
 from wizard.model import SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -53,7 +54,7 @@ MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
 """From-version -> function producing the next version."""
 
 
-class MigrationError(ValueError):
+class MigrationError(UserError, ValueError):
     """A preset from a newer wizard, or of an unknown version."""
 
 

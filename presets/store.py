@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from presets.migrations import MigrationError, migrate
-from wizard.errors import ConfigError, friendly_problems
+from wizard.errors import ConfigError, UserError, friendly_problems
 from wizard.model import SCHEMA_VERSION, FactoryConfig, ModelDeployment, ProjectConfig
 from wizard.safe_yaml import LoadedYaml, YamlError, load_yaml_file
 
@@ -72,11 +72,9 @@ class LoadedPreset:
     path: Path
     notes: list[str] = field(default_factory=list)
     """Migrations applied and secrets dropped, for the user to see."""
-    lines: dict[str, int] = field(default_factory=dict)
-    """Dotted setting -> line in `path`, for the settings that file itself sets."""
 
 
-class PresetError(Exception):
+class PresetError(UserError):
     """A preset that cannot be used; the message names file, line and fix."""
 
 
@@ -253,12 +251,12 @@ class PresetStore:
         """Resolve `extends:` chains, migrate old versions and validate."""
         info = self.find(name)
         data, lines, notes = self._resolve_file(info.path, chain=[])
-        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes, lines)
+        return LoadedPreset(name, self._validate(data, lines, info.path), info.path, notes)
 
     def load_file(self, path: Path) -> LoadedPreset:
         """A configuration file in preset format, which may `extends:` a preset by name."""
         data, lines, notes = self._resolve_file(path, chain=[])
-        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes, lines)
+        return LoadedPreset(path.stem, self._validate(data, lines, path), path, notes)
 
     def _read(self, path: Path) -> LoadedYaml:
         try:

@@ -25,7 +25,7 @@ from sandbox.faults import FaultInjector, FaultPlan
 from sandbox.state import Catalog
 from sandbox.transport import SandboxCredential, SandboxTransport
 from sandbox.wire import Request
-from wizard.azure.checks import CHECK_FUNCTIONS, CheckContext, Reads
+from wizard.azure.checks import REGISTRY, CheckContext, Reads
 from wizard.azure.clients import AzureSession
 from wizard.azure.demo import with_demo_subscriptions
 from wizard.azure.preflight import targets_for
@@ -88,11 +88,11 @@ def catalog_copy() -> Catalog:
 
 def run_check(session: AzureSession, name: str, config: FactoryConfig, env: EnvName, *,
               tenant: str | None = CONTOSO) -> list[Finding]:
-    """`CHECK_FUNCTIONS[name]` for environment `env` of `config`, with a fresh check context."""
+    """`REGISTRY[name]` for environment `env` of `config`, with a fresh check context."""
     targets, _ = targets_for(config)
     target = next(t for t in targets if t.name == env)
     ctx = CheckContext(session, config, tenant, targets)
-    findings = CHECK_FUNCTIONS[name](ctx, Reads(session), target)
+    findings = REGISTRY[name].run(ctx, Reads(session), target)
     for finding in findings:
         assert finding.check == name, finding
     return findings

@@ -34,7 +34,8 @@ def run_probe(*args: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     "args",
     [("--help",), ("validate", "--preset", "poc-standalone"), ("network", "--preset", "poc-standalone"),
-     ("presets", "list"), ("export", "--format", "env", "--preset", "poc-standalone")],
+     ("presets", "list"), ("export", "--format", "env", "--preset", "poc-standalone"),
+     ("names", "--preset", "poc-standalone")],
     ids=" ".join,
 )
 def test_headless_commands_stay_light(args: tuple[str, ...]) -> None:

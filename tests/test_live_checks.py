@@ -25,7 +25,7 @@ from live_fixtures import (
 
 from sandbox import seed
 from wizard import catalog, naming
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS, QUOTA_LINK, VCPU_QUOTA_LINK
+from wizard.azure.checks import CHECKS, QUOTA_LINK, REGISTRY, VCPU_QUOTA_LINK
 from wizard.model import FactoryConfig
 
 live = live_fixtures.live
@@ -61,8 +61,8 @@ def _passing_config(kind: str) -> FactoryConfig:
 
 
 def test_the_grid_columns_are_the_check_functions() -> None:
-    assert list(CHECK_FUNCTIONS) == list(CHECKS)
-    assert set(PASSING) == set(CHECK_FUNCTIONS)
+    assert list(REGISTRY) == list(CHECKS)
+    assert set(PASSING) == set(REGISTRY)
 
 
 @pytest.mark.parametrize("check", list(PASSING))
@@ -95,7 +95,7 @@ def test_subscription_of_another_tenant(live: Live) -> None:
     [finding] = live.check("subscription", env_config(), "dev", tenant=seed.FABRIKAM_TENANT)
     assert (finding.code, finding.severity) == ("AIF-LIVE-SUB-TENANT", "error")
     assert seed.CONTOSO_TENANT in finding.message and seed.FABRIKAM_TENANT in finding.message
-    assert "--tenant" in finding.hint
+    assert "sign in to that tenant" in finding.hint
 
 
 def test_prod_sharing_dev_subscription_is_a_warning(live: Live) -> None:
@@ -156,7 +156,7 @@ def test_unregistered_providers_are_remembered_for_the_offer_to_register(live: L
                         services={"container_apps": True})
     targets, _ = targets_for(config)
     ctx = CheckContext(live.session, config, CONTOSO, targets)
-    found = CHECK_FUNCTIONS["providers"](ctx, Reads(live.session), targets[0])
+    found = REGISTRY["providers"].run(ctx, Reads(live.session), targets[0])
     assert {f.message.split()[0] for f in found} == {"Microsoft.Search", "Microsoft.App"}
     assert list(ctx.unregistered) == [seed.AIF_STAGE]
     assert sorted(ctx.unregistered[seed.AIF_STAGE]) == ["Microsoft.App", "Microsoft.Search"]
@@ -450,7 +450,7 @@ def test_prod_range_overlaps_an_existing_vnet(live: Live) -> None:
     assert (finding.code, finding.severity, finding.environment) == ("AIF-LIVE-OVERLAP", "error", "prod")
     assert finding.field == "environments.prod.cidr_octet"
     assert "prod range 172.16.0.0/16 overlaps VNet vnet-prod-apps (172.16.64.0/20)" in finding.message
-    assert "aifactory network --propose" in finding.hint
+    assert "Propose a plan" in finding.hint
     assert live.check("address_space", env_config("prod", subscription=seed.AIF_PROD, network={
         "vnet_cidr": "172.XX.0.0/16"}), "prod") == []
 
@@ -483,3 +483,51 @@ def test_the_factorys_own_vnet_from_an_earlier_run_is_no_overlap(live: Live) -> 
     other = with_changes(config, {"naming": {"vnet_name_base": "vnt-other"}})
     [finding] = live.check("address_space", other, "prod", session=live.fresh())
     assert f"overlaps VNet {vnet} (172.63.0.0/16)" in finding.message
+
+
+# ------------------------------------------------------------------------------ fixes
+
+
+def test_findings_carry_typed_fixes() -> None:
+    """Each seeded problem of enterprise-hub-spoke comes with the action that resolves it."""
+    from wizard.azure.preflight import run_preflight
+    from wizard.findings import RegisterProvider, RunCommand, SetField
+
+    sandbox = live_sandbox()
+    try:
+        result = run_preflight(preset("enterprise-hub-spoke"), sandbox.session, tenant_id=CONTOSO)
+    finally:
+        sandbox.close()
+    by_code = {f.code: f for f in result.findings}
+    provider = by_code["AIF-LIVE-PROVIDER"].fix
+    assert isinstance(provider, RegisterProvider) and provider.namespace == "Microsoft.Search"
+    role = by_code["AIF-LIVE-ROLE-WRITE"].fix
+    assert isinstance(role, RunCommand) and role.command.startswith("az role assignment create --role Owner")
+    tpm = by_code["AIF-LIVE-TPM"]
+    assert isinstance(tpm.fix, SetField) and tpm.fix.field == tpm.field and tpm.fix.value >= 1
+    vault = by_code["AIF-LIVE-KV-DELETED"].fix
+    assert vault == SetField("naming.common_resource_suffix", "-002")
+    assert by_code["AIF-LIVE-KV-DELETED"].to_json()["fix"] == {
+        "field": "naming.common_resource_suffix", "value": "-002", "kind": "set_field"}
+
+
+def test_applying_the_set_field_fixes_resolves_their_findings() -> None:
+    from wizard.azure.preflight import run_preflight
+    from wizard.edit import try_set
+    from wizard.findings import SetField
+
+    sandbox = live_sandbox()
+    try:
+        config = preset("enterprise-hub-spoke")
+        result = run_preflight(config, sandbox.session, tenant_id=CONTOSO)
+        fixes = [f for f in result.findings if isinstance(f.fix, SetField)]
+        assert {f.code for f in fixes} >= {"AIF-LIVE-TPM", "AIF-LIVE-KV-DELETED"}
+        for finding in fixes:
+            assert isinstance(finding.fix, SetField)
+            edit = try_set(config, finding.fix.field, finding.fix.value)
+            assert edit.config is not None, edit.problems
+            config = edit.config
+        again = run_preflight(config, sandbox.fresh(), tenant_id=CONTOSO)
+    finally:
+        sandbox.close()
+    assert not {f.code for f in again.findings} & {f.code for f in fixes}

@@ -3,6 +3,7 @@ faults that change nothing, a persistent failure that stays in its column, and t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import subprocess
@@ -19,7 +20,7 @@ from sandbox.arm import Arm
 from sandbox.clock import SandboxClock
 from sandbox.faults import FaultPlan
 from tests.conftest import aifactory_bin
-from wizard.azure.checks import CHECK_FUNCTIONS, CHECKS
+from wizard.azure.checks import CHECKS, REGISTRY
 from wizard.azure.demo import demo_session
 from wizard.azure.preflight import PreflightResult, run_preflight
 from wizard.findings import Finding
@@ -151,7 +152,7 @@ def test_on_finding_sees_every_finding_in_order(baseline: PreflightResult) -> No
 
 def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytest.MonkeyPatch) -> None:
     live_finding = threading.Event()
-    original = CHECK_FUNCTIONS["address_space"]
+    original = REGISTRY["address_space"].run
 
     def held_back(ctx: Any, reads: Any, target: Any) -> list[Finding]:
         if not live_finding.wait(timeout=5):
@@ -162,7 +163,7 @@ def test_findings_stream_while_other_checks_are_still_running(monkeypatch: pytes
         if finding.check in CHECKS and finding.check != "address_space":
             live_finding.set()
 
-    monkeypatch.setitem(CHECK_FUNCTIONS, "address_space", held_back)
+    monkeypatch.setitem(REGISTRY, "address_space", dataclasses.replace(REGISTRY["address_space"], run=held_back))
     result = preflight(on_finding=on_finding)
     assert live_finding.is_set()
     assert not [f for f in result.findings if f.code == "AIF-LIVE-CRASH"], result.findings
@@ -249,7 +250,7 @@ def test_environment_without_subscription() -> None:
         sandbox.close()
     finding = only(result.findings, "AIF-LIVE-NO-SUBSCRIPTION")
     assert (finding.environment, finding.field) == ("dev", "environments.dev.subscription_id")
-    assert "--demo" in finding.hint
+    assert "demo" in finding.hint
     assert result.grid["dev"]["subscription"] == "fail"
     assert sandbox.transport.requests == 0
 
@@ -288,7 +289,7 @@ def test_register_providers_registers_in_the_demo_tenant() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     assert f"asked Azure to register Microsoft.Search in {seed.AIF_STAGE}; it takes a few minutes" in outcome.notes
     session, _, _ = demo_session(path=state_path())
     try:
@@ -302,6 +303,6 @@ def test_register_providers_rerun_sees_the_registration() -> None:
     from wizard.azure.run import run_live_validation
 
     config = PresetStore().load("enterprise-hub-spoke").config
-    outcome = run_live_validation(config, demo=True, register_providers=True)
+    outcome = run_live_validation(config, demo=True, register=True)
     search = [f for f in outcome.result.findings if f.code == "AIF-LIVE-PROVIDER"]
     assert search and all(f.severity == "warning" and "Registering" in f.message for f in search), search

@@ -76,7 +76,7 @@ def test_every_field_has_a_description() -> None:
         ({"environments": {"dev": {"regoin": "x"}}}, "environments.dev.regoin", "did you mean 'region'"),
         ({"projects": [{"number": "000"}]}, "projects.0.number", "start at 001"),
         ({"access": {"ip_allow_list": "10.0.0.1,nonsense"}}, "access.ip_allow_list.1", "not an IPv4"),
-        ({"environments": {"dev": {"enabled": False}}}, "", "at least one environment"),
+        ({"environments": {"dev": {"enabled": False}}}, "environments", "at least one environment"),
     ],
 )
 def test_friendly_messages_name_the_field(data: dict[str, object], field: str, words: str) -> None:

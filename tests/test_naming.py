@@ -177,9 +177,10 @@ def test_project_names() -> None:
     assert naming.app_insights(cfg, "dev", "001") == "ain-prj001-eus2-dev-abcde-001"
     assert naming.project_subnets("007")["aca2"] == "snt-prj007-aca-002"
     assert naming.project_nsgs(cfg, "dev", "001")["aks"] == "aks-nsg-prj001-eus2-dev"
-    assert naming.service_name(cfg, "dev", "001", "cosmos_db") == "cosmos-prj001-eus2-dev-abcde-001"
-    assert naming.service_name(cfg, "dev", "001", "azure_ml") == "aml-001-eus2-dev-abcde-001"
-    assert naming.service_name(cfg, "dev", "001", "vision") is None
+    [cosmos] = naming.service_resources(cfg, "dev", "001", "cosmos_db")
+    assert cosmos.name == "cosmos-prj001-eus2-dev-abcde-001"
+    assert naming.ml_workspace(cfg, "dev", "001") == "aml-001-eus2-dev-abcde-001"
+    assert naming.service_resources(cfg, "dev", "001", "bot_service") == ()
 
 
 def test_project_suffix_digits_go_into_the_key_vault() -> None:
@@ -344,7 +345,7 @@ def test_services_add_their_names() -> None:
     cosmos = [n for n in naming.all_names(both) if n.kind == "cosmos"]
     assert len(cosmos) == 1
     assert "cosmos-prj001-eus2-dev-abcde-001" in names
-    assert "esml001-eus2-dev" in names
+    assert "aks001-eus2-dev" in names and "esml001-eus2-dev" not in names
     assert not any(n.endswith("69-aif-a") for n in names)
 
 

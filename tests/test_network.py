@@ -11,12 +11,13 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from wizard.errors import friendly_problems
 from wizard.findings import Finding
 from wizard.model import EnvName, FactoryConfig
 from wizard.network import (
     PROJECT_ADDRESSES,
-    TemplateError,
     apply_proposal,
     common_subnets,
     network_findings,
@@ -83,10 +84,11 @@ def test_vnet_and_common_subnets_carry_the_ai_factory_names() -> None:
 
 
 def test_broken_template_names_its_field() -> None:
-    config = make(network={"vnet_cidr": "172.16.0.XX/16"})
-    with pytest.raises(TemplateError) as caught:
-        plan_environment(config, "dev")
-    assert caught.value.field == "network.vnet_cidr"
+    """The model refuses what the planner could not resolve, naming the template's field."""
+    with pytest.raises(ValidationError) as caught:
+        make(network={"vnet_cidr": "172.16.0.XX/16"})
+    [problem] = friendly_problems(caught.value, FactoryConfig)
+    assert problem.field == "network.vnet_cidr" and "dev's cidr_octet" in problem.message
 
 
 # --------------------------------------------------------------------------- carving
@@ -325,9 +327,10 @@ def test_docker_bridge_range_is_a_warning() -> None:
     assert (finding.code, finding.severity) == ("AIF-NET-DOCKER-RANGE", "warning")
 
 
-def test_broken_template_is_a_finding_not_a_crash() -> None:
-    [finding] = network_findings(make(network={"common_subnet_cidr": "172.16.0.XX/26"}))
-    assert (finding.code, finding.field) == ("AIF-NET-TEMPLATE", "network.common_subnet_cidr")
+def test_broken_template_is_refused_not_a_crash() -> None:
+    with pytest.raises(ValidationError) as caught:
+        make(network={"common_subnet_cidr": "172.16.0.XX/26"})
+    assert friendly_problems(caught.value, FactoryConfig)[0].field == "network.common_subnet_cidr"
 
 
 def test_projects_that_do_not_fit_are_named_with_how_many_fit() -> None:

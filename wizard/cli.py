@@ -76,7 +76,7 @@ def load_source(preset: str | None, config: Path | None) -> LoadedPreset:
                 result = import_file(config)
             except InteropError as exc:
                 fail(str(exc))
-            return LoadedPreset(config.stem, result.config, config, list(result.notes), result.lines)
+            return LoadedPreset(config.stem, result.config, config, list(result.notes))
         return _store().load_file(config)
     except ConfigError as exc:
         fail(f"{exc.path} is not a valid configuration:\n  " + "\n  ".join(p.render(exc.path) for p in exc.problems))
@@ -309,14 +309,13 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
         findings = sort_findings(run_rules(loaded.config) + ([skipped] if skipped else []))
         grid = None
     else:
-        from wizard.azure.run import LiveRunError, run_live_validation
+        from wizard.azure.run import LiveRunError
 
+        interactive = not as_json and sys.stdin.isatty()
         try:
-            outcome = run_live_validation(
-                loaded.config, demo=demo, tenant=tenant, device_code=device_code,
-                register_providers=register_providers, interactive=not as_json and sys.stdin.isatty(),
-                progress=not as_json,
-            )
+            outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
+                                     register=register_providers or (_confirm_register if interactive else False),
+                                     interactive=interactive, progress=not as_json)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         notes += outcome.notes
@@ -340,6 +339,41 @@ def validate(preset: str | None, config: Path | None, demo: bool, offline: bool,
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
+def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
+                   interactive: bool, progress: bool) -> Any:
+    """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
+    from wizard.azure.run import run_live_validation
+
+    kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
+              "choose_tenant": _ask_tenant if interactive else None}
+    if not progress:
+        return run_live_validation(config, **kwargs)
+    from rich.console import Console
+
+    counts = {"error": 0, "warning": 0, "info": 0}
+    with Console(stderr=True).status("checking against Azure…") as status:
+        def seen(finding: Any) -> None:
+            counts[finding.severity] += 1
+            status.update(f"checking against Azure… {counts['error']} errors, {counts['warning']} warnings so far")
+
+        return run_live_validation(config, on_finding=seen, **kwargs)
+
+
+def _ask_tenant(tenants: list[Any]) -> str | None:
+    """Let the person pick one of several tenants (questionary, on a terminal)."""
+    import questionary
+
+    choices = [questionary.Choice(f"{t.display_name} ({t.tenant_id})", value=t.tenant_id) for t in tenants]
+    answer: str | None = questionary.select("Which tenant holds the AI Factory?", choices=choices).ask()
+    return answer
+
+
+def _confirm_register(missing: dict[str, list[str]]) -> bool:
+    """Ask before registering resource providers: it changes the subscription."""
+    listing = "; ".join(f"{', '.join(ns)} in {sub}" for sub, ns in missing.items())
+    return click.confirm(f"Register the missing resource providers ({listing})?", default=False, err=True)
+
+
 def _live_skipped() -> Any:
     from wizard.findings import Finding
 
@@ -361,16 +395,10 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
 
     loaded = load_source(preset, config)
     cfg = loaded.config
-    try:
-        proposal = net.propose_plan(cfg) if propose else None
-        if proposal is not None:
-            cfg = net.apply_proposal(cfg, proposal)
-        plans = net.plan_all(cfg)
-    except net.TemplateError as exc:
-        line = loaded.lines.get(exc.field)
-        fail(f"{loaded.path}{f':{line}' if line else ''}: {exc} — {net.TEMPLATE_HINT}")
-    except ValueError as exc:  # --propose found no free range
-        fail(f"{loaded.path}: {exc} — leave out --propose and set each environment's cidr_octet yourself")
+    proposal = net.propose_plan(cfg) if propose else None
+    if proposal is not None:
+        cfg = net.apply_proposal(cfg, proposal)
+    plans = net.plan_all(cfg)
     findings = net.network_findings(cfg)
     if as_json:
         data: dict[str, Any] = {
@@ -386,6 +414,40 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
     print_network(plans, proposal)
     if findings:
         print_findings(findings, title="address plan")
+
+
+# ------------------------------------------------------------------------------------ names
+
+
+@cli.command()
+@source_options
+@click.option("--env", "env", type=click.Choice(["dev", "stage", "prod", "test"]),
+              help="Only this environment (test is the AI Factory's name for stage).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def names(preset: str | None, config: Path | None, env: str | None, as_json: bool) -> None:
+    """Every resource name the AI Factory will create, per environment and project.
+
+    Each name with its ARM resource type and Azure's length limit; exit code 1 when Azure
+    would refuse one of them.
+    """
+    from wizard.naming import name_sheet
+
+    loaded = load_source(preset, config)
+    enabled = [name for name, _ in loaded.config.environments.enabled()]
+    chosen = "stage" if env == "test" else env
+    if chosen is not None and chosen not in enabled:
+        fail(f"{chosen} is not enabled in {loaded.name}",
+             f"choose one of {', '.join(enabled)}, or set environments.{chosen}.enabled: true")
+    sheet = name_sheet(loaded.config, [chosen] if chosen else enabled)
+    if as_json:
+        emit_json(sheet.to_json())
+    else:
+        from wizard.report import print_names
+
+        for note in loaded.notes:
+            click.echo(f"note: {note}", err=True)
+        print_names(sheet, loaded.name)
+    sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
 
 
 # ------------------------------------------------------------------------------------ import/export
@@ -487,3 +549,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\ninterrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # the last line of defence: a fixable error never ends in a traceback
+        from wizard.errors import UserError
+
+        if isinstance(exc, UserError):
+            fail(str(exc))
+        raise

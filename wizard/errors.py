@@ -15,6 +15,44 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 
+def render_user_error(message: str, hint: str = "", where: str = "") -> str:
+    """The one shape of every message a user can act on: `where: what — fix`."""
+    head = f"{where}: " if where else ""
+    return f"{head}{message}" + (f" — {hint}" if hint else "")
+
+
+class UserError(Exception):
+    """Base of every error a user can fix: what is wrong, what would be right, and where.
+
+    Front ends catch this one class: the CLI prints `error: where: what — fix` and exits 2, the
+    TUI shows it in a notification or beside the field, and never a traceback.
+    """
+
+    def __init__(self, message: str, hint: str = "", where: str = "") -> None:
+        self.message = message
+        """What is wrong, in one sentence naming the thing."""
+        self.hint = hint
+        """What would be right, or what to do."""
+        self.where = where
+        """The file (and line) or dotted field the error is about; empty when none."""
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return render_user_error(self.message, self.hint, self.where)
+
+
+class FieldValueError(ValueError):
+    """A rule on a whole model that belongs to one of its fields.
+
+    Raised from a `model_validator`, pydantic would report it at the model's own path; this
+    carries the field too, so every problem names its full dotted path.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
     """One invalid value in a configuration."""
@@ -35,7 +73,7 @@ class FieldProblem:
         return f"{head}{self.field}: {self.message}" if self.field else f"{head}{self.message}"
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A configuration that cannot be used as given; carries every problem found."""
 
     def __init__(self, path: str | None, problems: Sequence[FieldProblem]) -> None:
@@ -159,6 +197,9 @@ def friendly_problems(
     for error in exc.errors(include_url=False):
         loc = error["loc"]
         field = _dotted(loc)
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldValueError):
+            field = f"{field}.{cause.field}" if field else cause.field
         line = None
         if lines:
             probe = field

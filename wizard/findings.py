@@ -10,9 +10,62 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import IntEnum
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class SetField:
+    """Fix by setting a configuration field (the TUI's Apply button; `try_set` does it)."""
+
+    field: str
+    """Dotted path into FactoryConfig."""
+    value: Any
+    """The value to set, of the field's own type."""
+    kind: Literal["set_field"] = "set_field"
+
+    def describe(self) -> str:
+        shown = ",".join(map(str, self.value)) if isinstance(self.value, list) else self.value
+        return f"set {self.field} to {shown}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommand:
+    """Fix by running a command (the TUI offers to copy it)."""
+
+    command: str
+    kind: Literal["run_command"] = "run_command"
+
+    def describe(self) -> str:
+        return f"run: {self.command}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLink:
+    """Fix by following a link (a quota request form, a portal blade, a doc)."""
+
+    url: str
+    kind: Literal["open_link"] = "open_link"
+
+    def describe(self) -> str:
+        return f"open {self.url}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterProvider:
+    """Fix by registering a resource provider in a subscription (with the person's consent)."""
+
+    subscription_id: str
+    namespace: str
+    kind: Literal["register_provider"] = "register_provider"
+
+    def describe(self) -> str:
+        return f"register {self.namespace} in subscription {self.subscription_id}"
+
+
+Fix = SetField | RunCommand | OpenLink | RegisterProvider
+"""A typed action that resolves a finding; each front end renders it its own way."""
 
 SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
 
@@ -46,11 +99,16 @@ class Finding:
     """dev, stage or prod when the finding belongs to one environment."""
     check: str = ""
     """The check (grid column) that produced it, e.g. `network` or `quota`."""
+    fix: Fix | None = None
+    """The action that resolves it, when one is known; `hint` says the same in words."""
 
-    def to_json(self) -> dict[str, str]:
-        """The JSON shape documented for `aifactory validate --json`."""
-        data = asdict(self)
-        return {key: data[key] for key in ("severity", "code", "message", "hint", "field", "environment", "check")}
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape documented for `aifactory validate --json` (`fix` only when there is one)."""
+        data: dict[str, Any] = {key: getattr(self, key)
+                                for key in ("severity", "code", "message", "hint", "field", "environment", "check")}
+        if self.fix is not None:
+            data["fix"] = asdict(self.fix)
+        return data
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +26,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from wizard.address_template import resolve_problem, template_problem
+from wizard.errors import FieldValueError
 
 SCHEMA_VERSION = 1
 """Version of the preset/config file format; bump it with a migration in presets/migrations.py."""
@@ -115,16 +118,9 @@ def _check_arm_id(value: str) -> str:
 
 def _check_cidr_template(value: str) -> str:
     """A CIDR range that may hold the AI Factory's `XX` placeholder for the environment octet."""
-    probe = value.replace("XX", "0")
-    try:
-        ipaddress.IPv4Network(probe, strict=False)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not an IPv4 CIDR range; write it as a.b.c.d/nn with each number "
-            "0-255, optionally with XX where the environment's octet goes, e.g. 172.16.XX.0/26"
-        ) from None
-    if value.count("XX") > 1:
-        raise ValueError(f"{value!r} holds XX more than once; the octet goes in one place")
+    problem = template_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -349,6 +345,12 @@ class NamingConfig(Model):
 
 class NetworkConfig(Model):
     """The address plan, as the AI Factory's templates: `XX` becomes each environment's octet."""
+
+    TEMPLATE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "vnet_cidr", "common_subnet_cidr", "common_scoring_subnet_cidr", "common_pbi_subnet_cidr",
+        "common_bastion_subnet_cidr",
+    )
+    """The fields that hold templates (XX replaced by the environment's octet)."""
 
     vnet_cidr: CidrTemplate = Field(
         default="172.16.0.0/16",
@@ -799,7 +801,23 @@ class FactoryConfig(Model):
     @model_validator(mode="after")
     def _some_environment(self) -> FactoryConfig:
         if not any(env.enabled for _, env in self.environments_all()):
-            raise ValueError("at least one environment (dev, stage or prod) must be enabled")
+            raise FieldValueError(
+                "environments", "at least one environment (dev, stage or prod) must be enabled; enable dev, for one"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _templates_resolve(self) -> FactoryConfig:
+        """Every address template gives a valid range with each enabled environment's octet.
+
+        The planner resolves exactly these, so what the model accepts can always be planned.
+        """
+        for field_name in NetworkConfig.TEMPLATE_FIELDS:
+            template = getattr(self.network, field_name)
+            for name, env in self.environments.enabled():
+                problem = resolve_problem(template, env.cidr_octet)
+                if problem:
+                    raise FieldValueError(f"network.{field_name}", f"{problem} ({name}'s cidr_octet)")
         return self
 
     def environments_all(self) -> list[tuple[EnvName, EnvironmentConfig]]:

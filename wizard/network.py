@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
+from wizard.address_template import resolve_cidr
+from wizard.errors import UserError
 from wizard.findings import Finding, Severity
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 
@@ -146,28 +148,17 @@ class NetworkProposal:
     """Why it looks this way, one sentence each, for the user."""
 
 
-TEMPLATE_HINT = "write a.b.c.d/nn with XX in place of one whole octet and no host bits set, e.g. 172.16.XX.0/26"
-"""What a valid network template looks like, for every message about a broken one."""
-
-
-class TemplateError(ValueError):
+class TemplateError(UserError, ValueError):
     """A network template that gives no valid range with an environment's octet."""
 
     def __init__(self, field: str, template: str, octet: int, reason: str) -> None:
-        super().__init__(f"{field} {template} with XX = {octet} is not a valid range: {reason}")
+        super().__init__(f"{template} with XX = {octet} is not a valid range: {reason}",
+                         "choose another octet or template", field)
         self.field = field
         """Dotted path of the template in FactoryConfig."""
 
 
 # --------------------------------------------------------------------------- resolving
-
-
-def resolve_cidr(template: str, octet: int) -> IPv4Network:
-    """The range a template gives once XX becomes `octet`; ValueError if it is no valid range.
-
-    Strict on host bits because Azure refuses an address prefix such as 172.16.0.61/26.
-    """
-    return IPv4Network(template.replace("XX", str(octet)))
 
 
 def _resolve(config: FactoryConfig, template_field: str, env_name: EnvName) -> IPv4Network:
@@ -459,7 +450,8 @@ def _template_finding(env_name: EnvName, error: TemplateError) -> Finding:
         "error",
         "AIF-NET-TEMPLATE",
         f"{env_name}: {error}.",
-        TEMPLATE_HINT[0].upper() + TEMPLATE_HINT[1:] + ".",
+        "Write a.b.c.d/nn with XX in place of one whole octet and no host bits set, "
+        "e.g. 172.16.XX.0/26.",
         error.field,
         env_name,
     )

@@ -18,6 +18,7 @@ from wizard.findings import Finding
 if TYPE_CHECKING:
     from wizard.azure.preflight import PreflightResult
     from wizard.model import EnvName
+    from wizard.naming import GeneratedName, NameSheet
     from wizard.network import EnvironmentPlan, NetworkProposal
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -118,3 +119,91 @@ def print_grid(result: PreflightResult) -> None:
     if stats is not None:
         console.print(Text(f"{result.elapsed:.1f} s, {stats.distinct_reads} distinct ARM reads, "
                            f"{stats.http_requests} HTTP requests", style="dim"))
+
+
+def _length_cell(generated: GeneratedName) -> Text:
+    """`21/24` in green, or the overflow in red: `25/24 (+1)`."""
+    rule = generated.rule
+    text = f"{len(generated.name)}/{rule.max_length}"
+    if len(generated.name) > rule.max_length:
+        return Text(f"{text} (+{len(generated.name) - rule.max_length})", style="bold red")
+    return Text(text, style="red" if len(generated.name) < rule.min_length else "green")
+
+
+def _name_cell(generated: GeneratedName) -> Text:
+    name = Text(generated.name, style="bold" if generated.problem() else "")
+    if generated.provisional:
+        name.append(" ~", style="yellow")
+    return name
+
+
+def _verdict(generated: GeneratedName) -> Text:
+    problem = generated.problem()
+    return Text("✓", style="green") if problem is None else Text(f"✗ {problem}", style="bold red")
+
+
+WIDE_NAMES = 150
+"""Terminal width from which `print_names` shows one row per name; narrower gets two lines."""
+
+
+def _names_table(names: list[GeneratedName], title: str, caption: str) -> Table:
+    """One row per name: scope, what, ARM type, name, length/limit, verdict (wide terminals)."""
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+    for header in ("scope", "what", "resource type", "name", "length", "Azure"):
+        table.add_column(header, no_wrap=header in ("scope", "name", "length"),
+                         justify="right" if header == "length" else "left", overflow="fold",
+                         style="dim" if header == "resource type" else "")
+    scope = None
+    for generated in names:
+        here = "common" if generated.project is None else f"project {generated.project}"
+        table.add_row(here if here != scope else "", _what(generated), generated.resource_type,
+                      _name_cell(generated), _length_cell(generated), _verdict(generated))
+        scope = here
+    return table
+
+
+def _names_stack(names: list[GeneratedName], title: str, caption: str) -> Table:
+    """Two lines per name, `✓ name  21/24` over `what · ARM type`, for narrow terminals."""
+    grid = Table.grid(padding=(0, 1))
+    grid.title, grid.caption, grid.title_justify, grid.caption_justify = title, caption, "left", "left"
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    scope = None
+    for generated in names:
+        here = "common" if generated.project is None else f"project {generated.project}"
+        if here != scope:
+            grid.add_row("", Text(here, style="bold underline"))
+            scope = here
+        problem = generated.problem()
+        mark = Text("✓", style="green") if problem is None else Text("✗", style="bold red")
+        body = _name_cell(generated).append("  ").append_text(_length_cell(generated))
+        body.append(f"\n{_what(generated)} · {generated.resource_type}", style="dim")
+        if problem:
+            body.append(f"\n{problem}", style="red")
+        grid.add_row(mark, body)
+    return grid
+
+
+def _what(generated: GeneratedName) -> str:
+    """What it names, without the `project NNN` the scope already says."""
+    return generated.what.removeprefix(f"project {generated.project} ") if generated.project else generated.what
+
+
+def print_names(sheet: NameSheet, title: str) -> None:
+    """Every name per environment with its ARM type, length/limit and Azure's verdict, then notes."""
+    console = _console()
+    layout = _names_table if console.width >= WIDE_NAMES else _names_stack
+    for env, (salt, provisional) in sheet.salts.items():
+        caption = f"salt5 {salt}" + (" (provisional)" if provisional else "")
+        console.print(layout([n for n in sheet.names if n.environment == env], f"{title}: {env}", caption))
+    console.print(Text("✓ Azure accepts it   ✗ Azure refuses it   ~ not final until the salt is known",
+                       style="dim"))
+    for note in sheet.notes():
+        console.print(Text(f"note: {note}", style="yellow"))
+    bad = [n for n in sheet.names if n.problem()]
+    if bad:
+        console.print(Text(f"{len(bad)} name(s) break Azure's rules:", style="bold red"))
+        for generated in bad:
+            console.print(Text(f"  [{generated.environment}] {generated.name}: → {generated.hint()}", style="red"))
+    else:
+        console.print(Text(f"✓ all {len(sheet.names)} names fit Azure's rules", style="bold green"))

@@ -1,21 +1,30 @@
 """The AI Factory's resource and deployment names, reproduced from its v1.24 templates.
 
 One function per name, each taking the configuration, the wizard environment and (for project
-names) the project number. `wizard.naming` re-exports them and adds the inventory that rules and
-live checks use; this module exists only to keep both files short.
+names) the project number. `wizard.naming` re-exports them and adds the inventory that rules,
+live checks and `aifactory names` use; this module exists only to keep both files short.
 
-Sources (aifactory.md §3.3, §5.2; read in jostrm/azure-enterprise-scale-ml): 13-rgLevel.bicep
-(common names), modules/common/CmnAIfactoryNaming.bicep (project names), infra-common.yml and
-infra-project-phase.yml (deployment names), 31-network.bicep (subnets, NSGs). Placeholders:
-`{env}` is the AI Factory environment name (stage → `test`), `{loc}` the region short code,
-`{salt5}` see `salt5`, `{rand}` the 10-character AIFACTORY_SALT_RANDOM.
+Each builder computes what the bicep expression computes for the same inputs, including its
+flaws: where the AI Factory copies a character Azure refuses (an `_` of AIFACTORY_SALT_RANDOM
+in an AI Search name), the name keeps it, so the name rules report the failure instead of the
+wizard silently predicting a different name.
 
-Not reproduced: nested module deployment names (the templates cut them with take(…, 64)),
-names of services whose templates were not read (Vision, Speech, Document Intelligence, Content
-Safety, Databricks, standalone AKS, Logic Apps, Event Hubs, Bot Service).
+Sources (read in jostrm/azure-enterprise-scale-ml): 13-rgLevel.bicep (common names),
+modules/common/CmnAIfactoryNaming.bicep (project names), esml-genai-1/03-cognitive-services.bicep
+(AI Search cut to 60, Vision/Speech/Document Intelligence/Content Safety/Bing, which carry the
+*common* suffix), modules/machineLearningAks.bicep (AKS for Azure ML), 08b-rbac-common-rg.bicep
+(ADD_AZURE_MACHINE_LEARNING), infra-common.yml and infra-project-phase.yml (deployment names),
+31-network.bicep (subnets, NSGs). Placeholders in docstrings: `{env}` is the AI Factory
+environment name (stage → `test`), `{loc}` the region short code, `{salt5}` see `salt5`,
+`{rand}` AIFACTORY_SALT_RANDOM (`randomSalt` in the bicep).
+
+Not reproduced (their templates were not read): Logic Apps, Event Hubs, Bot Service,
+Elastic; `unnamed_services` lists them so callers can say so.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from wizard import catalog
 from wizard.model import AIF_ENV_NAME, EnvName, FactoryConfig
@@ -26,6 +35,20 @@ PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
 RANDOM_PLACEHOLDER = "xxxxxxxxxx"
 """Stands for the 10 random characters when AIFACTORY_SALT_RANDOM is not known (right length)."""
+
+SALT_RANDOM_FIELD = "aifactory_extra.AIFACTORY_SALT_RANDOM"
+"""Where AIFACTORY_SALT_RANDOM lives in a configuration (the model does not hold it)."""
+
+ADD_FLAGS: dict[str, str] = {
+    "ai_foundry": "ADD_AI_FOUNDRY",
+    "ai_search": "ADD_AI_SEARCH",
+    "azure_ml": "ADD_AZURE_MACHINE_LEARNING",
+}
+"""Service → the AI Factory switch that adds a second instance under a new (random) name.
+
+Kept in `aifactory_extra` under these .env names (an imported variables.yaml's `addAIFoundry`,
+`addAISearch`, `addAzureMachineLearning` land there too); "true" in any case turns them on.
+"""
 
 PROJECT_STEPS: dict[str, str] = {
     "61": "61-foundation",
@@ -86,18 +109,26 @@ def salt5(config: FactoryConfig, env: EnvName) -> str:
 
 
 def salt_random(config: FactoryConfig) -> str | None:
-    """AIFACTORY_SALT_RANDOM when aifactory_extra holds a real one (> 5 characters, no `<`).
+    """AIFACTORY_SALT_RANDOM as the templates take it, or None when a pipeline run draws it.
 
-    The templates take it when longer than 5 characters; otherwise each pipeline run draws
-    10 random hex characters, and names holding it cannot be known in advance.
+    CmnAIfactoryNaming: `randomSalt = empty(s) || length(s) <= 5 ? substring(randomValue, 0, 10)
+    : s`. A value of 6 characters or more is used exactly as written, whatever it holds (the
+    .env placeholder `<10>` has 4, so it stands for "draw one"); shorter values mean each run
+    draws 10 random characters, and names holding them cannot be known in advance.
     """
-    value = config.aifactory_extra.get("AIFACTORY_SALT_RANDOM", "").strip()
-    return value if len(value) > 5 and "<" not in value else None
+    value = config.aifactory_extra.get("AIFACTORY_SALT_RANDOM", "")
+    return value if len(value) > 5 else None
 
 
-def _rand(config: FactoryConfig, clean: bool = True) -> str:
-    value = salt_random(config) or RANDOM_PLACEHOLDER
-    return value.lower().replace("-", "").replace("_", "") if clean else value
+def adds(config: FactoryConfig, service: str) -> bool:
+    """True when ADD_AI_FOUNDRY / ADD_AI_SEARCH / ADD_AZURE_MACHINE_LEARNING is on for `service`."""
+    flag = ADD_FLAGS.get(service)
+    return flag is not None and config.aifactory_extra.get(flag, "false").strip().lower() == "true"
+
+
+def _rand(config: FactoryConfig) -> str:
+    """`randomSalt`: the known AIFACTORY_SALT_RANDOM or the stand-in for a per-run draw."""
+    return salt_random(config) or RANDOM_PLACEHOLDER
 
 
 def _nodash(suffix: str) -> str:
@@ -160,7 +191,7 @@ def data_lake(config: FactoryConfig, env: EnvName) -> str:
 
 
 def common_acr(config: FactoryConfig, env: EnvName) -> str:
-    """`acrcommon{salt5}{loc}{001}{env}`."""
+    """`acrcommon{salt5}{loc}{001}{env}` (containerRegistry.bicep removes the suffix's dash)."""
     suffix = _nodash(config.naming.common_resource_suffix)
     return f"acrcommon{salt5(config, env)}{location_short(config, env)}{suffix}{aif_env(env)}"
 
@@ -233,12 +264,17 @@ def project_nsgs(
     return {kind: f"{kind}-nsg-prj{project}-{loc}-{e}" for kind in project_subnets(project)}
 
 
-def _prj_style(head: str, config: FactoryConfig, env: EnvName, project: str, label: str) -> str:
-    """CmnAIfactoryNaming's usual shape: `{head}-{label}-{loc}-{env}-{salt5}{prjSuffix}`."""
-    return (
-        f"{head}-{label}-{location_short(config, env)}-{aif_env(env)}-{salt5(config, env)}"
-        f"{config.naming.project_resource_suffix}"
-    )
+def _prj_style(
+    head: str, config: FactoryConfig, env: EnvName, project: str, label: str, *, common: bool = False
+) -> str:
+    """CmnAIfactoryNaming's usual shape: `{head}-{label}-{loc}-{env}-{salt5}{prjSuffix}`.
+
+    `common=True` takes the common suffix instead, as 03-cognitive-services.bicep does for
+    Vision, Speech, Document Intelligence, Content Safety and Bing.
+    """
+    n = config.naming
+    suffix = n.common_resource_suffix if common else n.project_resource_suffix
+    return f"{head}-{label}-{location_short(config, env)}-{aif_env(env)}-{salt5(config, env)}{suffix}"
 
 
 def project_key_vault(config: FactoryConfig, env: EnvName, project: str) -> str:
@@ -267,25 +303,53 @@ def project_acr(config: FactoryConfig, env: EnvName, project: str) -> str:
 
 
 def ai_search(config: FactoryConfig, env: EnvName, project: str) -> str:
-    """`aisearchprj{NNN}{loc}{env}{salt5}{rand}{001}`, lowercase, no dashes, at most 64."""
-    suffix = _nodash(config.naming.project_resource_suffix)
-    raw = (
+    """The project's AI Search service, exactly as the two templates compute it.
+
+    CmnAIfactoryNaming: `org = take(replace(toLower('aisearch' prj{NNN} {loc} {env} {salt5}
+    {rand} {001}), '-', ''), 64)`: lowercased, only `-` removed (an `_` stays).
+    03-cognitive-services: `take(addAISearch ? org[:-3] + take(rand, 2) + org[-3:] : org, 60)`;
+    the two inserted characters are the raw salt, not lowercased.
+    """
+    rand = _rand(config)
+    org = (
         f"aisearchprj{project}{location_short(config, env)}{aif_env(env)}{salt5(config, env)}"
-        f"{_rand(config)}{suffix}"
-    )
-    return raw.lower().replace("-", "")[:64]
+        f"{rand}{_nodash(config.naming.project_resource_suffix)}"
+    ).lower().replace("-", "")[:64]
+    if adds(config, "ai_search"):
+        cut = max(len(org) - 3, 0)
+        org = f"{org[:cut]}{rand[:2]}{org[cut:cut + 3]}"
+    return org[:60]
 
 
 def foundry_account(config: FactoryConfig, env: EnvName, project: str) -> str:
-    """AI Foundry v2 account (also its custom subdomain): `aif2{salt5}{rand2}{NNN}{env}`, ≤ 20.
+    """AI Foundry account (and custom subdomain): a 12-character base, then `{NNN}{env}`.
 
-    The random part is the first 2 characters of the cleaned AIFACTORY_SALT_RANDOM (or of a
-    per-run random value when unset), as the naming module does for its other random names.
-    Unconfirmed: the v1.24 expression could not be read; aifactory.md gives the shape and the
-    20-character cap, an earlier template cut `aif2{salt5}{rand}` to 12 characters.
+    Base: `take(replace(toLower('aif2' {salt5} {rand}), '-', ''), 12)` = aif2 + salt5 + the
+    first three characters of the random salt, e.g. aif2ywfe4a1b001dev. With ADD_AI_FOUNDRY the
+    salt5 gives way to `1`: `aif2` + `1` + rand, cut to 12, e.g. aif21a1b2c3d001dev. Only `-` is
+    removed, so an `_` in AIFACTORY_SALT_RANDOM stays (and Azure refuses it).
+
+    The ADD variant (`aifV2NameAdd`) reproduces the v1.24 audit's value; its expression text
+    was not in the copies of the repository read here (only its callers), so the `1` is not
+    known to follow ADMIN_PRJ_RESOURCE_SUFFIX or anything else.
     """
-    raw = f"aif2{salt5(config, env)}{_rand(config)[:2]}{project}{aif_env(env)}"
-    return raw.lower().replace("-", "")[:20]
+    head = "aif21" if adds(config, "ai_foundry") else f"aif2{salt5(config, env)}"
+    base = f"{head}{_rand(config)}".lower().replace("-", "")[:12]
+    return f"{base}{project}{aif_env(env)}"
+
+
+def ml_workspace(config: FactoryConfig, env: EnvName, project: str) -> str:
+    """`aml-{NNN}-{loc}-{env}-{salt5}{prjSuffix}`; ADD_AZURE_MACHINE_LEARNING inserts 2 random.
+
+    The inserted `aifRandom = take(toLower(replace(replace(rand, '-', ''), '_', '')), 2)` is
+    cleaned, and the whole name cut to 64: aml-001-eus2-dev-ywfe4a1-001.
+    """
+    loc, e, s = location_short(config, env), aif_env(env), salt5(config, env)
+    suffix = config.naming.project_resource_suffix
+    if not adds(config, "azure_ml"):
+        return f"aml-{project}-{loc}-{e}-{s}{suffix}"
+    clean = _rand(config).replace("-", "").replace("_", "").lower()[:2]
+    return f"aml-{project}-{loc}-{e}-{s}{clean}{suffix}"[:64]
 
 
 def app_insights(config: FactoryConfig, env: EnvName, project: str) -> str:
@@ -299,50 +363,152 @@ def project_vm(config: FactoryConfig, env: EnvName, project: str) -> str:
 
 
 def managed_identity(config: FactoryConfig, env: EnvName, project: str, aca: bool = False) -> str:
-    """`mi-prj{NNN}-{loc}-{env}-{salt5}{rand}{prjSuffix}` (`mi-aca-…` for Container Apps)."""
+    """`mi-prj{NNN}-{loc}-{env}-{salt5}{rand}{prjSuffix}` (`mi-aca-…` for Container Apps).
+
+    The random salt goes in as written (no lowercasing, no character removed).
+    """
     head = "mi-aca" if aca else "mi"
     return (
         f"{head}-prj{project}-{location_short(config, env)}-{aif_env(env)}-"
-        f"{salt5(config, env)}{_rand(config, clean=False)}{config.naming.project_resource_suffix}"
+        f"{salt5(config, env)}{_rand(config)}{config.naming.project_resource_suffix}"
     )
 
 
-_SERVICE_NAMES: dict[str, tuple[str, str, str]] = {
-    # service key: (NAME_RULES kind, head, label style: "prj" → prj{NNN}, "num" → {NNN})
-    "azure_openai": ("cognitive", "aoai", "num"),
-    "azure_ml": ("ml_workspace", "aml", "num"),
-    "datafactory": ("data_factory", "adf", "num"),
-    "cosmos_db": ("cosmos", "cosmos", "prj"),
-    "foundry_caphost": ("cosmos", "cosmos", "prj"),
-    "redis": ("redis", "redis", "prj"),
-    "postgresql": ("postgres", "pg-flex", "prj"),
-    "sql": ("sql", "sql", "prj"),
-    "function": ("web", "func", "prj"),
-    "webapp": ("web", "webapp", "prj"),
-    "container_apps": ("container_apps_env", "aca-env", "prj"),
-    "bing": ("generic", "bing", "prj"),
+@dataclass(frozen=True, slots=True)
+class ServiceResource:
+    """One named resource a project service creates."""
+
+    what: str
+    """What it is, e.g. `AI Search service`."""
+    kind: str
+    """NAME_RULES key whose limits apply."""
+    resource_type: str
+    """ARM resource type, e.g. `Microsoft.Search/searchServices`."""
+    name: str
+    """The name the AI Factory gives it."""
+    random: bool = False
+    """Holds AIFACTORY_SALT_RANDOM."""
+    field: str = ""
+    """FactoryConfig field to change to alter it; empty: the environment's region code."""
+    salted: bool = True
+    """Holds salt5 (so it is provisional while the subscription is unknown)."""
+
+
+_COG = "Microsoft.CognitiveServices/accounts"
+_WEB = "Microsoft.Web/sites"
+_PLAN = "Microsoft.Web/serverfarms"
+
+_COMMON_SUFFIX_COGNITIVE: dict[str, tuple[str, str]] = {
+    "vision": ("vision", "Azure AI Vision account"),
+    "speech": ("speech", "Azure AI Speech account"),
+    "document_intelligence": ("docs", "Document Intelligence account"),
+    "content_safety": ("cs", "Content Safety account"),
 }
-"""Project services whose name follows `{head}-{prj{NNN}|{NNN}}-{loc}-{env}-{salt5}{prjSuffix}`."""
+"""03-cognitive-services.bicep: `{head}-prj{NNN}-{loc}-{env}-{salt5}{cmnSuffix}`."""
+
+_PRJ_SERVICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    # service: (head, NAME_RULES kind, ARM type, what) per resource, `{head}-prj{NNN}-…{prjSuffix}`
+    "cosmos_db": (("cosmos", "cosmos", "Microsoft.DocumentDB/databaseAccounts", "Cosmos DB account"),),
+    "foundry_caphost": (
+        ("cosmos", "cosmos", "Microsoft.DocumentDB/databaseAccounts", "Cosmos DB account"),),
+    "redis": (("redis", "redis", "Microsoft.Cache/redis", "Redis cache"),),
+    "postgresql": (("pg-flex", "postgres", "Microsoft.DBforPostgreSQL/flexibleServers",
+                    "PostgreSQL flexible server"),),
+    "sql": (("sql", "sql", "Microsoft.Sql/servers", "SQL server"),
+            ("sqldb", "sql_database", "Microsoft.Sql/servers/databases", "SQL database")),
+    "function": (("func", "web", _WEB, "Function app"),),
+    "webapp": (("webapp", "web", _WEB, "web app"),),
+    "container_apps": (("aca-env", "container_apps_env", "Microsoft.App/managedEnvironments",
+                        "Container Apps environment"),),
+}
+"""CmnAIfactoryNaming's `{head}-prj{NNN}-{loc}-{env}-{salt5}{prjSuffix}` resources."""
+
+_NUMBER_SERVICES: dict[str, tuple[str, str, str, str]] = {
+    # service: (head, kind, ARM type, what), `{head}-{NNN}-{loc}-{env}-{salt5}{prjSuffix}`
+    "azure_openai": ("aoai", "cognitive", _COG, "Azure OpenAI account"),
+    "datafactory": ("adf", "data_factory", "Microsoft.DataFactory/factories", "Data Factory"),
+    "databricks": ("dbx", "databricks", "Microsoft.Databricks/workspaces", "Databricks workspace"),
+}
+"""Resources named with the bare project number instead of `prj{NNN}`."""
+
+UNNAMED_SERVICES: tuple[str, ...] = ("logic_apps", "event_hubs", "bot_service", "elasticsearch")
+"""Services whose v1.24 resource names are not reproduced here."""
 
 
-def service_kind(service: str) -> str:
-    """NAME_RULES kind of a project service's main resource."""
-    special = {"ai_foundry": "cognitive", "ai_search": "search", "aks_for_azure_ml": "aks"}
-    return special.get(service) or _SERVICE_NAMES[service][0]
-
-
-def service_name(config: FactoryConfig, env: EnvName, project: str, service: str) -> str | None:
-    """Name of a project service's main resource; None when the catalog does not know it."""
-    if service == "ai_foundry":
-        return foundry_account(config, env, project)
-    if service == "ai_search":
-        return ai_search(config, env, project)
+def _extra_resources(
+    config: FactoryConfig, env: EnvName, project: str, service: str
+) -> tuple[ServiceResource, ...]:
+    """The second resources some services create: App Service plans, container apps, Bing."""
+    loc, e, s = location_short(config, env), aif_env(env), salt5(config, env)
+    suffix = config.naming.project_resource_suffix
+    if service in ("function", "webapp"):
+        head = "func" if service == "function" else "webapp"
+        plan = f"{_prj_style(head, config, env, project, f'prj{project}')}-plan"
+        return (ServiceResource("App Service plan", "app_service_plan", _PLAN, plan),)
     if service == "aks_for_azure_ml":
-        return f"esml{project}-{location_short(config, env)}-{aif_env(env)}"
-    if service not in _SERVICE_NAMES:
-        return None
-    _, head, style = _SERVICE_NAMES[service]
-    return _prj_style(head, config, env, project, f"prj{project}" if style == "prj" else project)
+        # machineLearningAks.bicep: nodeResourceGroup 'aks-${resourceGroup().name}'.
+        node_group = f"aks-{project_resource_group(config, env, project)}"
+        return (ServiceResource("AKS node resource group", "resource_group",
+                                "Microsoft.Resources/resourceGroups", node_group, field="naming.prefix",
+                                salted=False),)
+    if service == "container_apps":
+        # CmnAIfactoryNaming: 'aca-a-${projectName}${loc}${env}${salt5}${resourceSuffix}' (no dashes
+        # between the middle parts), and 'aca-w-…' for the web app.
+        return tuple(
+            ServiceResource(f"container app ({role})", "container_app", "Microsoft.App/containerApps",
+                            f"aca-{letter}-prj{project}{loc}{e}{s}{suffix}")
+            for letter, role in (("a", "API"), ("w", "web"))
+        )
+    return ()
+
+
+def service_resources(
+    config: FactoryConfig, env: EnvName, project: str, service: str
+) -> tuple[ServiceResource, ...]:
+    """Every named resource `service` creates in one project; () for an unnamed service."""
+    loc, e = location_short(config, env), aif_env(env)
+    if service == "ai_foundry":
+        return (ServiceResource("AI Foundry account", "cognitive", _COG, foundry_account(config, env, project),
+                                random=True, field=SALT_RANDOM_FIELD),)
+    if service == "ai_search":
+        return (ServiceResource("AI Search service", "search", "Microsoft.Search/searchServices",
+                                ai_search(config, env, project), random=True),)
+    if service == "azure_ml":
+        return (ServiceResource("Azure ML workspace", "ml_workspace",
+                                "Microsoft.MachineLearningServices/workspaces",
+                                ml_workspace(config, env, project), random=adds(config, "azure_ml")),)
+    if service in ("aks_for_azure_ml", "aks"):
+        # machineLearningAks.bicep: 'aks${projectNumber}-${loc}-${env}'; the standalone cluster is
+        # CmnAIfactoryNaming's aksClusterName 'esml${projectNumber}-${loc}-${env}'.
+        head, what = ("aks", "AKS for Azure ML") if service == "aks_for_azure_ml" else ("esml", "AKS cluster")
+        cluster = ServiceResource(what, "aks", "Microsoft.ContainerService/managedClusters",
+                                  f"{head}{project}-{loc}-{e}", salted=False)
+        return (cluster, *_extra_resources(config, env, project, service))
+    if service in _COMMON_SUFFIX_COGNITIVE:
+        head, what = _COMMON_SUFFIX_COGNITIVE[service]
+        return (ServiceResource(what, "cognitive", _COG,
+                                _prj_style(head, config, env, project, f"prj{project}", common=True),
+                                field="naming.common_resource_suffix"),)
+    if service in ("bing", "bing_custom_search"):
+        head = "bing" if service == "bing" else "bing-custom"
+        what = "Bing Search" if service == "bing" else "Bing Custom Search"
+        return (ServiceResource(what, "generic", "Microsoft.Bing/accounts",
+                                _prj_style(head, config, env, project, f"prj{project}", common=True),
+                                field="naming.common_resource_suffix"),)
+    if service == "appinsights_dashboard":
+        # 'AIFactory${aifactorySuffixRG}-${projectName}-insights-${env}-${salt5}${resourceSuffix}'
+        name = (f"AIFactory{config.naming.scale_set_suffix}-prj{project}-insights-{e}-"
+                f"{salt5(config, env)}{config.naming.project_resource_suffix}")
+        return (ServiceResource("Application Insights dashboard", "generic", "Microsoft.Portal/dashboards",
+                                name),)
+    if service in _NUMBER_SERVICES:
+        head, kind, arm_type, what = _NUMBER_SERVICES[service]
+        return (ServiceResource(what, kind, arm_type, _prj_style(head, config, env, project, project)),)
+    named = tuple(
+        ServiceResource(what, kind, arm_type, _prj_style(head, config, env, project, f"prj{project}"))
+        for head, kind, arm_type, what in _PRJ_SERVICES.get(service, ())
+    )
+    return named + _extra_resources(config, env, project, service)
 
 
 def project_deployment_name(config: FactoryConfig, env: EnvName, project: str, step: str) -> str:

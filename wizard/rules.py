@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from wizard import catalog, naming, network
-from wizard.findings import Finding
+from wizard.findings import Finding, SetField
 from wizard.model import TODO, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.variable_rules import variable_findings
 
@@ -27,7 +27,7 @@ def _required(config: FactoryConfig) -> Iterator[Finding]:
         if env.subscription_id is None:
             yield Finding(
                 "warning", "AIF-REQ-SUBSCRIPTION", f"{name} has no subscription yet",
-                "pick one (aifactory validate --demo fills the demo tenant's) before deploying",
+                "pick one before deploying (the demo fills the demo tenant's)",
                 f"environments.{name}.subscription_id", name, "required",
             )
     identity = config.identity
@@ -92,7 +92,8 @@ def _zone(config: FactoryConfig) -> Iterator[Finding]:
                               "access.enable_public_genai_access", check="landing_zone")
         if "bastion" in zone.access_paths and not config.access.bastion:
             yield Finding("error", "AIF-HYBRID-BASTION", "hybrid access through Bastion, but Bastion is off",
-                          "turn on access.bastion", "access.bastion", check="landing_zone")
+                          "turn on access.bastion", "access.bastion", check="landing_zone",
+                          fix=SetField("access.bastion", True))
         if "vpn" in zone.access_paths and not zone.vpn_client_prefixes:
             yield Finding("warning", "AIF-HYBRID-VPN-POOL", "point-to-site VPN without a client address pool",
                           "give the VPN client range so overlaps can be checked", "landing_zone.vpn_client_prefixes",
@@ -139,15 +140,7 @@ def _regions(config: FactoryConfig) -> Iterator[Finding]:
 
 def _names(config: FactoryConfig) -> Iterator[Finding]:
     """Every generated name within Azure's length and character rules."""
-    seen: set[tuple[str, str]] = set()
-    for generated in naming.all_names(config):
-        problem = naming.check_name(generated.kind, generated.name)
-        if problem is None or (generated.kind, generated.name) in seen:
-            continue
-        seen.add((generated.kind, generated.name))
-        yield Finding("error", "AIF-NAME", f"{generated.kind} name {generated.name!r}: {problem}",
-                      f"shorten {generated.field} so every name fits", generated.field,
-                      generated.environment or "", "naming")
+    yield from naming.name_findings(config)
     if config.naming.prefix and not config.naming.prefix.endswith("-"):
         yield Finding("info", "AIF-NAME-PREFIX-DASH", f"the prefix {config.naming.prefix!r} has no trailing dash",
                       f"use {config.naming.prefix + '-'!r} to separate it from the rest of each name",
@@ -159,18 +152,21 @@ def _services(config: FactoryConfig) -> Iterator[Finding]:
     skus, services = config.skus, config.services
     if services.ai_search and skus.ai_search_tier == "free":
         yield Finding("error", "AIF-SEARCH-FREE-PE", "the free AI Search tier cannot use private endpoints",
-                      "use basic or higher", "skus.ai_search_tier", check="services")
+                      "use basic or higher", "skus.ai_search_tier", check="services",
+                      fix=SetField("skus.ai_search_tier", "basic"))
     if services.ai_search and skus.semantic_tier != "disabled" and skus.ai_search_tier == "free":
         yield Finding("warning", "AIF-SEARCH-SEMANTIC", "the semantic ranker needs AI Search basic or higher",
-                      "raise the tier or disable the semantic ranker", "skus.semantic_tier", check="services")
+                      "raise the tier or disable the semantic ranker", "skus.semantic_tier", check="services",
+                      fix=SetField("skus.semantic_tier", "disabled"))
     if services.foundry_caphost and not services.cosmos_db:
         yield Finding("error", "AIF-CAPHOST-COSMOS",
                       "the Foundry capability host keeps agent threads in Cosmos DB, which is off",
                       "turn on services.cosmos_db or turn off services.foundry_caphost",
-                      "services.cosmos_db", check="services")
+                      "services.cosmos_db", check="services", fix=SetField("services.cosmos_db", True))
     if skus.acr_sku != "Premium":
         yield Finding("error", "AIF-ACR-PREMIUM", f"ACR {skus.acr_sku} cannot have private endpoints",
-                      "use the Premium SKU", "skus.acr_sku", check="services")
+                      "use the Premium SKU", "skus.acr_sku", check="services",
+                      fix=SetField("skus.acr_sku", "Premium"))
     if services.azure_ml and not services.aks_for_azure_ml:
         yield Finding("info", "AIF-AML-NO-AKS", "Azure ML without AKS: online endpoints will use managed compute",
                       "turn on services.aks_for_azure_ml for AKS inference", "services.aks_for_azure_ml",
@@ -193,11 +189,12 @@ def _security(config: FactoryConfig) -> Iterator[Finding]:
         if not security.keyvault_purge_protection:
             yield Finding("error", "AIF-CMK-PURGE", "customer-managed keys need Key Vault purge protection",
                           "turn on security.keyvault_purge_protection (it cannot be turned off later)",
-                          "security.keyvault_purge_protection", check="security")
+                          "security.keyvault_purge_protection", check="security",
+                          fix=SetField("security.keyvault_purge_protection", True))
         if security.keyvault_soft_delete_days == 0:
             yield Finding("error", "AIF-CMK-SOFT-DELETE", "customer-managed keys need Key Vault soft-delete",
                           "set security.keyvault_soft_delete_days to 90", "security.keyvault_soft_delete_days",
-                          check="security")
+                          check="security", fix=SetField("security.keyvault_soft_delete_days", 90))
         if not security.cmk_key_name:
             yield Finding("error", "AIF-CMK-KEY", "CMK is on but no key name is given",
                           "name the RSA 2048 key in the seeding Key Vault", "security.cmk_key_name", check="security")

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.errors import UserError
+
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
@@ -66,16 +68,13 @@ _PRESCAN = re.compile(
 """What the pre-scan looks at: brackets count, unless inside quotes or a comment."""
 
 
-class YamlError(Exception):
+class YamlError(UserError):
     """A YAML file that cannot be read; the message names the file, the line and the fix."""
 
     def __init__(self, path: str, message: str, hint: str = "", line: int | None = None) -> None:
         self.path = path
-        self.message = message
-        self.hint = hint
         self.line = line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}" + (f" — {hint}" if hint else ""))
+        super().__init__(message, hint, f"{path}:{line}" if line else path)
 
 
 @dataclass(frozen=True, slots=True)

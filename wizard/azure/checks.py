@@ -16,24 +16,20 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wizard import catalog, naming, network
-from wizard.findings import Finding
+from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
 
 if TYPE_CHECKING:
     from wizard.azure.clients import AzureSession
 
+T = TypeVar("T")
+
 QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
 VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
 ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write"
-
-CHECKS: tuple[str, ...] = (
-    "subscription", "region", "providers", "permissions", "vm_skus", "vcpu_quota",
-    "model_quota", "search", "names", "hub", "address_space",
-)
-"""The live checks, in grid-column order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +78,33 @@ class CheckContext:
 
 
 def _finding(severity: str, code: str, message: str, hint: str, target: Target | None,
-             check: str, field: str = "") -> Finding:
-    return Finding(severity, code, message, hint, field, target.name if target else "", check)  # type: ignore[arg-type]
+             check: str, field: str = "", fix: Fix | None = None) -> Finding:
+    return Finding(severity, code, message, hint, field, target.name if target else "", check, fix)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------- reads
 
 
-class Reads:
-    """Every ARM read the checks make, each cached by what it fetches."""
+class PreflightCancelled(Exception):
+    """Raised by a read asked for after its run was cancelled; the check stops there."""
 
-    def __init__(self, session: AzureSession) -> None:
+
+class Reads:
+    """Every ARM read the checks make, each cached by what it fetches.
+
+    `cancel` belongs to one preflight run (the session outlives many): once it is set, or the
+    session is closed, the next read raises `PreflightCancelled`, so a cancelled run stops within
+    one in-flight read per thread.
+    """
+
+    def __init__(self, session: AzureSession, cancel: threading.Event | None = None) -> None:
         self.s = session
+        self.cancel = cancel or threading.Event()
+
+    def _read(self, key: Any, fetch: Callable[[], T]) -> T:
+        if self.cancel.is_set() or getattr(self.s, "closed", False):
+            raise PreflightCancelled
+        return self.s.read(key, fetch)
 
     def subscription(self, sub: str) -> Any:
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -108,19 +119,19 @@ class Reads:
                     return None
                 raise
 
-        return self.s.read(("subscription", sub), fetch)
+        return self._read(("subscription", sub), fetch)
 
     def locations(self, sub: str) -> list[Any]:
         def fetch() -> list[Any]:
             return list(self.s.subscriptions().subscriptions.list_locations(sub))
 
-        return self.s.read(("locations", sub), fetch)
+        return self._read(("locations", sub), fetch)
 
     def providers(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {p.namespace.lower(): p for p in self.s.resources(sub).providers.list()}
 
-        return self.s.read(("providers", sub), fetch)
+        return self._read(("providers", sub), fetch)
 
     def permissions(self, sub: str) -> list[dict[str, Any]]:
         def fetch() -> list[dict[str, Any]]:
@@ -128,44 +139,44 @@ class Reads:
             value: list[dict[str, Any]] = self.s.request_json(sub, "GET", path, "2022-04-01").get("value", [])
             return value
 
-        return self.s.read(("permissions", sub), fetch)
+        return self._read(("permissions", sub), fetch)
 
     def vm_skus(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             skus = self.s.compute(sub).resource_skus.list(filter=f"location eq '{region}'")
             return {s.name.lower(): s for s in skus if (s.resource_type or "").lower() == "virtualmachines"}
 
-        return self.s.read(("vm_skus", sub, region), fetch)
+        return self._read(("vm_skus", sub, region), fetch)
 
     def vcpu_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {u.name.value.lower(): u for u in self.s.compute(sub).usage.list(region)}
 
-        return self.s.read(("vcpu", sub, region), fetch)
+        return self._read(("vcpu", sub, region), fetch)
 
     def models(self, sub: str, region: str) -> list[Any]:
         def fetch() -> list[Any]:
             return list(self.s.cognitive(sub).models.list(region))
 
-        return self.s.read(("models", sub, region), fetch)
+        return self._read(("models", sub, region), fetch)
 
     def model_usages(self, sub: str, region: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {u.name.value.lower(): u for u in self.s.cognitive(sub).usages.list(region)}
 
-        return self.s.read(("cog_usages", sub, region), fetch)
+        return self._read(("cog_usages", sub, region), fetch)
 
     def deleted_vaults(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {v.name.lower(): v for v in self.s.keyvault(sub).vaults.list_deleted()}
 
-        return self.s.read(("deleted_vaults", sub), fetch)
+        return self._read(("deleted_vaults", sub), fetch)
 
     def deleted_accounts(self, sub: str) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             return {a.name.lower(): a for a in self.s.cognitive(sub).deleted_accounts.list()}
 
-        return self.s.read(("deleted_accounts", sub), fetch)
+        return self._read(("deleted_accounts", sub), fetch)
 
     def name_free(self, sub: str, kind: str, name: str) -> tuple[bool, str]:
         """(available, reason) for a globally unique name."""
@@ -184,7 +195,7 @@ class Reads:
                 "2023-07-01", {"name": name, "type": "Microsoft.ContainerRegistry/registries"})
             return bool(data.get("nameAvailable")), str(data.get("message") or data.get("reason") or "")
 
-        return self.s.read(("name", kind, name.lower()), fetch)
+        return self._read(("name", kind, name.lower()), fetch)
 
     def _list_json(self, sub: str, path: str, api_version: str) -> list[dict[str, Any]] | None:
         """Every item of a paged ARM list (following nextLink); None when it cannot be read."""
@@ -214,7 +225,7 @@ class Reads:
             path = f"/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks"
             return [_address_range(item) for item in self._list_json(sub, path, NETWORK_API) or []]
 
-        return self.s.read(("vnets", sub), fetch)
+        return self._read(("vnets", sub), fetch)
 
     def resource(self, resource_id: str) -> AddressRange | None:
         """A hub VNet or virtual hub by id; None when it does not exist or cannot be read."""
@@ -230,7 +241,7 @@ class Reads:
                     return None
                 raise
 
-        return self.s.read(("resource", resource_id.lower()), fetch)
+        return self._read(("resource", resource_id.lower()), fetch)
 
     def dns_zones(self, sub: str, group: str) -> set[str] | None:
         """Names of the private DNS zones in a resource group; None when it cannot be read."""
@@ -240,7 +251,7 @@ class Reads:
             zones = self._list_json(sub, path, "2024-06-01")
             return None if zones is None else {z["name"].lower() for z in zones}
 
-        return self.s.read(("dns_zones", sub, group.lower()), fetch)
+        return self._read(("dns_zones", sub, group.lower()), fetch)
 
 
 NETWORK_API = "2025-07-01"
@@ -282,7 +293,7 @@ def check_subscription(ctx: CheckContext, reads: Reads, t: Target) -> list[Findi
     if ctx.tenant_id and sub.tenant_id and sub.tenant_id.lower() != ctx.tenant_id.lower():
         out.append(_finding("error", "AIF-LIVE-SUB-TENANT",
                             f"subscription {sub.display_name} belongs to tenant {sub.tenant_id}, not {ctx.tenant_id}",
-                            "sign in to that tenant (--tenant) or pick a subscription of this one",
+                            "sign in to that tenant, or pick a subscription of this one",
                             t, "subscription", field))
     if t.name == "prod":
         dev = next((o for o in ctx.targets if o.name == "dev"), None)
@@ -353,8 +364,8 @@ def check_providers(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]
             if severity == "error":
                 ctx.note_unregistered(sub, namespace)
             out.append(_finding(severity, "AIF-LIVE-PROVIDER", f"{namespace} is {state} in subscription {sub}{why}",
-                                f"az provider register --namespace {namespace} --subscription {sub}  "
-                                "(or answer yes when aifactory offers to register it)", t, "providers"))
+                                f"register it: az provider register --namespace {namespace} --subscription {sub}",
+                                t, "providers", fix=RegisterProvider(sub, namespace) if severity == "error" else None))
     return out
 
 
@@ -370,11 +381,12 @@ def check_permissions(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
     permissions = reads.permissions(t.subscription_id)
     if _allows(permissions, ROLE_WRITE):
         return []
+    command = ("az role assignment create --role Owner --assignee <you or the deploying principal> "
+               f"--scope /subscriptions/{t.subscription_id}")
     return [_finding("error", "AIF-LIVE-ROLE-WRITE",
                      f"this sign-in cannot create role assignments in subscription {t.subscription_id}",
-                     "grant Owner without conditions: az role assignment create --role Owner "
-                     f"--assignee <you or the deploying principal> --scope /subscriptions/{t.subscription_id}",
-                     t, "permissions", f"environments.{t.name}.subscription_id")]
+                     f"grant Owner without conditions: {command}",
+                     t, "permissions", f"environments.{t.name}.subscription_id", RunCommand(command))]
 
 
 def _matches(pattern: str, action: str) -> bool:
@@ -453,7 +465,7 @@ def check_vcpu_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding
         if vcpus > free:
             out.append(_finding("error", "AIF-LIVE-VCPU", f"{family} in {t.region}: {envs} need {vcpus} vCPUs, "
                                 f"{free} of {usage.limit} are free", f"request more quota: {VCPU_QUOTA_LINK}",
-                                t, "vcpu_quota", f"environments.{t.name}.compute"))
+                                t, "vcpu_quota", f"environments.{t.name}.compute", OpenLink(VCPU_QUOTA_LINK)))
     return out
 
 
@@ -486,10 +498,13 @@ def check_model_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
         free = int(usage.limit - usage.current_value)
         if need > free:
             envs = "+".join(o.name for o in sharing)
+            fits = free // (projects * len(sharing))
+            lower = f"lower the capacity to {fits}K, " if fits >= 1 else ""
+            fix: Fix = SetField(f"{field}.capacity", fits) if fits >= 1 else OpenLink(QUOTA_LINK)
             out.append(_finding("error", "AIF-LIVE-TPM", f"{deployment.model} {deployment.sku} in {t.region}: {envs} "
                                 f"need {need}K TPM ({projects} project(s) × {deployment.capacity}K), {free}K of "
-                                f"{int(usage.limit)}K are free", f"lower the capacity or request quota: {QUOTA_LINK}",
-                                t, "model_quota", f"{field}.capacity"))
+                                f"{int(usage.limit)}K are free", f"{lower}or request quota: {QUOTA_LINK}",
+                                t, "model_quota", f"{field}.capacity", fix))
     return out
 
 
@@ -502,7 +517,8 @@ def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     if tier is not None and not tier.private_endpoints:
         out.append(_finding("error", "AIF-LIVE-SEARCH-TIER",
                             f"AI Search {tier.display_name} cannot have private endpoints",
-                            "use basic or higher", t, "search", "skus.ai_search_tier"))
+                            "use basic or higher", t, "search", "skus.ai_search_tier",
+                            SetField("skus.ai_search_tier", "basic")))
     if _not_offered_in(reads.providers(t.subscription_id).get("microsoft.search"), "searchservices", t.region):
         out.append(_finding("error", "AIF-LIVE-SEARCH-REGION", f"AI Search is not offered in {t.region}",
                             "pick another region", t, "search", f"environments.{t.name}.region"))
@@ -512,20 +528,23 @@ def check_search(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
 def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     """Globally unique names are free, and no soft-deleted vault or AI account blocks one."""
     out = []
+    names = ctx.unique_names(t.name)
     deleted_vaults = reads.deleted_vaults(t.subscription_id)
-    deleted_accounts = reads.deleted_accounts(t.subscription_id) if ctx.config.services.ai_foundry else {}
-    for generated in ctx.unique_names(t.name):
+    has_accounts = any(g.kind == "cognitive" for g in names)
+    deleted_accounts = reads.deleted_accounts(t.subscription_id) if has_accounts else {}
+    for generated in names:
         kind, name = generated.kind, generated.name
         if kind == "key_vault" and name.lower() in deleted_vaults:
             vault = deleted_vaults[name.lower()]
             location = getattr(vault.properties, "location", "") if vault.properties else ""
+            hint, fix = _next_free(ctx, reads, t, generated)
             out.append(_finding("error", "AIF-LIVE-KV-DELETED", f"Key Vault name {name} is held by a soft-deleted "
-                                f"vault ({location})", _next_free_hint(ctx, reads, t, generated) +
-                                f"; or purge it: az keyvault purge --name {name}", t, "names", generated.field))
+                                f"vault ({location})", f"{hint}; or purge it: az keyvault purge --name {name}",
+                                t, "names", generated.field, fix or RunCommand(f"az keyvault purge --name {name}")))
             continue
         if kind == "cognitive" and name.lower() in deleted_accounts:
-            out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} is held by a soft-deleted "
-                                "account", "purge it (az cognitiveservices account purge) or bump the suffix",
+            out.append(_finding("error", "AIF-LIVE-COG-DELETED", f"AI account name {name} ({generated.what}) is held "
+                                "by a soft-deleted account", _purge_hint(deleted_accounts[name.lower()], generated),
                                 t, "names", generated.field))
             continue
         check_kind = AVAILABILITY_KIND.get(kind)
@@ -533,17 +552,27 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
             continue
         free, reason = reads.name_free(t.subscription_id, check_kind, name)
         if not free:
+            hint, fix = _next_free(ctx, reads, t, generated)
             out.append(_finding("error", "AIF-LIVE-NAME-TAKEN", f"{kind} name {name} is taken ({reason})",
-                                _next_free_hint(ctx, reads, t, generated), t, "names", generated.field))
+                                hint, t, "names", generated.field, fix))
     return out
+
+
+def _purge_hint(account: Any, generated: Any) -> str:
+    """The exact purge command for a soft-deleted AI account, and what else gives a new name."""
+    parts = (getattr(account, "id", "") or "").split("/")
+    group = next((parts[i + 1] for i, p in enumerate(parts[:-1]) if p.lower() == "resourcegroups"), "<group>")
+    location = getattr(account, "location", "") or "<region>"
+    return (f"purge it: az cognitiveservices account purge --name {generated.name} --resource-group {group} "
+            f"--location {location}; or change {generated.field} so the AI Factory picks another name")
 
 
 AVAILABILITY_KIND: dict[str, str] = {"key_vault": "keyvault", "storage": "storage", "acr": "acr"}
 """naming's kind -> the name-availability API to ask (search and cognitive names have none we use)."""
 
 
-def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> str:
-    """Try the next resource suffixes (-002, -003, …) and name the first free one."""
+def _next_free(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> tuple[str, SetField | None]:
+    """Try the next resource suffixes (-002, -003, …): the first free one, as a hint and a fix."""
     field = "naming.common_resource_suffix" if generated.project is None else "naming.project_resource_suffix"
     attr = field.split(".")[1]
     current = int(getattr(ctx.config.naming, attr)[1:])
@@ -560,8 +589,8 @@ def _next_free_hint(ctx: CheckContext, reads: Reads, t: Target, generated: Any) 
             continue
         free, _ = reads.name_free(t.subscription_id, check_kind, candidate.name)
         if free:
-            return f"next free name: {candidate.name} (set {field} to {suffix})"
-    return f"bump {field}"
+            return f"next free name: {candidate.name} (set {field} to {suffix})", SetField(field, suffix)
+    return f"bump {field}", None
 
 
 def check_hub(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
@@ -616,21 +645,87 @@ def check_address_space(ctx: CheckContext, reads: Reads, t: Target) -> list[Find
     for label, other in live:
         if mine.overlaps(other):
             out.append(_finding("error", "AIF-LIVE-OVERLAP", f"{t.name} range {mine} overlaps {label} ({other})",
-                                "choose another octet or template (aifactory network --propose)",
+                                "choose another octet or template (Propose a plan finds free ranges)",
                                 t, "address_space", f"environments.{t.name}.cidr_octet"))
     return out
 
 
-CHECK_FUNCTIONS: dict[str, Callable[[CheckContext, Reads, Target], list[Finding]]] = {
-    "subscription": check_subscription,
-    "region": check_region,
-    "providers": check_providers,
-    "permissions": check_permissions,
-    "vm_skus": check_vm_skus,
-    "vcpu_quota": check_vcpu_quota,
-    "model_quota": check_model_quota,
-    "search": check_search,
-    "names": check_names,
-    "hub": check_hub,
-    "address_space": check_address_space,
-}
+CheckFunction = Callable[[CheckContext, Reads, Target], list[Finding]]
+
+PROJECT_PATHS = ("projects.*.number", "projects.*.services")
+"""What of the projects the live checks read: how many there are, their numbers, their services
+(a list whose length changes is reported at `projects`, which these match too)."""
+
+SERVICE_PATHS = ("services", *PROJECT_PATHS, "access", "security", "aifactory_extra", "landing_zone")
+"""What decides which services, resource types and providers a configuration needs."""
+
+
+def _always(config: FactoryConfig) -> bool:
+    return True
+
+
+def _is_hub_connected(config: FactoryConfig) -> bool:
+    return isinstance(config.landing_zone, (HubSpokeZone, VwanZone))
+
+
+def _needs_compute(config: FactoryConfig) -> bool:
+    return config.services.aks or config.services.azure_ml
+
+
+def _needs_models(config: FactoryConfig) -> bool:
+    return config.services.ai_foundry and bool(config.skus.models)
+
+
+def _needs_search(config: FactoryConfig) -> bool:
+    return config.services.ai_search
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCheck:
+    """One live check: its grid column, what it runs, when it applies and what it reads.
+
+    `reads` are the configuration paths the check's result depends on (dotted, as in
+    `Finding.field`); `{env}` stands for the environment the cell belongs to and `*` for any
+    environment. When a field changes, only the cells whose checks read it run again
+    (`affected_cells`). Every check also reads its environment's `enabled` and `subscription_id`.
+    """
+
+    name: str
+    """Grid column and `Finding.check`."""
+    title: str
+    """What a person reads in a grid header or a progress line."""
+    run: CheckFunction
+    reads: tuple[str, ...]
+    applies: Callable[[FactoryConfig], bool] = _always
+    """False when the configuration makes the check meaningless (the cell shows n/a)."""
+
+    def reads_for(self, env: str) -> tuple[str, ...]:
+        """The configuration paths one cell of this check depends on."""
+        base = (f"environments.{env}.enabled", f"environments.{env}.subscription_id")
+        return base + tuple(path.replace("{env}", env) for path in self.reads)
+
+
+_ENV = "environments.{env}"
+REGISTRY: dict[str, LiveCheck] = {check.name: check for check in (
+    LiveCheck("subscription", "subscription", check_subscription,
+              ("environments.*.subscription_id", "identity.tenant_id")),
+    LiveCheck("region", "region", check_region, (f"{_ENV}.region", *SERVICE_PATHS, "skus")),
+    LiveCheck("providers", "providers", check_providers, SERVICE_PATHS),
+    LiveCheck("permissions", "permissions", check_permissions, ()),
+    LiveCheck("vm_skus", "VM sizes", check_vm_skus, (f"{_ENV}.region", f"{_ENV}.compute", "services"),
+              _needs_compute),
+    LiveCheck("vcpu_quota", "vCPU quota", check_vcpu_quota,
+              ("environments", "services", *PROJECT_PATHS), _needs_compute),
+    LiveCheck("model_quota", "model quota", check_model_quota,
+              ("environments", "services.ai_foundry", "skus.models", *PROJECT_PATHS), _needs_models),
+    LiveCheck("search", "AI Search", check_search,
+              (f"{_ENV}.region", "services.ai_search", "skus.ai_search_tier"), _needs_search),
+    LiveCheck("names", "names", check_names, (_ENV, "naming", *SERVICE_PATHS)),
+    LiveCheck("hub", "hub", check_hub, ("landing_zone", *SERVICE_PATHS), _is_hub_connected),
+    LiveCheck("address_space", "address space", check_address_space,
+              (f"{_ENV}.cidr_octet", "network", "landing_zone", "naming")),
+)}
+"""Every live check, in grid-column order: the one place a check is declared."""
+
+CHECKS: tuple[str, ...] = tuple(REGISTRY)
+"""The live checks' names, in grid-column order."""

@@ -69,6 +69,17 @@ def _subscription_of(url: str) -> str:
         return ""
     return lowered.split(marker, 1)[1].split("/", 1)[0].split("?", 1)[0]
 
+def _key_mentions(key: Hashable, subscription_id: str) -> bool:
+    """True when a read-cache key belongs to `subscription_id` (as an element or inside an id)."""
+    wanted = subscription_id.lower()
+    parts = key if isinstance(key, tuple) else (key,)
+    for part in parts:
+        text = str(part).lower()
+        if text == wanted or f"/subscriptions/{wanted}/" in text or text.endswith(f"/subscriptions/{wanted}"):
+            return True
+    return False
+
+
 RETRY_TOTAL = 6
 """SDK retries for 429 and 5xx; azure-core's RetryPolicy waits `Retry-After` when ARM sends it."""
 
@@ -120,6 +131,8 @@ class AzureSession:
         self.stats = SessionStats()
         self.budget = ReadBudget()
         self._depth = threading.local()
+        self.closed = False
+        """True once `close` ran: checks still running stop at their next read."""
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="arm")
 
     # ------------------------------------------------------------------ cache
@@ -170,7 +183,8 @@ class AzureSession:
         return self.pool.submit(task)
 
     def close(self) -> None:
-        """Stop the pool; clients close with their transports."""
+        """Stop the pool; reads asked for from now on are refused (a run on it stops)."""
+        self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ clients
@@ -241,10 +255,28 @@ class AzureSession:
         return self._client("storage", subscription_id,
                             lambda kw: StorageManagementClient(self.credential, subscription_id, **kw))
 
-    def clear_cache(self) -> None:
-        """Forget every read, e.g. after registering providers, so the next run reads afresh."""
+    def forget_failures(self) -> None:
+        """Drop every read that failed, so the next run asks Azure again.
+
+        Called as each preflight starts: within one run a failed read is not repeated (every
+        check that needs it reports it), but no failure outlives the run that met it.
+        """
         with self._lock:
-            self._slots.clear()
+            for key in [k for k, slot in self._slots.items() if slot.event.is_set() and slot.error is not None]:
+                del self._slots[key]
+
+    def clear_cache(self, subscription_id: str | None = None) -> None:
+        """Forget reads so the next run asks Azure afresh: all of them, or one subscription's.
+
+        Per subscription after registering its providers, or when a person asks to re-check one
+        environment; reads that do not belong to a subscription (tenants, names) stay.
+        """
+        with self._lock:
+            if subscription_id is None:
+                self._slots.clear()
+                return
+            for key in [k for k in self._slots if _key_mentions(k, subscription_id)]:
+                del self._slots[key]
 
     def request_json(self, subscription_id: str, method: str, path: str,
                      api_version: str, body: Any = None) -> Any:

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.errors import UserError
+
 ARM_SCOPE = "https://management.azure.com/.default"
 
 
-class SignInError(Exception):
+class SignInError(UserError):
     """Not signed in, or signed in to the wrong place; the message says what to run."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(f"{message} — {hint}")
 
 
 @dataclass(frozen=True, slots=True)

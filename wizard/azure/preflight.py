@@ -9,20 +9,41 @@ TUI fill its grid live. The run ends with a grid: environment × check → pass,
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from wizard import catalog
-from wizard.azure.checks import AVAILABILITY_KIND, CHECK_FUNCTIONS, CHECKS, CheckContext, Reads, Target
+from wizard.azure.checks import (
+    AVAILABILITY_KIND,
+    CHECKS,
+    REGISTRY,
+    CheckContext,
+    PreflightCancelled,
+    Reads,
+    Target,
+)
+from wizard.edit import changed_paths, path_matches
+from wizard.events import (
+    CellStatus,
+    CheckFinished,
+    CheckStarted,
+    Event,
+    PreflightFinished,
+    ReadsProgress,
+    RulesFinished,
+    status_of,
+)
 from wizard.findings import Finding
-from wizard.model import FactoryConfig, HubSpokeZone, VwanZone
+from wizard.model import ENV_NAMES, FactoryConfig, HubSpokeZone, VwanZone
 from wizard.rules import run_rules
 
-Status = Literal["pass", "warn", "fail", "n/a"]
+Status = CellStatus
 OFFLINE_COLUMN = "offline"
 """Grid column that summarises the offline rules."""
 GLOBAL_ROW = "all"
@@ -53,7 +74,7 @@ def targets_for(config: FactoryConfig) -> tuple[list[Target], list[Finding]]:
     for name, env in config.environments.enabled():
         if env.subscription_id is None or "<todo>" in env.subscription_id:
             missing.append(Finding("error", "AIF-LIVE-NO-SUBSCRIPTION", f"{name} has no subscription to check",
-                                   "set environments." + name + ".subscription_id (or use --demo)",
+                                   "set environments." + name + ".subscription_id (the demo fills the demo tenant's)",
                                    f"environments.{name}.subscription_id", name, "subscription"))
         else:
             targets.append(Target(name, env, env.subscription_id))
@@ -129,35 +150,164 @@ def build_grid(findings: Iterable[Finding], rows: Sequence[str], columns: Sequen
     return grid
 
 
-def _applicable(config: FactoryConfig, check: str) -> bool:
-    services = config.services
-    if check == "hub":
-        return isinstance(config.landing_zone, (HubSpokeZone, VwanZone))
-    if check in ("vm_skus", "vcpu_quota"):
-        return services.aks or services.azure_ml
-    if check == "model_quota":
-        return services.ai_foundry and bool(config.skus.models)
-    if check == "search":
-        return services.ai_search
-    return True
+def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> list[Finding] | None:
+    """One check on one environment as an independent task; a failed read becomes a finding.
 
-
-def _run_one(ctx: CheckContext, reads: Reads, check: str, target: Target) -> list[Finding]:
-    """One check on one environment as an independent task; a failed read becomes a finding."""
+    None when the run was cancelled before the check could finish.
+    """
     ctx.session.fresh_task()
     try:
-        return CHECK_FUNCTIONS[check](ctx, reads, target)
+        return REGISTRY[check].run(ctx, reads, target)
+    except PreflightCancelled:
+        return None
     except Exception as exc:  # one failed read must not hide the other checks
         return [_error_finding(check, target, exc)]
 
 
-def _run_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
-                      emit: Callable[[Iterable[Finding]], None]) -> None:
-    """Each check in its own thread; their reads meet the warm-up's in the session cache."""
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="check") as runner:
-        futures = [runner.submit(_run_one, ctx, reads, check, target) for check, target in jobs]
-        for future in as_completed(futures):
-            emit(future.result())
+def _reads_progress(session: Any) -> ReadsProgress | None:
+    stats = getattr(session, "stats", None)
+    if stats is None:
+        return None
+    return ReadsProgress(stats.distinct_reads, stats.cache_hits, stats.http_requests)
+
+
+def iter_preflight(
+    config: FactoryConfig,
+    session: Any,
+    *,
+    tenant_id: str | None,
+    checks: Iterable[str] | None = None,
+    environments: Iterable[str] | None = None,
+    cells: Iterable[tuple[str, str]] | None = None,
+    cancel: threading.Event | None = None,
+    offline: bool = False,
+    rules: bool = True,
+    parallel: bool = True,
+) -> Iterator[Event]:
+    """Run the offline rules and the live checks, yielding progress events as they happen.
+
+    The stream: `RulesFinished` (unless `rules=False`), `CheckFinished` with status n/a for every
+    cell that does not apply, then `CheckStarted` / `CheckFinished` per (check, environment) as
+    each finishes (a passing cell too), `ReadsProgress` after each, and `PreflightFinished` last.
+    `checks`, `environments` or explicit `cells` narrow the run (only the cells a change
+    affected, see `affected_cells`). Setting `cancel`, or closing the generator, stops the run
+    within one in-flight read per thread; the stream then ends with `PreflightFinished(cancelled=True)`.
+    """
+    started = time.perf_counter()
+    cancel = cancel or threading.Event()
+    chosen = [] if offline else [c for c in (checks or CHECKS) if c in REGISTRY]
+    wanted_envs = set(environments) if environments is not None else None
+    wanted_cells = set(cells) if cells is not None else None
+    targets, missing = targets_for(config)
+    ctx = CheckContext(session, config, tenant_id, targets)
+    reads = Reads(session, cancel)
+    if hasattr(session, "forget_failures"):
+        session.forget_failures()
+    jobs: list[tuple[str, Target]] = []
+    not_applicable: list[tuple[str, str]] = []
+    for target in targets:
+        if wanted_envs is not None and target.name not in wanted_envs:
+            continue
+        for check in chosen:
+            if wanted_cells is not None and (check, target.name) not in wanted_cells:
+                continue
+            if REGISTRY[check].applies(config):
+                jobs.append((check, target))
+            else:
+                not_applicable.append((check, target.name))
+    # Start ARM reads first: the offline rules then run while the requests are in flight.
+    warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)] if jobs and parallel else []
+    try:
+        if rules:
+            yield RulesFinished(tuple(run_rules(config)))
+        if not offline:
+            for finding in missing:
+                if wanted_envs is None or finding.environment in wanted_envs:
+                    yield CheckFinished("subscription", finding.environment, "fail", (finding,))
+        for check, env in not_applicable:
+            yield CheckFinished(check, env, "n/a")
+        if parallel:
+            yield from _stream_concurrently(ctx, reads, jobs, cancel)
+        else:
+            for check, target in jobs:
+                if cancel.is_set():
+                    break
+                yield CheckStarted(check, target.name)
+                found = _run_one(ctx, reads, check, target)
+                if found is not None:
+                    yield CheckFinished(check, target.name, status_of(found), tuple(found))
+                    progress = _reads_progress(session)
+                    if progress is not None:
+                        yield progress
+    except GeneratorExit:
+        cancel.set()  # the consumer stopped listening: stop reading on its behalf
+        raise
+    finally:
+        for future in warm:
+            if cancel.is_set():
+                future.cancel()
+            elif not future.cancelled():
+                future.exception()  # a failed warm-up read surfaced through the check that needed it
+    yield PreflightFinished(cancel.is_set(), time.perf_counter() - started,
+                            {sub: list(ns) for sub, ns in ctx.unregistered.items()})
+
+
+def _stream_concurrently(ctx: CheckContext, reads: Reads, jobs: list[tuple[str, Target]],
+                         cancel: threading.Event) -> Iterator[Event]:
+    """Each check in its own thread; their events reach the caller's thread through a queue."""
+    if not jobs:
+        return
+    events: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+
+    def task(check: str, target: Target) -> None:
+        try:
+            if cancel.is_set():
+                return
+            events.put(CheckStarted(check, target.name))
+            found = _run_one(ctx, reads, check, target)
+            if found is not None:
+                events.put(CheckFinished(check, target.name, status_of(found), tuple(found)))
+                progress = _reads_progress(ctx.session)
+                if progress is not None:
+                    events.put(progress)
+        finally:
+            events.put(None)  # this job is done, whatever happened
+
+    runner = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="check")
+    try:
+        for check, target in jobs:
+            runner.submit(task, check, target)
+        remaining = len(jobs)
+        while remaining:
+            event = events.get()
+            if event is None:
+                remaining -= 1
+            else:
+                yield event
+    except GeneratorExit:
+        cancel.set()
+        raise
+    finally:
+        runner.shutdown(wait=True, cancel_futures=cancel.is_set())
+
+
+def affected_cells(old: FactoryConfig, new: FactoryConfig) -> set[tuple[str, str]]:
+    """The (check, environment) cells whose result may differ after `old` became `new`.
+
+    Decided by the paths each check declares it reads (`LiveCheck.reads`), so changing a
+    project's name re-runs nothing and changing dev's region re-runs dev's region, VM size,
+    quota and search cells, not stage's.
+    """
+    changed = changed_paths(old, new)
+    if not changed:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for check in REGISTRY.values():
+        for env in ENV_NAMES:
+            if any(path_matches(declared, path) or path_matches(path, declared)
+                   for declared in check.reads_for(env) for path in changed):
+                out.add((check.name, env))
+    return out
 
 
 def run_preflight(
@@ -170,42 +320,34 @@ def run_preflight(
     checks: Iterable[str] = CHECKS,
     parallel: bool = True,
 ) -> PreflightResult:
-    """Run every rule and live check; `on_finding` sees each finding as soon as it exists.
+    """Every rule and live check as one result: a fold over `iter_preflight`.
 
-    `parallel=False` runs the checks one after another with no warm-up, as a script calling
-    the SDK would; the benchmark measures the concurrent run against it.
+    `on_finding` sees each finding as soon as it exists. `parallel=False` runs the checks one
+    after another with no warm-up, as a script calling the SDK would; the benchmark measures
+    the concurrent run against it.
     """
     started = time.perf_counter()
     findings: list[Finding] = []
-
-    def emit(batch: Iterable[Finding]) -> None:
+    chosen = [] if offline else [c for c in checks if c in REGISTRY]
+    applicable: dict[tuple[str, str], bool] = {}
+    unregistered: dict[str, list[str]] = {}
+    for event in iter_preflight(config, session, tenant_id=tenant_id, checks=chosen, offline=offline,
+                                parallel=parallel):
+        batch: tuple[Finding, ...] = ()
+        if isinstance(event, RulesFinished):
+            batch = event.findings
+        elif isinstance(event, CheckFinished):
+            batch = event.findings
+            if event.status == "n/a":
+                applicable[(event.environment, event.check)] = False
+        elif isinstance(event, PreflightFinished):
+            unregistered = event.unregistered
         for finding in batch:
             findings.append(finding)
             if on_finding is not None:
                 on_finding(finding)
-
-    chosen = [c for c in checks if c in CHECK_FUNCTIONS] if not offline else []
-    targets, missing = targets_for(config)
-    ctx = CheckContext(session, config, tenant_id, targets)
-    reads = Reads(session)
-    live = bool(chosen and targets)
-    # Start ARM reads first: the offline rules then run while the requests are in flight.
-    warm = [session.submit(thunk) for thunk in warm_up(ctx, reads)] if live and parallel else []
-    emit(run_rules(config))
-    if not offline:
-        emit(missing)
-    if live:
-        jobs = [(check, t) for t in targets for check in chosen if _applicable(config, check)]
-        if parallel:
-            _run_concurrently(ctx, reads, jobs, emit)
-        else:
-            for check, target in jobs:
-                emit(_run_one(ctx, reads, check, target))
-    for future in warm:
-        future.exception()  # a failed warm-up read surfaced through the check that needed it
     columns = [OFFLINE_COLUMN, *chosen]
     rows = [name for name, _ in config.environments.enabled()]
-    applicable: dict[tuple[str, str], bool] = {(row, col): _applicable(config, col) for row in rows for col in chosen}
     grid = build_grid(findings, rows, columns, applicable)
     return PreflightResult(findings, grid, columns, time.perf_counter() - started,
-                           getattr(session, "stats", None), ctx.unregistered)
+                           getattr(session, "stats", None), unregistered)

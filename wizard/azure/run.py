@@ -1,28 +1,147 @@
-"""One live validation run as the CLI performs it: sign in, choose the tenant, run the preflight.
+"""A live session that lasts as long as the front end, and one validation run on top of it.
 
-Kept apart from `cli.py` so the TUI can call the same function, and so every Azure import stays
-behind the `validate` command. `--demo` swaps real Azure for the sandbox and fills unset
-subscriptions with the demo tenant's, saying which.
+Sign in once (or open the sandbox), choose the tenant through a callback the front end supplies
+(a questionary picker in the CLI, a modal in the TUI), then validate as often as the person edits.
+Nothing here prompts or prints: the CLI and the TUI do that around these functions. Every Azure
+import stays behind them, so `aifactory --help` and the core never pay for the SDK.
 """
 
 from __future__ import annotations
 
-import sys
+import base64
+import json
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.azure.preflight import PreflightResult, run_preflight
+from wizard.azure.credentials import SignInError, TenantInfo
+from wizard.azure.preflight import PreflightResult, iter_preflight, run_preflight
+from wizard.errors import UserError
+from wizard.events import Event
 from wizard.findings import Finding
 from wizard.model import FactoryConfig
 
+TenantChooser = Callable[[list[TenantInfo]], str | None]
+"""Asked when a sign-in sees several tenants and none was named; returns the chosen tenant id
+(None to give up, which ends in a LiveRunError listing them)."""
 
-class LiveRunError(Exception):
-    """The run could not start (not signed in, no such tenant); message and hint for the user."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(message)
+class LiveRunError(UserError):
+    """The session could not start (not signed in, no such tenant); message and hint for the user."""
+
+
+@dataclass
+class LiveSession:
+    """One sign-in (or the sandbox) for as long as the front end runs.
+
+    `preflight` may be called any number of times; reads are cached across runs until
+    `clear_cache` (a re-check) or `register_providers` changes what Azure would answer.
+    """
+
+    session: Any
+    """The AzureSession: SDK clients, the read cache, the worker pool."""
+    tenant_id: str
+    demo: bool
+    account: str = ""
+    """Who is signed in, as a person reads it (UPN, or the app id of a service principal)."""
+    notes: list[str] = field(default_factory=list)
+    """What the front end should tell the person about this session (demo state file, tenant)."""
+
+    def prepare(self, config: FactoryConfig) -> tuple[FactoryConfig, list[str]]:
+        """`config` as it will be checked: demo subscriptions filled in, the tenant set; and notes."""
+        notes: list[str] = []
+        if self.demo:
+            from wizard.azure.demo import with_demo_subscriptions
+
+            config, notes = with_demo_subscriptions(config)
+        if config.identity.tenant_id is None and self.tenant_id:
+            identity = config.identity.model_copy(update={"tenant_id": self.tenant_id})
+            config = config.model_copy(update={"identity": identity})
+        return config, notes
+
+    def preflight(self, config: FactoryConfig, *, cancel: threading.Event | None = None,
+                  **narrow: Any) -> Iterator[Event]:
+        """`iter_preflight` on this session (`narrow`: checks, environments or cells)."""
+        prepared, _ = self.prepare(config)
+        return iter_preflight(prepared, self.session, tenant_id=self.tenant_id, cancel=cancel, **narrow)
+
+    def clear_cache(self, subscription_id: str | None = None) -> None:
+        """Forget cached reads (all, or one subscription's) so the next run asks Azure again."""
+        self.session.clear_cache(subscription_id)
+
+    def close(self) -> None:
+        """Stop the session's worker pool."""
+        self.session.close()
+
+
+def open_session(
+    *,
+    demo: bool,
+    tenant: str | None = None,
+    device_code: bool = False,
+    choose_tenant: TenantChooser | None = None,
+    sandbox_state: Any = None,
+) -> LiveSession:
+    """Sign in to Azure (or open the sandbox with `demo`), settling on one tenant.
+
+    With several visible tenants and none named, `choose_tenant` is asked; without it, the error
+    lists them. Raises LiveRunError with what to run when there is no usable sign-in.
+    """
+    if demo:
+        from wizard.azure.demo import demo_session
+
+        session, tenant_id, notes = demo_session(path=sandbox_state)
+        return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
+    from wizard.azure.clients import AzureSession
+    from wizard.azure.credentials import choose_tenant as settle_tenant
+    from wizard.azure.credentials import get_credential, visible_tenants
+
+    try:
+        credential = get_credential(tenant, device_code=device_code)
+        session = AzureSession(credential)
+        tenants = visible_tenants(session)
+        if tenant is None and len(tenants) > 1 and choose_tenant is not None:
+            tenant = choose_tenant(tenants)
+        chosen = settle_tenant(tenants, tenant)
+    except SignInError as exc:
+        raise LiveRunError(exc.message, exc.hint) from None
+    session.tenant_id = chosen.tenant_id
+    return LiveSession(session, chosen.tenant_id, False, token_account(credential),
+                       [f"signed in to {chosen.display_name} ({chosen.tenant_id}); checking against Azure"])
+
+
+def token_account(credential: Any) -> str:
+    """Who a credential signs in as, read from its ARM token's claims ("" when unknown).
+
+    The claims are only displayed, never trusted: the signature is not checked.
+    """
+    from wizard.azure.credentials import ARM_SCOPE
+
+    try:
+        token = credential.get_token(ARM_SCOPE).token
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except Exception:  # an opaque token, or a credential that cannot say: show nothing
+        return ""
+    for claim in ("upn", "unique_name", "preferred_username", "email"):
+        if claims.get(claim):
+            return str(claims[claim])
+    return f"app {claims['appid']}" if claims.get("appid") else ""
+
+
+def register_providers(live: LiveSession, missing: dict[str, list[str]]) -> list[str]:
+    """Ask Azure to register resource providers (the person consented); notes of what was asked.
+
+    The subscriptions' cached reads are dropped so the next preflight sees the new state.
+    """
+    notes = []
+    for sub, namespaces in missing.items():
+        for namespace in namespaces:
+            live.session.resources(sub).providers.register(namespace)
+            notes.append(f"asked Azure to register {namespace} in {sub}; it takes a few minutes")
+        live.clear_cache(sub)
+    return notes
 
 
 @dataclass
@@ -33,94 +152,30 @@ class LiveOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _real_session(tenant: str | None, device_code: bool, interactive: bool) -> tuple[Any, str]:
-    from wizard.azure.clients import AzureSession
-    from wizard.azure.credentials import SignInError, choose_tenant, get_credential, visible_tenants
-
-    try:
-        credential = get_credential(tenant, device_code=device_code)
-        session = AzureSession(credential)
-        tenants = visible_tenants(session)
-        if tenant is None and len(tenants) > 1 and interactive:
-            tenant = _ask_tenant(tenants)
-        chosen = choose_tenant(tenants, tenant)
-    except SignInError as exc:
-        raise LiveRunError(exc.message, exc.hint) from None
-    session.tenant_id = chosen.tenant_id
-    return session, chosen.tenant_id
-
-
-def _ask_tenant(tenants: list[Any]) -> str | None:
-    """Let the user pick one of several tenants (questionary, only on a terminal)."""
-    import questionary
-
-    choices = [questionary.Choice(f"{t.display_name} ({t.tenant_id})", value=t.tenant_id) for t in tenants]
-    answer: str | None = questionary.select("Which tenant holds the AI Factory?", choices=choices).ask()
-    return answer
-
-
-def _register(session: Any, missing: dict[str, list[str]]) -> list[str]:
-    """Register the namespaces (the user consented); returns notes of what was asked for."""
-    notes = []
-    for sub, namespaces in missing.items():
-        for namespace in namespaces:
-            session.resources(sub).providers.register(namespace)
-            notes.append(f"asked Azure to register {namespace} in {sub}; it takes a few minutes")
-    return notes
-
-
 def run_live_validation(
     config: FactoryConfig,
     *,
     demo: bool,
     tenant: str | None = None,
     device_code: bool = False,
-    register_providers: bool = False,
-    interactive: bool = False,
-    progress: bool = False,
+    choose_tenant: TenantChooser | None = None,
+    register: bool | Callable[[dict[str, list[str]]], bool] = False,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> LiveOutcome:
-    """Sign in (or open the sandbox), run the preflight, optionally register missing providers."""
-    notes: list[str] = []
-    if demo:
-        from wizard.azure.demo import demo_session, with_demo_subscriptions
+    """Open a session, run the preflight once, and close it: what `aifactory validate` does.
 
-        session, tenant_id, demo_notes = demo_session()
-        config, assigned = with_demo_subscriptions(config)
-        notes += demo_notes + assigned
-    else:
-        session, tenant_id = _real_session(tenant, device_code, interactive)
-        notes.append(f"signed in to tenant {tenant_id}; checking against Azure")
-    if config.identity.tenant_id is None and tenant_id:
-        config = config.model_copy(update={"identity": config.identity.model_copy(update={"tenant_id": tenant_id})})
+    `register` registers missing providers and runs again: True always, or a callable asked
+    with what is missing (the CLI's confirmation prompt).
+    """
+    live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant)
     try:
-        result = _run_with_progress(config, session, tenant_id, progress)
+        prepared, notes = live.prepare(config)
+        notes = live.notes + notes
+        result = run_preflight(prepared, live.session, tenant_id=live.tenant_id, on_finding=on_finding)
         missing = result.unregistered
-        if missing and (register_providers or (interactive and _confirm(missing))):
-            notes += _register(session, missing)
-            session.clear_cache()
-            result = _run_with_progress(config, session, tenant_id, progress)
+        if missing and (register is True or (callable(register) and register(missing))):
+            notes += register_providers(live, missing)
+            result = run_preflight(prepared, live.session, tenant_id=live.tenant_id, on_finding=on_finding)
     finally:
-        session.close()
+        live.close()
     return LiveOutcome(result, notes)
-
-
-def _confirm(missing: dict[str, list[str]]) -> bool:
-    import click
-
-    listing = "; ".join(f"{', '.join(ns)} in {sub}" for sub, ns in missing.items())
-    return click.confirm(f"Register the missing resource providers ({listing})?", default=False, err=True)
-
-
-def _run_with_progress(config: FactoryConfig, session: Any, tenant_id: str, progress: bool) -> PreflightResult:
-    if not progress:
-        return run_preflight(config, session, tenant_id=tenant_id)
-    from rich.console import Console
-
-    console = Console(stderr=True, file=sys.stderr)
-    counts = {"error": 0, "warning": 0, "info": 0}
-    with console.status("checking against Azure…") as status:
-        def seen(finding: Finding) -> None:
-            counts[finding.severity] += 1
-            status.update(f"checking against Azure… {counts['error']} errors, {counts['warning']} warnings so far")
-
-        return run_preflight(config, session, tenant_id=tenant_id, on_finding=seen)

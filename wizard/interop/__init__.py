@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from wizard.errors import friendly_problems
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.context import ConversionError
 from wizard.interop.convert import config_from_values, secret_keys, values_from_config
@@ -56,8 +59,6 @@ class ImportResult:
     notes: list[str]
     docs: dict[str, VarDoc] = field(default_factory=dict)
     """Each variable's tagged comment (title, default, advice), by its name in the file."""
-    lines: dict[str, int] = field(default_factory=dict)
-    """Dotted FactoryConfig setting -> line of the variable it was read from, for messages."""
 
 
 @dataclass
@@ -103,22 +104,24 @@ def import_file(path: str | Path) -> ImportResult:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
+    except ValidationError as exc:  # a rule across settings, checked once they are all in
+        raise _rule_error(path, fmt, document.line_numbers(), exc) from None
     refused = set(secret_keys(values))
     unknown = [name for name in values if lookup(fmt, name) is None and name not in refused]
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
-    return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs(),
-                        lines=_setting_lines(fmt, document.line_numbers()))
+    return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())
 
 
-def _setting_lines(fmt: Format, lines: dict[str, int]) -> dict[str, int]:
-    """The file's line for each setting it sets, so that a later message can name `file:line`."""
-    found: dict[str, int] = {}
+def _rule_error(path: Path, fmt: Format, lines: dict[str, int], exc: ValidationError) -> InteropError:
+    """A model rule the file's values break, at the line of the variable that holds the setting."""
+    problem = friendly_problems(exc, FactoryConfig)[0]
     for name, line in lines.items():
         row = lookup(fmt, name)
-        if row is not None and row[0].path is not None:
-            found.setdefault(row[0].path, line)
-    return found
+        if row is not None and row[0].path == problem.field:
+            return InteropError(path, line, f"{name} ({problem.field}): {problem.message}",
+                                f"fix {name} in the file")
+    return InteropError(path, None, f"{problem.field}: {problem.message}", "fix that setting in the file")
 
 
 def _render(document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:

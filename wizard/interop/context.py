@@ -21,6 +21,7 @@ from typing import Final
 
 from pydantic import BaseModel, ValidationError
 
+from wizard.errors import UserError
 from wizard.interop.codecs import Codec, is_placeholder
 from wizard.interop.keys import Format, Var
 from wizard.model import FactoryConfig
@@ -36,14 +37,12 @@ class NotHeld:
 NOT_HELD: Final = NotHeld()
 
 
-class ConversionError(Exception):
+class ConversionError(UserError):
     """A value the model refuses; the importer adds the file name and line of `key`."""
 
     def __init__(self, key: str, message: str, hint: str) -> None:
-        super().__init__(message)
+        super().__init__(message, hint, key)
         self.key = key
-        self.message = message
-        self.hint = hint
 
 
 def remember(extra: dict[str, str], key: str, raw: str, held: object, codec: Codec) -> None:

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wizard.errors import UserError
 
-class InteropError(Exception):
+
+class InteropError(UserError):
     """A file (or a value bound for one) that cannot be read or written as asked."""
 
     def __init__(self, path: str | Path, line: int | None, message: str, hint: str) -> None:
         self.path = str(path)
         self.line = line
-        self.message = message
-        self.hint = hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.message} — {self.hint}"
+        super().__init__(message, hint, f"{self.path}:{line}" if line is not None else self.path)
