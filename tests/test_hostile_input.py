@@ -141,7 +141,7 @@ def test_a_version_0_preset_still_migrates(tmp_path: Path) -> None:
     ("description: '[/x] [bold]'\nnaming: {prefix: 12345678901}\n", 2, "naming.prefix"),
     ("version: 0\nlanding_zone: abc\nmode: hub_spoke\n", 2, "landing_zone"),
     ("- a list\n", 1, "must be a mapping"),
-])
+], ids=["deep", "extends-date", "binary", "invalid", "version-0", "list"])
 def test_one_bad_user_preset_is_listed_with_its_error(isolated_dirs: Path, text: str, line: int,
                                                      fragment: str) -> None:
     folder = user_presets(isolated_dirs)
