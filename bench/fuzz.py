@@ -200,6 +200,8 @@ def worst_cases(limit: int) -> Iterator[tuple[str, Target, bytes]]:
     yield "long single line of brackets in a comment", "ado", fill("variables:\n  a: 1 # ", "[")
     yield "quoted brackets", "ado", fill('variables:\n  a: "', "[{", '"\n')
     yield "many variables", "ado", fill("variables:\n", "  k: v\n")
+    yield "one long key", "preset", fill("", "k", ": 1\n")
+    yield "one long .env key", "env", fill("", "K", "=1\n")
     yield "many .env lines", "env", fill("", 'KEY_NAME="value value value"\n')
     yield "one long .env value", "env", fill('KEY="', "v", '"\n')
     yield "many .env comments", "env", fill("", "# " + "c" * 70 + "\n")

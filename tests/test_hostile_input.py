@@ -80,6 +80,15 @@ def test_brackets_inside_quotes_and_comments_do_not_count(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("name", [".env", "variables.yaml", "preset.yaml"])
+def test_every_reader_refuses_a_file_over_the_size_limit(tmp_path: Path, name: str) -> None:
+    from wizard.safe_yaml import MAX_BYTES
+
+    path = tmp_path / name
+    path.write_text("# " + "c" * (MAX_BYTES + 1) + "\nA=1\n")
+    refused(path, None, f"configuration files are well under {MAX_BYTES:,}")
+
+
 # ------------------------------------------------------------------------------------ scalars
 
 
