@@ -147,22 +147,28 @@ def _scalar(rng: random.Random) -> str:
     return rng.choice(choices)()
 
 
-def _node(rng: random.Random, keys: Sequence[str], depth: int, indent: int) -> str:
-    """A random value in block or flow style, `depth` levels at most."""
-    kind = rng.random()
-    if depth <= 0 or kind < 0.45:
-        return " " + _scalar(rng)
-    if kind < 0.6:  # flow
-        if rng.random() < 0.5:
-            items = [_node(rng, keys, depth - 1, 0).strip() for _ in range(rng.randint(0, 3))]
-            return " [" + ", ".join(items) + "]"
-        pairs = [f"{rng.choice(keys)}: {_node(rng, keys, depth - 1, 0).strip()}" for _ in range(rng.randint(0, 3))]
-        return " {" + ", ".join(pairs) + "}"
-    pad = " " * (indent + rng.choice((2, 2, 2, 1, 4)))
-    if kind < 0.75:
-        return "".join(f"\n{pad}-{_node(rng, keys, depth - 1, len(pad))}" for _ in range(rng.randint(1, 3)))
-    return "".join(f"\n{pad}{rng.choice(keys)}:{_node(rng, keys, depth - 1, len(pad))}"
-                   for _ in range(rng.randint(1, 4)))
+def _nested(rng: random.Random, keys: Sequence[str], depth: int, budget: int = 500) -> str:
+    """Random nested YAML in block and flow style: `depth` levels and `budget` nodes at most
+    (depth alone would grow exponentially; the deep, narrow documents are what we want)."""
+    left = budget
+
+    def node(depth: int, indent: int) -> str:
+        nonlocal left
+        left -= 1
+        kind = rng.random()
+        if depth <= 0 or left <= 0 or kind < 0.45:
+            return " " + _scalar(rng)
+        if kind < 0.6:  # flow
+            if rng.random() < 0.5:
+                return " [" + ", ".join(node(depth - 1, 0).strip() for _ in range(rng.randint(0, 3))) + "]"
+            pairs = (f"{rng.choice(keys)}: {node(depth - 1, 0).strip()}" for _ in range(rng.randint(0, 3)))
+            return " {" + ", ".join(pairs) + "}"
+        pad = " " * (indent + rng.choice((2, 2, 2, 1, 4)))
+        if kind < 0.75:
+            return "".join(f"\n{pad}-{node(depth - 1, len(pad))}" for _ in range(rng.randint(1, 3)))
+        return "".join(f"\n{pad}{rng.choice(keys)}:{node(depth - 1, len(pad))}" for _ in range(rng.randint(1, 4)))
+
+    return "".join(f"\n  {rng.choice(keys)}:{node(depth, 2)}" for _ in range(rng.randint(1, 8)))
 
 
 def generate(rng: random.Random) -> tuple[Target, bytes]:
@@ -177,7 +183,7 @@ def generate(rng: random.Random) -> tuple[Target, bytes]:
         return target, "\n".join(lines).encode("utf-8", "surrogatepass")
     keys = ADO_KEYS if target == "ado" else PRESET_KEYS
     depth = rng.choice((1, 2, 3, 5, 8, 40))
-    body = "".join(f"\n  {rng.choice(keys)}:{_node(rng, keys, depth, 2)}" for _ in range(rng.randint(1, 8)))
+    body = _nested(rng, keys, depth)
     head = "variables:" if target == "ado" else rng.choice(("version: 1\nenvironments:", "version: 0\nnetwork:", "x:"))
     return target, (head + body + "\n").encode()
 
