@@ -355,10 +355,15 @@ class Tally:
     by_origin: Counter[str] = field(default_factory=Counter)
     unlined: int = 0
     slowest: tuple[float, str] = (0.0, "")
+    hungriest: tuple[float, str] = (0.0, "")
+    """The largest rise of the peak memory by one input (MB), and which input."""
     findings: list[tuple[str, str, Path]] = field(default_factory=list)
 
-    def add(self, origin: str, target: Target, data: bytes, outcome: Outcome, keep: Path) -> None:
+    def add(self, origin: str, target: Target, data: bytes, outcome: Outcome, keep: Path,
+            memory_rise: float = 0.0) -> None:
         self.outcomes[outcome.kind] += 1
+        if memory_rise > self.hungriest[0]:
+            self.hungriest = (memory_rise, f"{origin} ({target}, {len(data):,} bytes)")
         self.by_origin[origin] += 1
         if outcome.kind == "refused" and not outcome.lined:
             self.unlined += 1
@@ -390,12 +395,15 @@ def fuzz(inputs: int, seed: int, keep: Path) -> list[str]:
         started = time.perf_counter()
         worst: list[tuple[str, float, str]] = []
         for name, target, data in worst_cases(MAX_BYTES):
+            peak = _peak_rss_mb()
             outcome = harness.run(target, data)
-            tally.add("size-limit shapes", target, data, outcome, keep)
+            tally.add("size-limit shapes", target, data, outcome, keep, _peak_rss_mb() - peak)
             worst.append((name, outcome.seconds, outcome.kind))
         for number in range(inputs - len(worst)):
             origin, kind, data = _next_input(rng, corpus, everything)
-            tally.add(origin, kind, data, harness.run(kind, data), keep)
+            peak = _peak_rss_mb()
+            outcome = harness.run(kind, data)
+            tally.add(origin, kind, data, outcome, keep, _peak_rss_mb() - peak)
             if number % 5000 == 0:
                 print(f"  {number:,} inputs, {dict(tally.outcomes)}", file=sys.stderr, flush=True)
         elapsed = time.perf_counter() - started
@@ -441,6 +449,7 @@ def _report(inputs: int, seed: int, tally: Tally, worst: list[tuple[str, float, 
         f"- wall time (s): {elapsed:.0f}, {elapsed / max(inputs, 1) * 1000:.1f} ms per input",
         f"- peak memory (RSS, MB): {rss_after:.0f}, after start-up {rss_before:.0f} "
         f"(ratio {rss_after / rss_before:.2f})",
+        f"- largest rise of that peak by one input (MB): {tally.hungriest[0]:.0f}, {tally.hungriest[1]}",
         f"- shapes built up to the {limit // 1024} KB size limit (CPU s of the slowest command, outcome):",
     ]
     lines += [f"  - {name}: {seconds:.3f}, {kind}" for name, seconds, kind in worst]

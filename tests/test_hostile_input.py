@@ -89,6 +89,13 @@ def test_every_reader_refuses_a_file_over_the_size_limit(tmp_path: Path, name: s
     refused(path, None, f"configuration files are well under {MAX_BYTES:,}")
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.3", "2.0", "x"])
+def test_an_unknown_yaml_version_is_refused(tmp_path: Path, version: str) -> None:
+    path = tmp_path / "variables.yaml"
+    path.write_text(f"%YAML {version}\n---\nvariables:\n  a: 1\n")
+    refused(path, 1, f"declares YAML version '{version}'", "remove the %YAML line")
+
+
 # ------------------------------------------------------------------------------------ scalars
 
 

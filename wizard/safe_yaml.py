@@ -66,6 +66,8 @@ _PRESCAN = re.compile(
     re.VERBOSE | re.MULTILINE | re.DOTALL,
 )
 """What the pre-scan looks at: brackets count, unless inside quotes or a comment."""
+_YAML_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
+"""A `%YAML 1.x` line; ruamel asserts (rather than reports) on a version other than 1.1 or 1.2."""
 
 
 class YamlError(UserError):
@@ -146,11 +148,16 @@ def syntax_error(path: str, exc: Exception, text: str) -> YamlError:
 
 
 def prescan(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> None:
-    """Refuse bracket nesting deeper than `max_depth` in one linear pass, before any parser runs.
+    """Refuse what the parser cannot take well, in linear passes before it runs: bracket nesting
+    deeper than `max_depth`, and a `%YAML` version other than 1.1 or 1.2.
 
     Brackets inside quoted scalars and comments do not count. A quote inside plain text (`it's`)
     can hide brackets from this scan; `compose` then still stops at the same depth, only later.
     """
+    for match in _YAML_DIRECTIVE.finditer(text):
+        if match.group(1) not in ("1.1", "1.2"):
+            raise YamlError(path, f"declares YAML version {match.group(1)[:20]!r}; only 1.1 and 1.2 exist",
+                            "remove the %YAML line", text.count("\n", 0, match.start()) + 1)
     depth = 0
     for match in _PRESCAN.finditer(text):
         token = match.group()
