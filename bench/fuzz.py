@@ -444,12 +444,14 @@ def _report(inputs: int, seed: int, tally: Tally, worst: list[tuple[str, float, 
         f"- hangs over {HANG_SECONDS:.0f} s: {outcomes['hang']}",
         f"- refusals not naming the file: {outcomes['unnamed']}",
         f"- slowest command on one input (CPU s): {tally.slowest[0]:.3f}, {tally.slowest[1]}",
-        f"- baseline, the CLI over {baseline[0]} (s): {baseline[1]:.3f}",
+        f"- baseline, the CLI over {baseline[0]} (CPU s): {baseline[1]:.3f}",
         f"- slowest input / baseline: {tally.slowest[0] / baseline[1]:.1f}",
         f"- wall time (s): {elapsed:.0f}, {elapsed / max(inputs, 1) * 1000:.1f} ms per input",
         f"- peak memory (RSS, MB): {rss_after:.0f}, after start-up {rss_before:.0f} "
         f"(ratio {rss_after / rss_before:.2f})",
-        f"- largest rise of that peak by one input (MB): {tally.hungriest[0]:.0f}, {tally.hungriest[1]}",
+        f"- largest rise of that peak by one input (MB): {tally.hungriest[0]:.0f}, {tally.hungriest[1]}; "
+        "the rest of the peak builds up in the harness, not the readers (tracemalloc: click.testing keeps "
+        "each in-process invocation's streams; a user's command runs in a process of its own)",
         f"- shapes built up to the {limit // 1024} KB size limit (CPU s of the slowest command, outcome):",
     ]
     lines += [f"  - {name}: {seconds:.3f}, {kind}" for name, seconds, kind in worst]
