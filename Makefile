@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-headless test bench check schema clean
+.PHONY: demo demo-headless test bench fuzz check schema clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --write
+
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz --inputs 100000 --write
 
 check: $(STAMP)
 	$(BIN)/ruff check wizard presets sandbox deploy screens tests bench

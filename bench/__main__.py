@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
-from datetime import date
-from pathlib import Path
 
-from bench import preflight, server_load, startup, wizard_live, wizard_start
+from bench import preflight, results, server_load, startup, wizard_live, wizard_start
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report,
               "wizard_start": wizard_start.report, "wizard_live": wizard_live.report}
@@ -22,14 +19,14 @@ def main() -> None:
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    lines = [f"# Benchmark results ({date.today()}, Python {platform.python_version()}, "
-             f"{platform.machine()}, {__import__('os').cpu_count()} cores)", ""]
+    print(results.header(), flush=True)
+    sections = []
     for name in args.names or BENCHMARKS:
         section = BENCHMARKS[name]()
-        print("\n".join(section), flush=True)
-        lines += [*section, ""]
+        print("\n".join(["", *section]), flush=True)
+        sections.append(section)
     if args.write:
-        (Path(__file__).parent / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+        results.record(sections)
         print("wrote bench/RESULTS.md", file=sys.stderr)
 
 

@@ -17,19 +17,27 @@ from wizard.model import SCHEMA_VERSION
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _move_under(data: dict[str, Any], key: str, section: str) -> None:
+    """Move top-level `key` into the mapping `section`, unless that already sets it.
+
+    A `section` that is not a mapping is left as the user wrote it (with `key` dropped), for
+    validation to name with its line; a migration never guesses at a value it cannot read.
+    """
+    value = data.pop(key, None)
+    if value is None:
+        return
+    current = data.get(section)
+    if current is None:
+        data[section] = {key: value}
+    elif isinstance(current, dict):
+        data[section] = {key: value, **current}
+
+
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     """Move `mode`/`prefix` under `landing_zone`/`naming`; drop per-environment `address_space`."""
     out = dict(data)
-    mode = out.pop("mode", None)
-    if mode is not None:
-        zone = dict(out.get("landing_zone") or {})
-        zone.setdefault("mode", mode)
-        out["landing_zone"] = zone
-    prefix = out.pop("prefix", None)
-    if prefix is not None:
-        naming = dict(out.get("naming") or {})
-        naming.setdefault("prefix", prefix)
-        out["naming"] = naming
+    _move_under(out, "mode", "landing_zone")
+    _move_under(out, "prefix", "naming")
     environments = out.get("environments")
     if isinstance(environments, dict):
         cleaned = {}
@@ -53,7 +61,7 @@ class MigrationError(UserError, ValueError):
 def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Bring `data` to the current version; returns it and a note per step taken."""
     version = data.get("version", 0)
-    if not isinstance(version, int) or version < 0:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise MigrationError(f"version {version!r} is not a version number; use {SCHEMA_VERSION}")
     if version > SCHEMA_VERSION:
         raise MigrationError(

@@ -53,6 +53,8 @@ class PresetInfo:
     """First line of its description."""
     extends: str | None = None
     """The preset it builds on, if any."""
+    error: str | None = None
+    """Why the preset cannot be used (`file:line: what — fix`), or None when it loads and validates."""
 
 
 @dataclass(slots=True)
@@ -214,19 +216,26 @@ class PresetStore:
 
     # Below this method, a bare `list` in the class body names it: annotations use `builtins.list`.
     def list(self) -> list[PresetInfo]:
-        """Every preset, built-ins first; unreadable user files are listed with their problem."""
-        infos = []
-        for source, path in self._files():
-            description, extends = "", None
-            try:
-                data = load_yaml_file(path).data
-                if isinstance(data, dict):
-                    description = str(data.get("description") or "").strip().split("\n")[0]
-                    extends = data.get("extends")
-            except YamlError as exc:
-                description = f"(unreadable: {exc.message})"
-            infos.append(PresetInfo(path.stem, source, path, description, extends))
-        return infos
+        """Every preset, built-ins first, each loaded and validated as `load` would.
+
+        A preset that cannot be used is listed with its problem and never hides the others: a
+        user's folder may hold a broken file, and that is the moment they most need the list.
+        """
+        return [self._info(source, path) for source, path in self._files()]
+
+    def _info(self, source: Source, path: Path) -> PresetInfo:
+        """One preset as listed; reading it fully is what tells whether it can be used."""
+        description, extends, error = "", None, None
+        try:
+            data = self._read(path).data
+            if isinstance(data.get("description"), str):
+                description = data["description"].strip().split("\n")[0]
+            if isinstance(data.get("extends"), str):
+                extends = data["extends"]
+            self.load_file(path)
+        except (PresetError, ConfigError) as exc:
+            error = str(exc)
+        return PresetInfo(path.stem, source, path, description, extends, error)
 
     def find(self, name: str) -> PresetInfo:
         """The preset called `name`; a user preset never shadows a built-in.

@@ -177,7 +177,8 @@ def test_remove_stale_temps_keeps_a_live_writers_file(tmp_path: Path) -> None:
 
 def test_a_preset_too_big_to_load_is_refused_at_save(tmp_path: Path, isolated_dirs: Path) -> None:
     big = tmp_path / "big.env"
-    big.write_text(f"AIFACTORY_PREFIX='acme-'\nBIG_NOTES='{'n' * (MAX_BYTES + 1000)}'\n")  # quotes: fast to read
+    words = "n\t" * ((MAX_BYTES - 2000) // 2)  # under the import limit; YAML writes each tab as \t
+    big.write_text(f"AIFACTORY_PREFIX='acme-'\nBIG_NOTES='{words}'\n")  # quotes: fast to read
     result = run("presets", "save", "big", "--config", big)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "could not be loaded again" in result.stderr and "aifactory_extra.BIG_NOTES" in result.stderr

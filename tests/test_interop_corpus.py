@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from wizard.interop import InteropError, export_env, import_file
+from wizard.safe_yaml import MAX_EVENTS
 
 CORPUS = Path(__file__).parent / "corpus" / "interop"
 
@@ -73,6 +74,6 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 def test_too_many_yaml_nodes_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "variables.yaml"
-    path.write_text("variables:\n  a: [" + ",".join("1" for _ in range(60_000)) + "]\n")
-    with pytest.raises(InteropError, match="more than 50,000 YAML nodes"):
+    path.write_text("variables:\n  a: [" + ",".join("1" for _ in range(MAX_EVENTS + 10)) + "]\n")
+    with pytest.raises(InteropError, match=f"more than {MAX_EVENTS:,} YAML nodes"):
         import_file(path)

@@ -206,7 +206,7 @@ def presets() -> None:
 @presets.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def presets_list(as_json: bool) -> None:
-    """List the built-in presets and your own."""
+    """List the built-in presets and your own; one that cannot be used is listed with its problem."""
     store = _store()
     problem = store.folder_problem()
     if problem:
@@ -215,12 +215,13 @@ def presets_list(as_json: bool) -> None:
     if as_json:
         emit_json([
             {"name": i.name, "source": i.source, "description": i.description, "extends": i.extends,
-             "path": str(i.path)}
+             "path": str(i.path), "error": i.error}
             for i in infos
         ])
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Presets", title_justify="left")
     table.add_column("name", style="bold")
@@ -228,7 +229,10 @@ def presets_list(as_json: bool) -> None:
     table.add_column("description", overflow="fold")
     for info in infos:
         extends = f" (extends {info.extends})" if info.extends else ""
-        table.add_row(info.name, info.source, info.description + extends)
+        about = Text(info.description + extends)  # Text, not markup: file contents are shown as written
+        if info.error:
+            about = Text.assemble(("cannot be used: ", "bold red"), info.error)
+        table.add_row(Text(info.name), info.source, about)
     Console().print(table)
 
 

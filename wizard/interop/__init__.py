@@ -22,6 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from wizard.errors import friendly_problems
 from wizard.interop.ado_yaml import AdoDocument
 from wizard.interop.context import ConversionError, reason
 from wizard.interop.convert import config_from_values, values_from_config
@@ -33,8 +36,9 @@ from wizard.interop.handwork import block, read_block, sections_for, with_block
 from wizard.interop.keys import Format, lookup
 from wizard.interop.per_environment import restore
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
-from wizard.interop.textio import MAX_BYTES, read_config_text
+from wizard.interop.textio import read_config_text
 from wizard.model import FactoryConfig
+from wizard.safe_yaml import MAX_BYTES
 from wizard.secrets import scrub
 
 __all__ = [
@@ -107,6 +111,8 @@ def import_file(path: str | Path) -> ImportResult:
         config, notes = config_from_values(values, fmt)
     except ConversionError as exc:
         raise InteropError(path, document.line_numbers().get(exc.key), exc.message, exc.hint) from None
+    except ValidationError as exc:  # a rule across settings, checked once they are all in
+        raise _rule_error(path, fmt, document.line_numbers(), exc) from None
     for line, override in read_block(text, fmt):
         try:
             restore(config, override, notes)
@@ -118,6 +124,17 @@ def import_file(path: str | Path) -> ImportResult:
     if unknown:
         notes.append(f"Kept as they are, though the wizard does not know them: {', '.join(unknown)}.")
     return ImportResult(config=config, format=fmt, unknown_keys=unknown, notes=notes, docs=document.docs())
+
+
+def _rule_error(path: Path, fmt: Format, lines: dict[str, int], exc: ValidationError) -> InteropError:
+    """A model rule the file's values break, at the line of the variable that holds the setting."""
+    problem = friendly_problems(exc, FactoryConfig)[0]
+    for name, line in lines.items():
+        row = lookup(fmt, name)
+        if row is not None and row[0].path == problem.field:
+            return InteropError(path, line, f"{name} ({problem.field}): {problem.message}",
+                                f"fix {name} in the file")
+    return InteropError(path, None, f"{problem.field}: {problem.message}", "fix that setting in the file")
 
 
 def _render(fmt: Format, document: EnvDocument | AdoDocument, values: dict[str, str]) -> str:

@@ -1,9 +1,10 @@
 """The AI Factory's Azure DevOps `variables.yaml`: read with ruamel.yaml, rewritten in place.
 
-Reading: `wizard.safe_yaml.guard` checks the document's events first (it never expands anything):
-anchors and aliases are refused outright, so a "billion laughs" bomb never grows, and so is a
-document of more than MAX_NODES nodes or several documents. ruamel's composer then gives every
-key and value with its exact position in the text, without constructing Python objects.
+Reading: `wizard.safe_yaml.compose` gives every key and value with its exact position in the
+text, without constructing Python objects and within its limits: anchors and aliases are refused
+outright, so a "billion laughs" bomb never grows, and so are several documents and documents
+too large or too deeply nested to be a variables file (the v1.24 template has 509 parse events
+and nests 2 levels).
 Values are taken as written: a quoted value as its string, a plain one as its source text
 (`7` is "7", `1.20` stays "1.20"), null as "".
 
@@ -21,17 +22,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wizard.interop.errors import InteropError
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
 from wizard.interop.textio import as_interop_error
-from wizard.safe_yaml import YamlError, guard, syntax_error
-
-MAX_NODES = 50_000
-"""The v1.24 template has about 500 nodes; far more means this is not a variables file."""
+from wizard.safe_yaml import YamlError, compose
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
@@ -111,8 +107,9 @@ def _entry(text: str, key: Node, value: Node, path: str) -> AdoEntry:
                            f'write it as `  {key.value}: "value"`')
     scalar = "" if value.tag == _NULL_TAG else value.value  # a plain scalar's value is its own text
     start, end = value.start_mark.index, value.end_mark.index
-    if start == end:  # `key:` with nothing after it: the empty value sits right after the colon
-        start = end = text.index(":", key.end_mark.index) + 1
+    colon = text.find(":", key.end_mark.index, max(end, key.end_mark.index))
+    if start == end and colon >= 0:  # `key:` with nothing after it: the empty value sits right after the colon
+        start = end = colon + 1
     line_end = text.find("\n", end)
     after = text[end : len(text) if line_end < 0 else line_end].strip()
     comment = after[1:] if after.startswith("#") else None
@@ -135,13 +132,9 @@ class AdoDocument:
     @classmethod
     def parse(cls, text: str, path: str) -> AdoDocument:
         try:
-            guard(text, path, max_events=MAX_NODES)
+            root = compose(text, path)
         except YamlError as exc:
             raise as_interop_error(exc) from None
-        try:
-            root = YAML(typ="safe", pure=True).compose(text)
-        except YAMLError as exc:
-            raise as_interop_error(syntax_error(path, exc)) from None
         mapping, last = _variables_node(root, path)
         entries: list[AdoEntry] = []
         seen: dict[str, int] = {}

@@ -2,8 +2,8 @@
 
 Both formats are small UTF-8 text files (the v1.24 templates are 44 and 58 KB). Anything far
 bigger, empty, binary or not UTF-8 is refused here with the line of the first bad byte, before
-a parser (and, for YAML, an alias expander) ever sees it. The checks are `wizard.safe_yaml`'s,
-with this package's size limit; its errors come out as InteropError.
+a parser ever sees it. The checks and the size limit are `wizard.safe_yaml`'s, the same as for
+presets; its errors come out as InteropError.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from pathlib import Path
 from wizard.interop.errors import InteropError
 from wizard.safe_yaml import YamlError, read_text
 
-MAX_BYTES = 4 * 1024 * 1024
-"""Refuse larger files: no real AI Factory config comes near, and it bounds parser work."""
-
 
 def as_interop_error(exc: YamlError) -> InteropError:
     """A `wizard.safe_yaml` error as the InteropError every interop reader raises."""
@@ -26,7 +23,7 @@ def as_interop_error(exc: YamlError) -> InteropError:
 def read_config_text(path: Path) -> str:
     """The file's text (a byte-order mark kept), or an InteropError saying why it cannot be a config file."""
     try:
-        text = read_text(path, max_bytes=MAX_BYTES, keep_bom=True)
+        text = read_text(path, keep_bom=True)
     except YamlError as exc:
         raise as_interop_error(exc) from None
     if not text.strip(string.whitespace):  # ASCII whitespace only, as in the bytes
