@@ -272,6 +272,15 @@ class Arm:
                            "deprovisioning state and cannot perform this operation.")
         return group
 
+    def set_speed(self, speed: float) -> None:
+        """Work scheduled from now on goes at `speed` (saved with the state, so every process that
+        shares it follows)."""
+        with self._lock, state_file.locked(self.state_path) if self.state_path else contextlib.nullcontext():
+            self._take_in_saved_state()
+            self.clock = self.clock.at_speed(speed)
+            if self.state_path is not None:
+                self.save(self.state_path)
+
     def retry_after(self) -> str:
         """The `Retry-After` of long-running operations: the poll interval at the clock's speed, in
         whole seconds as ARM sends it (at least one)."""

@@ -69,6 +69,10 @@ class SandboxClock:
                 return self._frozen_at
             return time.time() + self._offset
 
+    def at_speed(self, speed: float) -> SandboxClock:
+        """The same timeline at another speed (for work scheduled from now on)."""
+        return SandboxClock(speed=speed, frozen_at=self._frozen_at, offset=self._offset)
+
     def advance(self, seconds: float) -> None:
         """Move a frozen clock forward (never backward); a wall clock refuses with ClockError."""
         if self._frozen_at is None:

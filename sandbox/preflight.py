@@ -47,9 +47,10 @@ def not_valid(arm: Arm, plan: Plan, details: list[dict[str, Any]]) -> ArmError:
 
 def preflight(arm: Arm, plan: Plan) -> None:
     """Every check above, over the whole tree; the first that fails is raised as ARM answers it."""
-    resources = [(p, item) for p, item in plan.walk()]
+    resources = plan.walk()
     for nested in plan.plans():
-        if nested.resource_group and f"{nested.subscription}/{nested.resource_group}".lower() in arm.world.resource_groups:
+        existing = f"{nested.subscription}/{nested.resource_group}".lower() in arm.world.resource_groups
+        if nested.resource_group and existing:
             arm.writable_group(nested.subscription, nested.resource_group)
     for owner, item in resources:
         subscription = parse_id(item.id)["subscription"] or owner.subscription
