@@ -95,12 +95,12 @@ class SandboxClock:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SandboxClock:
-        """Rebuild a clock saved with `to_json()` (or by an older version: `start` + `offset`)."""
-        speed = float(data.get("speed", 1.0))
+        """Rebuild a clock saved with `to_json()` (or by an older version: `start` + `offset`, no
+        speed, which for a demo's wall clock means the demo speed)."""
         if data.get("frozen"):
             at = data["at"] if "at" in data else float(data["start"]) + float(data.get("offset", 0.0))
-            return cls(speed=speed, frozen_at=float(at))
-        return cls(speed=speed, offset=float(data.get("offset", 0.0)))
+            return cls(speed=float(data.get("speed", 1.0)), frozen_at=float(at))
+        return cls(speed=float(data.get("speed", DEMO_SPEED)), offset=float(data.get("offset", 0.0)))
 
 
 def iso(ts: float) -> str:
