@@ -353,21 +353,9 @@ def _eval(node: Any, scope: Scope) -> Any:
 
 def kind_of(value: Any) -> str:
     """ARM's (Json.NET's) name for a value's type."""
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Float"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, list):
-        return "Array"
-    if isinstance(value, dict):
-        return "Object"
-    if isinstance(value, Lambda):
-        return "Lambda"
-    return "Null"
+    kinds = ((bool, "Boolean"), (int, "Integer"), (float, "Float"), (str, "String"), (list, "Array"),
+             (dict, "Object"), (Lambda, "Lambda"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "Null")
 
 
 def member(value: Any, key: Any) -> Any:
