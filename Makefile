@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench check schema clean
+.PHONY: demo demo-headless test bench check schema clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 
+# On a terminal: the wizard against the offline sandbox. Without one (CI, a pipe): the headless tour.
 demo: $(STAMP)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		$(BIN)/aifactory --demo; \
+	else \
+		$(MAKE) --no-print-directory demo-headless; \
+	fi
+
+demo-headless: $(STAMP)
 	$(BIN)/aifactory validate --preset poc-standalone --demo
 	-$(BIN)/aifactory validate --preset enterprise-hub-spoke --demo
 	$(BIN)/aifactory network --preset enterprise-hub-spoke --demo

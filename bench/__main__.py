@@ -8,10 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bench import preflight, server_load, startup, wizard_start
+from bench import preflight, server_load, startup, wizard_live, wizard_start
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report,
-              "wizard_start": wizard_start.report}
+              "wizard_start": wizard_start.report, "wizard_live": wizard_live.report}
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, 
     from wizard.draft import Draft
     from wizard.live_state import LiveState
     from wizard.model import FactoryConfig
+    from wizard.rules import OfflineRules
 
 def _wizard_commands() -> type[Provider]:
     """The palette's provider, imported when the palette first opens (textual.command is slow to load)."""
@@ -49,6 +51,9 @@ def _wizard_commands() -> type[Provider]:
 
     return WizardCommands
 
+
+REDRAW_INTERVAL = 1 / 30
+"""Seconds between redraws of the wizard's state while events arrive (a frame at 30 fps)."""
 
 DEBOUNCE = 0.35
 """Seconds of quiet after the last change before the live checks it affects run."""
@@ -79,6 +84,7 @@ class WizardApp(App[None]):
         self._store = store
         self.sandbox_state = sandbox_state
         self.live_state: LiveState = None  # type: ignore[assignment]  # set when a draft opens
+        self.offline_rules: OfflineRules = None  # type: ignore[assignment]  # set when a draft opens
         self.live: Any = None
         """The LiveSession once open (sandbox in demo mode, Azure after sign-in)."""
         self.session_status = "demo: opening the sandbox…" if demo else "not signed in: live checks start after sign-in"
@@ -87,6 +93,7 @@ class WizardApp(App[None]):
         self._cancel: threading.Event | None = None
         self._run = 0
         self._debounce: Timer | None = None
+        self._redraw_pending = False
 
     @cached_property
     def store(self) -> PresetStore:
@@ -97,11 +104,13 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ start
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The start screen is the first screen itself (no blank screen painted before it)."""
+        return StartScreen(self._store.user_dir if self._store else None)
+
     def on_mount(self) -> None:
         if self.draft is not None:
             self.open_draft(self.draft)
-        else:
-            self.push_screen(StartScreen(self._store.user_dir if self._store else None))
         if self.demo:
             self.set_timer(BACKGROUND_DELAY, self.open_session)  # after the first frame: it imports the SDK
 
@@ -112,13 +121,14 @@ class WizardApp(App[None]):
         """Show the wizard on `draft`, run the offline rules, and the live checks if a session is open."""
         from screens.wizard_screen import WizardScreen
         from wizard.live_state import LiveState
-        from wizard.rules import run_rules
+        from wizard.rules import OfflineRules
 
         self.draft = draft
         self.live_state = LiveState()
-        self.live_state.set_offline(run_rules(draft.config))
+        self.offline_rules = OfflineRules(draft.config)
+        self.live_state.set_offline(self.offline_rules.findings)
         screen = WizardScreen(draft, demo=self.demo)
-        if isinstance(self.screen, StartScreen):
+        if self.wizard is not None:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -209,7 +219,7 @@ class WizardApp(App[None]):
         if field is not None and field.has_class("-refused"):
             field.remove_class("-refused")
             field.show_problems([])
-        self.config_changed(old, self.draft.config)
+        self.config_changed(old, self.draft.config, typed=message.typed)
 
     def on_config_replaced(self, message: ConfigReplaced) -> None:
         message.stop()
@@ -221,32 +231,26 @@ class WizardApp(App[None]):
         self.config_changed(old, message.config)
 
     def _field(self, path: str) -> ConfigField | None:
-        from screens.widgets.fields import ConfigField, field_dom_id
-
         wizard = self.wizard
-        if wizard is None:
-            return None
-        found = wizard.query(f"#{field_dom_id(path)}")
-        return found.first(ConfigField) if found else None
+        return wizard.field(path) if wizard is not None else None
 
-    def config_changed(self, old: FactoryConfig, new: FactoryConfig) -> None:
-        """Refresh every step, re-run the offline rules now and the affected live checks soon."""
+    def config_changed(self, old: FactoryConfig, new: FactoryConfig, *, typed: bool = False) -> None:
+        """Refresh every step, re-run the offline rules now and the affected live checks: at once
+        for a choice, after a pause for typing (`typed`)."""
         if old == new:
             return
-        wizard = self.wizard
-        if wizard is not None:
-            for pane in wizard.panes:
-                pane.show_config(new)
         from wizard.azure.preflight import affected_cells
         from wizard.model import ENV_NAMES
-        from wizard.rules import run_rules
 
         for env in ENV_NAMES:
             if not new.environments.get(env).enabled:
                 self.live_state.forget_environment(env)
-        self.live_state.set_offline(run_rules(new))
-
-        self.schedule_live(self._enabled_cells(affected_cells(old, new), new))
+        # the reads first: they then wait on Azure while the rules and the screen are redone
+        self.schedule_live(self._enabled_cells(affected_cells(old, new), new), now=not typed)
+        wizard = self.wizard
+        if wizard is not None:
+            wizard.show_config(new)
+        self.live_state.set_offline(self.offline_rules.update(new))
         self.refresh_wizard()
 
     def action_undo(self) -> None:
@@ -317,7 +321,7 @@ class WizardApp(App[None]):
             self._debounce.stop()
             self._debounce = None
         if now:
-            self.call_later(self._start_live)
+            self._start_live()
         else:
             self._debounce = self.set_timer(DEBOUNCE, self._start_live)
         self.refresh_wizard()
@@ -373,7 +377,14 @@ class WizardApp(App[None]):
                         markup=False, timeout=10)
 
     def refresh_wizard(self) -> None:
-        """Redraw the wizard's marks, findings and grid from the current state."""
+        """Redraw the wizard's marks, findings and grid soon: a burst of events (a preflight
+        reports dozens of cells within milliseconds) costs one redraw per frame, not one each."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.set_timer(REDRAW_INTERVAL, self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
         wizard = self.wizard
         if wizard is None or not wizard.ready or self._exit:
             return

@@ -32,6 +32,9 @@ class FieldEdited(Message):
 
     path: str
     raw: Any
+    typed: bool = False
+    """True for a keystroke in a text box: its live checks wait for a pause in the typing. A
+    choice (a toggle, a list, a fix) is checked at once."""
 
 
 @dataclass

@@ -20,6 +20,7 @@ from screens.widgets.help_pane import HelpPane
 from screens.widgets.sidebar import Sidebar
 from wizard.draft import Draft
 from wizard.live_state import LiveState, StepMark
+from wizard.model import FactoryConfig
 from wizard.steps import STEPS
 
 NARROW = 100
@@ -50,6 +51,10 @@ class WizardScreen(Screen[None]):
         self.current = self.steps[0].id
         self.visited: set[str] = {self.current}
         self.help_wanted = True
+        self._stale_config: set[str] = set()
+        """Steps whose fields have not seen the latest configuration (they refresh when shown)."""
+        self._stale_findings: set[str] = set()
+        self._state: tuple[LiveState, bool, str] | None = None
         self.ready = False
         """True once composed and mounted: the App may redraw it."""
 
@@ -87,7 +92,8 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
-        self.query_one(HelpPane).set_class(narrow or not self.help_wanted, "-hidden")
+        wide_step = self.current == "review"  # the review lists every finding itself: it takes the width
+        self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 
     # ------------------------------------------------------------------ steps
 
@@ -99,6 +105,18 @@ class WizardScreen(Screen[None]):
     def pane(self, step_id: str) -> StepPane:
         """The pane of step `step_id`."""
         return self.query_one(f"#step-{step_id}", StepPane)
+
+    def field(self, path: str) -> ConfigField | None:
+        """The field editing `path`, on the step that edits it (or anywhere, for a field shown twice)."""
+        from wizard.steps import step_for_field
+
+        home = step_for_field(path)
+        panes = [self.pane(home)] if home in {s.id for s in self.steps} else []
+        for pane in [*panes, *self.panes]:
+            found = pane.field(path)
+            if found is not None:
+                return found
+        return None
 
     def on_go_to_step(self, message: GoToStep) -> None:
         message.stop()
@@ -112,6 +130,9 @@ class WizardScreen(Screen[None]):
         self.visited.add(step_id)
         self.query_one(ContentSwitcher).current = f"step-{step_id}"
         self.query_one(Sidebar).show(step_id)
+        self._fit(self.size.width)
+        if step_id in self._stale_config or step_id in self._stale_findings:
+            self._draw_pane(step_id)
         if field:
             self.call_after_refresh(self.pane(step_id).focus_field, field)
         self._intro()
@@ -143,15 +164,34 @@ class WizardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ state from the App
 
+    def show_config(self, config: FactoryConfig) -> None:
+        """The configuration changed: the step in view refreshes now, the others when shown."""
+        self._stale_config = {s.id for s in self.steps} - {self.current}
+        self.pane(self.current).show_config(config)
+
     def refresh_all(self, state: LiveState, *, live: bool, note: str) -> None:
-        """Redraw title, panes, marks and review from the draft and the check state."""
+        """Redraw title, marks and the step in view from the draft and the check state; the other
+        steps catch up when shown (a redraw costs in proportion to what it touches)."""
+        self._state = (state, live, note)
+        self._stale_findings = {s.id for s in self.steps} - {self.current}
         self.query_one("#title", Static).update(self.title_text())
-        findings = state.findings
-        for pane in self.panes:
-            pane.show_findings(findings)
-        review = self.pane("review")
-        review.show_state(self.draft.config, state, live=live, note=note)  # type: ignore[attr-defined]
+        self._draw_pane(self.current)
         marks: dict[str, StepMark] = {
             s.id: state.step_mark(s.id, touched=s.id in self.visited, checks=s.checks) for s in self.steps
         }
         self.query_one(Sidebar).set_marks(marks)
+
+    def _draw_pane(self, step_id: str) -> None:
+        """Bring one pane up to date with the configuration and the check state."""
+        pane = self.pane(step_id)
+        if step_id in self._stale_config:
+            self._stale_config.discard(step_id)
+            pane.show_config(self.draft.config)
+        if self._state is None:
+            return
+        state, live, note = self._state
+        self._stale_findings.discard(step_id)
+        if step_id == "review":
+            pane.show_state(self.draft.config, state, live=live, note=note)  # type: ignore[attr-defined]
+        else:
+            pane.show_findings(state.findings)

@@ -28,3 +28,19 @@ def test_applying_the_fix_resolves_the_finding(code: str) -> None:
     edit = try_set(config, finding.fix.field, finding.fix.value)
     assert edit.config is not None, edit.problems
     assert code not in {f.code for f in run_rules(edit.config)}
+
+
+def test_incremental_offline_rules_equal_a_full_run() -> None:
+    """OfflineRules re-runs only what a change reads, and always agrees with run_rules."""
+    from wizard.rules import OfflineRules
+
+    config = FactoryConfig.model_validate(BROKEN["AIF-HYBRID-BASTION"])
+    rules = OfflineRules(config)
+    assert rules.findings == run_rules(config)
+    for path, value in [("access.bastion", True), ("environments.dev.region", "nowhere"),
+                        ("environments.dev.cidr_octet", 62), ("projects.0.name", "x"), ("skus.acr_sku", "Basic"),
+                        ("naming.prefix", "longpfx-x-"), ("services.databricks", True)]:
+        edit = try_set(config, path, value)
+        assert edit.config is not None, edit.problems
+        config = edit.config
+        assert rules.update(config) == run_rules(config), path

@@ -143,3 +143,24 @@ async def test_the_command_palette_jumps_to_a_field(tmp_path: Path) -> None:
         assert isinstance(screen, WizardScreen) and screen.current == "network"
         field = app.focused.parent.parent  # type: ignore[union-attr]
         assert isinstance(field, ConfigField) and field.path == "environments.dev.cidr_octet"
+
+
+async def test_switching_to_hybrid_shows_its_access_paths(tmp_path: Path) -> None:
+    from screens.widgets.toggle import ChoiceList, Toggle
+
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        choices = screen.query_one("#mode", ChoiceList)
+        choices.focus()
+        choices.highlighted = [key for key, _ in choices.choices].index("hybrid")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.draft is not None and app.draft.config.mode == "hybrid"
+        bastion = screen.query_one("#path-bastion", Toggle)
+        bastion.focus()
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert "bastion" in app.draft.config.landing_zone.access_paths  # type: ignore[union-attr]
+        assert "AIF-HYBRID-BASTION" in {f.code for f in app.live_state.offline} or app.draft.config.access.bastion

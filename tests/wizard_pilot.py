@@ -26,7 +26,7 @@ async def settle(pilot: Any, app: WizardApp, timeout: float = 20.0) -> None:
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         await pilot.pause(0.05)
-        idle = not any(worker.is_running for worker in app.workers)
+        idle = not any(worker.is_running for worker in app.workers) and not app._redraw_pending
         if app.live is not None and not app.live_state.busy and not app._pending and idle:
             await pilot.pause()
             return

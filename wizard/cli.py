@@ -548,6 +548,108 @@ def names(preset: str | None, config: Path | None, env: str | None, as_json: boo
     sys.exit(EXIT_OK if sheet.ok else EXIT_FINDINGS)
 
 
+# ------------------------------------------------------------------------------------ cost
+
+
+@cli.command()
+@source_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--assume", "assume", multiple=True, metavar="KEY=VALUE",
+              help="Change a usage assumption, e.g. --assume log_gb_per_day=5 (repeatable).")
+@click.option("--prices", "prices_file", type=FilePath(), help="Use this price snapshot instead of the saved one.")
+def cost(preset: str | None, config: Path | None, as_json: bool, assume: tuple[str, ...],
+         prices_file: Path | None) -> None:
+    """Monthly cost per environment: every item, quantity, unit price, and what usage it assumes.
+
+    Prices come from a snapshot of Azure's Retail Prices API (its date and currency are shown);
+    `aifactory prices update` refreshes it.
+    """
+    from wizard.cost import estimate, parse_assumptions
+    from wizard.errors import UserError
+    from wizard.prices import load_snapshot
+
+    loaded = load_source(preset, config)
+    try:
+        assumptions = parse_assumptions(assume)
+        snapshot, path = load_snapshot(prices_file)
+    except UserError as exc:
+        fail(str(exc))
+    result = estimate(loaded.config, snapshot, assumptions, str(path))
+    if as_json:
+        emit_json(result.to_json())
+        return
+    from wizard.cost_report import print_estimate
+
+    print_estimate(result, loaded.name)
+
+
+@cli.group()
+def prices() -> None:
+    """The price snapshot cost estimates use."""
+
+
+@prices.command("update")
+@click.option("--region", "regions", multiple=True, metavar="NAME",
+              help="Only these regions (repeatable); default: every region the wizard knows.")
+@click.option("--currency", default="USD", show_default=True, help="Currency to ask the API for.")
+@click.option("-o", "--output", type=FilePath(), help="Write here instead of your saved snapshot.")
+@click.option("--endpoint", default=None, metavar="URL", help="The Retail Prices API (default: Azure's public one).")
+def prices_update(regions: tuple[str, ...], currency: str, output: Path | None, endpoint: str | None) -> None:
+    """Fetch current prices from Azure's public Retail Prices API (no sign-in) and save them.
+
+    Every page is checked and every meter the estimate needs must be present; otherwise nothing
+    is written and the snapshot in use stays as it was.
+    """
+    from wizard.catalog import REGIONS, suggest_region
+    from wizard.price_update import download, save
+    from wizard.prices import RETAIL_PRICES_URL, PriceError, user_snapshot_path
+
+    unknown = [r for r in regions if r not in REGIONS]
+    if unknown:
+        fail(f"unknown region {unknown[0]}", f"did you mean {', '.join(suggest_region(unknown[0])) or 'eastus2'}?")
+    url = endpoint or RETAIL_PRICES_URL
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        fail(f"--endpoint {url} is not https", "the API is https://prices.azure.com/api/retail/prices")
+
+    def progress(index: int, total: int, query: object) -> None:
+        click.echo(f"\r{index}/{total} queries", nl=False, err=True)
+
+    try:
+        snapshot = download(url, list(regions) or list(REGIONS), currency.upper(), progress=progress)
+    except PriceError as exc:
+        click.echo("", err=True)
+        fail(str(exc))
+    click.echo("", err=True)
+    target = output or user_snapshot_path()
+    try:
+        save(snapshot, target)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror}", "check the folder exists and is writable")
+    click.echo(f"saved {len(snapshot.Items)} prices ({snapshot.snapshot.currency}, {snapshot.snapshot.retrieved}) "
+               f"to {target}")
+
+
+@prices.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def prices_show(as_json: bool) -> None:
+    """Which snapshot estimates use: its file, date, currency, source and regions."""
+    from wizard.errors import UserError
+    from wizard.prices import load_snapshot
+
+    try:
+        snapshot, path = load_snapshot()
+    except UserError as exc:
+        fail(str(exc))
+    head = snapshot.snapshot
+    info = {"path": str(path), "retrieved": head.retrieved.isoformat(), "currency": head.currency,
+            "source": head.source, "regions": head.regions, "items": len(snapshot.Items), "note": head.note}
+    if as_json:
+        emit_json(info)
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+
+
 # ------------------------------------------------------------------------------------ import/export
 
 

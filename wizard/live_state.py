@@ -67,8 +67,14 @@ class LiveState:
 
     @property
     def findings(self) -> list[Finding]:
-        """Every current finding, errors first."""
-        live = [f for findings in self.cell_findings.values() for f in findings]
+        """Every current finding, errors first; then offline before live, each live one in grid
+        order (environment, then check), whatever order the checks happened to finish in."""
+        from wizard.azure.checks import CHECKS
+
+        envs = {"dev": 0, "stage": 1, "prod": 2}
+        columns = {check: index for index, check in enumerate(CHECKS)}
+        live = sorted((f for findings in self.cell_findings.values() for f in findings),
+                      key=lambda f: (envs.get(f.environment, 3), columns.get(f.check, len(columns)), f.code, f.message))
         return sort_findings([*self.offline, *live])
 
     @property

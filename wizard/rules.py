@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from wizard import catalog, naming, network, template_tags
 from wizard.findings import Finding, SetField
@@ -292,3 +292,54 @@ def run_rules(config: FactoryConfig, *, capacity_for: Collection[EnvName] | None
     """
     findings = [finding for rule in RULES for finding in rule(config)]
     return findings + network.network_findings(config, capacity_for=capacity_for)
+
+
+RULE_READS: dict[str, tuple[str, ...]] = {
+    "_required": ("environments", "identity", "services", "projects"),
+    "_zone": ("landing_zone", "access", "projects"),
+    "_regions": ("environments",),
+    "_names": ("naming", "environments", "projects", "services", "aifactory_extra", "identity", "access",
+               "security"),
+    "_services": ("services", "skus", "projects"),
+    "_security": ("security",),
+    "_projects": ("projects",),
+    "_subscriptions": ("environments",),
+    "_variables": ("aifactory_extra", "access", "projects", "environments", "services"),
+    "network": ("network", "environments", "landing_zone", "projects", "services", "aifactory_extra"),
+}
+"""The configuration paths each rule reads (`_todos` reads everything: it is not listed, so it
+always runs). A change re-runs only the rules that read what changed (`OfflineRules`)."""
+
+
+class OfflineRules:
+    """The offline findings of a configuration being edited, kept per rule.
+
+    A keystroke should be checked within a frame; the whole rule set takes tens of milliseconds
+    with a few projects and grows with them, so after a change only the rules that read a changed
+    path run again (WIZARD.md, budgets while typing). `findings` equals `run_rules(config)`.
+    """
+
+    def __init__(self, config: FactoryConfig) -> None:
+        self.config = config
+        self._by_rule: dict[str, list[Finding]] = {name: list(rule(config)) for name, rule in self._rules()}
+
+    @staticmethod
+    def _rules() -> list[tuple[str, Callable[[FactoryConfig], Iterable[Finding]]]]:
+        return [*((rule.__name__, rule) for rule in RULES), ("network", network.network_findings)]
+
+    def update(self, config: FactoryConfig) -> list[Finding]:
+        """Move to `config`, re-running the rules that read what changed; the findings."""
+        from wizard.edit import changed_paths, path_matches
+
+        changed = changed_paths(self.config, config)
+        self.config = config
+        for name, rule in self._rules():
+            reads = RULE_READS.get(name)
+            if reads is None or any(path_matches(r, c) or path_matches(c, r) for r in reads for c in changed):
+                self._by_rule[name] = list(rule(config))
+        return self.findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every offline finding, in `run_rules` order."""
+        return [f for name, _ in self._rules() for f in self._by_rule[name]]

@@ -70,6 +70,13 @@ class StepPane(VerticalScroll):
             elif not field.has_class("-refused"):
                 field.show_problems([])
 
+    def field(self, path: str) -> ConfigField | None:
+        """This step's field for `path`, if it has one."""
+        for field in self.query(ConfigField):
+            if field.path == path:
+                return field
+        return None
+
     def focus_field(self, path: str) -> bool:
         """Focus the field at `path` (or the nearest one above it); False when none is here."""
         probe = path

@@ -77,7 +77,7 @@ class ConfigField(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(FieldEdited(self.path, event.value))
+        self.post_message(FieldEdited(self.path, event.value, typed=True))
 
     def on_toggle_changed(self, event: Toggle.Changed) -> None:
         event.stop()

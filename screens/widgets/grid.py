@@ -24,7 +24,7 @@ def _cell(state: str | None) -> Text:
 class PreflightGrid(DataTable[Text]):
     """check × environment; the offline rules are the first row."""
 
-    DEFAULT_CSS = "PreflightGrid { height: auto; max-height: 16; }"
+    DEFAULT_CSS = "PreflightGrid { height: auto; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
