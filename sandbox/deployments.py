@@ -141,7 +141,7 @@ def schedule(
                                             f"{record['correlation_id']}:{item.id.lower()}")
             op["end"] = t0 + scaled(typical)
             op["body"] = item.body
-            op["existed"] = item.id.lower() in arm.world.resources
+            op["existed"] = _exists(arm, item)
             account_location = account_locations.get(item.id.rsplit("/deployments/", 1)[0].lower())
             problem = (_subnets_busy(arm, item, t0, op["end"], record["root"])
                        or _runtime_problem(arm, item, account_location))
@@ -182,6 +182,14 @@ def _fail(arm: Arm, op: dict[str, Any], problem: ArmError, t0: float) -> None:
     op["synchronous"] = True
     op["error"] = problem.to_error()
     op["end"] = min(op["end"], t0 + arm.clock.scaled(durations.SYNC_FAILURE_SECONDS))
+
+
+def _exists(arm: Arm, item: PlannedResource) -> bool:
+    """Whether the resource is there already (ARM then answers its PUT 200 OK, not 201 Created)."""
+    if item.type.lower() == "microsoft.resources/resourcegroups":
+        parsed = parse_id(item.id)
+        return f"{parsed['subscription']}/{parsed['resource_group']}".lower() in arm.world.resource_groups
+    return item.id.lower() in arm.world.resources
 
 
 def _runtime_problem(arm: Arm, item: PlannedResource, account_location: str | None) -> ArmError | None:
