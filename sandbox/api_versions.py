@@ -13,6 +13,7 @@ template schemas in ../shared/reference/arm-schemas, and those of the official e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.resources import parse_id
@@ -44,49 +45,64 @@ def arm_versions(catalog: Catalog) -> list[str]:
     return sorted(versions | set(ARM_RELEASED), reverse=True)
 
 
-def addressed_type(template: str, path: str) -> tuple[str, str] | None:
+def addressed_type(template: str, path: str, method: str = "GET") -> tuple[str, str] | None:
     """(namespace, resource type) a request addresses; None for ARM's own endpoints.
 
     `template` is the matched route: a route without `/providers/<namespace>` literal (resource
-    groups, subscriptions, the provider registration API `/providers/{ns}`) is ARM's own.
+    groups, subscriptions, the provider registration API `/providers/{ns}`) is ARM's own. A POST to
+    an action (`.../deletedVaults/{name}/purge`) addresses the type the action belongs to.
     """
     lowered = template.lower()
     if "/providers/" not in lowered or "/providers/{ns}" in lowered:
         return None
     parsed = parse_id(path)
-    namespace, types = parsed["namespace"], parsed["types"]
+    namespace, types = parsed["namespace"], list(parsed["types"])
     if not namespace or not types or namespace.lower() == ARM_NAMESPACE.lower():
         return None
+    if method == "POST" and len(types) > 1 and len(types) > len(parsed["names"]):
+        types = types[:-1]
     return namespace, "/".join(types)
 
 
 def check(catalog: Catalog, world: World, request: Request, template: str) -> None:
     """Refuse the request's api-version as ARM would, unless it is supported for what it addresses."""
     version = request.api_version or ""
-    addressed = addressed_type(template, request.path)
+    addressed = addressed_type(template, request.path, request.method)
     if addressed is None:
         supported = arm_versions(catalog)
         if version.lower() not in (v.lower() for v in supported):
             raise ArmError(400, "InvalidApiVersionParameter", f"The api-version '{version}' is invalid. "
                            f"The supported versions are '{','.join(supported)}'.")
         return
-    namespace, rtype = addressed
+    problem = type_problem(catalog, "/".join(addressed), version, lambda: _location(world, request))
+    if problem is not None:
+        raise problem
+
+
+def type_problem(catalog: Catalog, resource_type: str, version: str, location: Callable[[], str]) -> ArmError | None:
+    """ARM's refusal of a resource type that does not exist, or of an api-version its provider does
+    not offer for it (`InvalidResourceNamespace`, `InvalidResourceType`, `NoRegisteredProviderFound`,
+    which names `location()`); None when both exist. Templates meet the same refusal at submission."""
+    namespace, _, rtype = resource_type.partition("/")
     provider = catalog.provider(namespace)
     if provider is None:
-        raise ArmError(400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.")
+        return ArmError(400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.")
     entry = next((rt for rt in provider["resourceTypes"] if rt["resourceType"].lower() == rtype.lower()), None)
     if entry is None:
-        raise ArmError(400, "InvalidResourceType", f"The resource type '{rtype}' could not be found in the "
-                       f"namespace '{provider['namespace']}' for api version '{version}'.")
-    if version.lower() in (v.lower() for v in entry["apiVersions"]):
-        return
+        return ArmError(400, "InvalidResourceType", f"The resource type '{rtype}' could not be found in the "
+                        f"namespace '{provider['namespace']}' for api version '{version}'.")
+    offered = list(entry["apiVersions"])
+    if provider["namespace"] == ARM_NAMESPACE:
+        offered += [v for v in ARM_RELEASED if v not in offered]
+    if version.lower() in (v.lower() for v in offered):
+        return None
     locations = ", ".join(entry["locations"])
-    raise ArmError(
+    return ArmError(
         400,
         "NoRegisteredProviderFound",
-        f"No registered resource provider found for location '{_location(world, request)}' and API version "
+        f"No registered resource provider found for location '{location()}' and API version "
         f"'{version}' for type '{entry['resourceType']}'. The supported api-versions are "
-        f"'{', '.join(sorted(entry['apiVersions']))}'."
+        f"'{', '.join(sorted(offered))}'."
         + (f" The supported locations are '{locations}'." if locations else ""),
     )
 

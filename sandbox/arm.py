@@ -8,9 +8,13 @@ sandbox clock on every read; nothing runs in the background.
 
 Typical use::
 
-    arm = Arm()                                  # the seeded demo tenant, wall clock
+    arm = Arm()                                  # the seeded demo tenant, wall clock at demo speed
     arm = Arm(clock=SandboxClock.frozen())       # deterministic, for tests
     arm = Arm.open(path)                         # demo mode: resume saved state, autosave
+
+Several processes may share one saved state (`sandbox serve` and a demo run): every request
+takes in what the others saved, writes save under the state file's lock, and the clock is the
+wall clock at the speed saved with the state, so they all see one cloud on one timeline.
 """
 
 from __future__ import annotations
@@ -30,16 +34,18 @@ from typing import Any
 from sandbox import (
     api_versions,
     deployments,
+    durations,
     routes_authorization,
     routes_capacity,
     routes_deployments,
     routes_names,
     routes_resources,
     routes_subscriptions,
+    schemas,
     seed,
     state_file,
 )
-from sandbox.clock import SandboxClock, iso_seconds
+from sandbox.clock import DEMO_SPEED, SandboxClock, iso_seconds
 from sandbox.faults import FaultInjector, FaultPlan, ResourceFailure
 from sandbox.routing import Router, is_read_only
 from sandbox.state import Catalog, World
@@ -82,21 +88,25 @@ class Arm:
         world: World | None = None,
         page_size: int = 50,
         poll_interval: int = 2,
-        duration_scale: float = 1.0,
         require_auth: bool = True,
         state_path: str | os.PathLike[str] | None = None,
         state_writer: StateWriter = state_file.write_state,
+        schema_set: schemas.SchemaSet | bool | None = True,
     ) -> None:
-        """Build a sandbox; without `world`, the seeded demo tenant.
+        """Build a sandbox; without `world`, the seeded demo tenant; without `clock`, the wall clock
+        at the demo speed.
 
         `page_size` bounds list pages (set it small in tests to exercise `nextLink`),
-        `poll_interval` is the `Retry-After` of long-running operations, `duration_scale`
-        multiplies every simulated duration, `require_auth` answers 401 to requests without a
-        bearer token, and `state_path` makes every write save the state there atomically, through
+        `poll_interval` is the `Retry-After` of long-running operations (in seconds at speed 1;
+        never below one second), `require_auth` answers 401 to requests without a bearer token,
+        and `state_path` makes every write save the state there atomically, through
         `state_writer`: the wizard passes one that also leaves secrets out and cleans up after
-        writers that were killed (the sandbox itself knows nothing of the wizard).
+        writers that were killed (the sandbox itself knows nothing of the wizard). `schema_set`
+        holds template resources against Microsoft's schemas: True finds them
+        (`sandbox.schemas.default_set`), None checks none.
         """
-        self.clock = clock or SandboxClock()
+        self.clock = clock or SandboxClock(speed=DEMO_SPEED)
+        self.schemas = schemas.default_set() if schema_set is True else schema_set or None
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults)
         self.catalog = catalog or seed.build_catalog()
         if world is None:
@@ -105,7 +115,6 @@ class Arm:
         self.world = world
         self.page_size = page_size
         self.poll_interval = poll_interval
-        self.duration_scale = duration_scale
         self.require_auth = require_auth
         self.state_path = Path(state_path) if state_path is not None else None
         self.state_writer = state_writer
@@ -196,7 +205,7 @@ class Arm:
 
     def _take_in_saved_state(self) -> None:
         """Adopt the state file when another process has saved it since this one last read or
-        wrote it (the clock keeps the later of the two timelines)."""
+        wrote it; a wall clock also takes the saved speed (a frozen test clock stays its own)."""
         if self.state_path is None:
             return
         current = state_file.signature(self.state_path)
@@ -206,15 +215,14 @@ class Arm:
             clock, world = self._parse_state(state_file.read_state(self.state_path))
         except ValueError as exc:
             raise StateFileError(self.state_path, str(exc)) from None
-        ahead = clock.to_json()["offset"] - self.clock.to_json()["offset"]
-        if ahead > 0 and clock.is_frozen == self.clock.is_frozen:
-            self.clock.advance(ahead)
+        if not clock.is_frozen and not self.clock.is_frozen:
+            self.clock = clock
         self.world = world
         self._saved = current
 
     def _pause(self, seconds: float) -> None:
-        """Spend injected latency: really sleep, or move the sandbox clock."""
-        if self.faults.plan.real_latency:
+        """Spend injected latency: really sleep, or (on a frozen test clock) move the clock."""
+        if self.faults.plan.real_latency or not self.clock.is_frozen:
             time.sleep(seconds)
         else:
             self.clock.advance(seconds)
@@ -255,14 +263,38 @@ class Arm:
             raise ArmError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.")
         return group
 
+    def writable_group(self, subscription_id: str, name: str) -> dict[str, Any]:
+        """A resource group that can take writes: ARM's 409 `ResourceGroupBeingDeleted` while it is
+        being deleted (404 when there is none)."""
+        group = self.resource_group(subscription_id, name)
+        if group.get("deleting"):
+            raise ArmError(409, "ResourceGroupBeingDeleted", f"The resource group '{group['name']}' is in "
+                           "deprovisioning state and cannot perform this operation.")
+        return group
+
+    def set_speed(self, speed: float) -> None:
+        """Work scheduled from now on goes at `speed` (saved with the state, so every process that
+        shares it follows)."""
+        with self._lock, state_file.locked(self.state_path) if self.state_path else contextlib.nullcontext():
+            self._take_in_saved_state()
+            self.clock = self.clock.at_speed(speed)
+            if self.state_path is not None:
+                self.save(self.state_path)
+
+    def retry_after(self) -> str:
+        """The `Retry-After` of long-running operations: the poll interval at the clock's speed, in
+        whole seconds as ARM sends it (at least one)."""
+        return str(max(1, round(self.clock.scaled(self.poll_interval))))
+
     def registration_state(self, subscription_id: str, namespace: str) -> str:
-        """A provider's registration state now (Registering turns Registered after 3 s)."""
+        """A provider's registration state now (Registering turns Registered after a few seconds)."""
         entry = self.world.providers.get(subscription_id.lower(), {}).get(namespace.lower())
         if entry is None:
             return "NotRegistered"
-        if entry["state"] == "Registering" and self.now() - entry["since"] >= seed.REGISTRATION_SECONDS:
+        takes = self.clock.scaled(durations.REGISTRATION_SECONDS)
+        if entry["state"] == "Registering" and self.now() - entry["since"] >= takes:
             entry["state"] = "Registered"
-            entry["since"] = entry["since"] + seed.REGISTRATION_SECONDS
+            entry["since"] = entry["since"] + takes
         return str(entry["state"])
 
     def ensure_registered(self, subscription_id: str, resource_type: str) -> None:
@@ -303,6 +335,7 @@ class Arm:
             now = self.now()
             deployments.advance(self, now)
             routes_resources.advance_deletions(self, now)
+            routes_names.advance_purges(self, now)
 
     # --- persistence -----------------------------------------------------------------------------
 

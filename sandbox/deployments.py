@@ -1,100 +1,59 @@
 """Template deployments simulated against the clock.
 
-A PUT validates the template (and every nested inline template), runs ARM's preflight checks
-(registration, resource groups, locations, globally unique names), then schedules the whole tree
-at once: each resource starts when the resources it depends on have finished and takes a
-per-type duration; a nested `Microsoft.Resources/deployments` becomes a child deployment whose
-own operations run in its scope. Nothing runs in the background: every read computes states
-from the schedule and the clock, and `advance()` writes finished resources into the world so
-later reads (and what-if) see them. Failures (injected, quota, permissions, soft-deleted names)
-are decided at scheduling time and surface when their operation ends, as `DeploymentFailed`
-with the root cause nested in `details`.
+A plan that passed ARM's checks (`sandbox.plans`, `sandbox.preflight`) is scheduled at once, the
+whole tree: each resource starts when the resources it depends on have finished and takes its
+type's duration (`sandbox.durations`, divided by the clock's speed); a nested
+`Microsoft.Resources/deployments` becomes a child deployment whose own operations run in its
+scope. Nothing runs in the background: every read computes states from the schedule and the
+clock, and `advance()` writes finished resources into the world so later reads see them.
+
+What fails once a resource is written is decided at scheduling and surfaces when its operation
+ends, nested as ARM nests it: the deployment's `DeploymentFailed` holds, per failed operation,
+either the provider's error itself when the provider refused the write outright (a taken or
+soft-deleted name, a bad address prefix, quota: a synchronous error, answered in seconds), or a
+`ResourceDeploymentFailure` around it when the resource reached provisioning state Failed
+(allocation, internal errors); a failed nested deployment is a `ResourceDeploymentFailure`
+targeting the nested deployment, around that deployment's own `DeploymentFailed`.
+
+Two deployments writing one virtual network's subnets at once: the later write is refused with
+`AnotherOperationInProgress`, as the network provider does. A cancel stops what has not started;
+what is being written finishes (the resource exists afterwards) while the deployment is Canceled.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sandbox import names
+from sandbox import durations, names
 from sandbox.clock import iso, iso_duration
-from sandbox.resources import in_scope, parse_id, render
-from sandbox.templates import (
-    Context,
-    PlannedResource,
-    check_template,
-    echo_parameters,
-    evaluate,
-    expand,
-    resolve_dependencies,
-    resolve_parameters,
-    template_hash,
-)
+from sandbox.plans import DEPLOYMENTS_TYPE, Plan
+from sandbox.resources import parse_id
+from sandbox.templates import PlannedResource, echo_parameters, template_hash
 from sandbox.wire import ArmError, error_object
 
 if TYPE_CHECKING:
     from sandbox.arm import Arm
 
-ACCEPT_SECONDS = 1.0
-"""Time a deployment spends `Accepted` before it runs."""
-FINISH_SECONDS = 1.0
-"""Time between the last operation ending and the deployment's terminal state."""
-DEFAULT_SECONDS = 5.0
-"""Duration of a resource type missing from `DURATIONS`."""
-
-#: Simulated seconds to create one resource, by type (lower case).
-DURATIONS: dict[str, float] = {
-    "microsoft.resources/resourcegroups": 2,
-    "microsoft.network/virtualnetworks": 6,
-    "microsoft.network/virtualnetworks/subnets": 4,
-    "microsoft.network/virtualnetworks/virtualnetworkpeerings": 5,
-    "microsoft.network/networksecuritygroups": 4,
-    "microsoft.network/routetables": 3,
-    "microsoft.network/privateendpoints": 12,
-    "microsoft.network/privateendpoints/privatednszonegroups": 5,
-    "microsoft.network/privatednszones": 6,
-    "microsoft.network/privatednszones/virtualnetworklinks": 8,
-    "microsoft.network/publicipaddresses": 4,
-    "microsoft.network/bastionhosts": 20,
-    "microsoft.network/virtualhubs/hubvirtualnetworkconnections": 15,
-    "microsoft.storage/storageaccounts": 12,
-    "microsoft.storage/storageaccounts/blobservices/containers": 3,
-    "microsoft.keyvault/vaults": 10,
-    "microsoft.cognitiveservices/accounts": 15,
-    "microsoft.cognitiveservices/accounts/deployments": 8,
-    "microsoft.cognitiveservices/accounts/projects": 8,
-    "microsoft.search/searchservices": 20,
-    "microsoft.machinelearningservices/workspaces": 20,
-    "microsoft.machinelearningservices/workspaces/computes": 15,
-    "microsoft.containerregistry/registries": 10,
-    "microsoft.insights/components": 5,
-    "microsoft.insights/diagnosticsettings": 3,
-    "microsoft.operationalinsights/workspaces": 8,
-    "microsoft.managedidentity/userassignedidentities": 3,
-    "microsoft.authorization/roleassignments": 3,
-    "microsoft.documentdb/databaseaccounts": 20,
-    "microsoft.app/managedenvironments": 20,
-    "microsoft.containerservice/managedclusters": 20,
-    "microsoft.web/sites": 10,
-    "microsoft.web/serverfarms": 6,
-}
-
-DEPLOYMENTS_TYPE = "Microsoft.Resources/deployments"
 FAILED_MESSAGE = (
     "At least one resource deployment operation failed. Please list deployment operations for "
     "details. Please see https://aka.ms/arm-deployment-operations for usage details."
 )
-_NAME = re.compile(r"[-\w\._\(\)]{1,64}")
-_STATUS_TEXT = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 500: "InternalServerError"}
-
-
-def scope_id(subscription: str, resource_group: str | None) -> str:
-    """The id of a deployment scope."""
-    base = f"/subscriptions/{subscription}"
-    return f"{base}/resourceGroups/{resource_group}" if resource_group else base
+TERMINAL_FAILED = ("The resource write operation failed to complete successfully, because it reached terminal "
+                   "provisioning state 'Failed'.")
+ASYNCHRONOUS_CODES = frozenset({"AllocationFailed", "ZonalAllocationFailed", "InternalServerError", "RetryableError",
+                                "ResourceOperationFailure", "OperationTimedOut"})
+"""Root causes a provider reports after accepting the write (the resource reaches Failed); every
+other code is the provider refusing the write outright."""
+HISTORY_LIMIT = 800
+"""Deployments a scope may hold in its history."""
+GROOM_ABOVE, GROOM_TO = 700, 600
+"""Beyond 700 deployments ARM deletes the oldest (finished) ones until 600 are left."""
+_STATUS_TEXT = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 429: "TooManyRequests",
+                500: "InternalServerError"}
+_VNET = "microsoft.network/virtualnetworks"
+_SUBNET = "microsoft.network/virtualnetworks/subnets"
 
 
 def key_of(scope: str, name: str) -> str:
@@ -102,206 +61,7 @@ def key_of(scope: str, name: str) -> str:
     return f"{scope}|{name}".lower()
 
 
-# --- preflight: from a request body to a validated plan -----------------------------------------
-
-
-@dataclass
-class Plan:
-    """A validated deployment (and its nested deployments) ready to schedule."""
-
-    subscription: str
-    resource_group: str | None
-    name: str
-    location: str | None
-    properties: dict[str, Any]
-    template: dict[str, Any]
-    parameters: dict[str, Any]
-    outputs: dict[str, Any]
-    planned: list[PlannedResource]
-    deps: list[list[int]]
-    linked: bool
-    children: dict[int, Plan] = field(default_factory=dict)
-
-    @property
-    def scope(self) -> str:
-        return scope_id(self.subscription, self.resource_group)
-
-    @property
-    def id(self) -> str:
-        return f"{self.scope}/providers/{DEPLOYMENTS_TYPE}/{self.name}"
-
-
-def read_body(body: Any, name: str, subscription_scope: bool) -> dict[str, Any]:
-    """The request envelope checks ARM makes before looking at the template."""
-    if not _NAME.fullmatch(name):
-        raise ArmError(
-            400,
-            "InvalidDeploymentName",
-            f"The deployment name '{name}' is invalid. It can contain only alphanumeric "
-            "characters, underscores, parentheses, hyphens and periods, and cannot exceed 64 "
-            "characters.",
-        )
-    if not isinstance(body, dict) or not isinstance(body.get("properties"), dict):
-        raise ArmError(
-            400,
-            "InvalidRequestContent",
-            "The request content was invalid and could not be deserialized: 'Required property "
-            "'properties' not found in JSON. Path '', line 1, position 2.'.",
-        )
-    props = body["properties"]
-    if props.get("mode") not in ("Incremental", "Complete"):
-        raise ArmError(
-            400,
-            "InvalidRequestContent",
-            "The request content was invalid and could not be deserialized: 'Required property "
-            "'mode' not found in JSON or its value is not Incremental or Complete.'.",
-        )
-    if "template" not in props and "templateLink" not in props:
-        raise ArmError(
-            400,
-            "InvalidRequestContent",
-            "The request content was invalid: one of 'template' or 'templateLink' is required.",
-        )
-    if subscription_scope and not body.get("location"):
-        raise ArmError(400, "LocationRequired", "The location property is required for this definition.")
-    return props
-
-
-def build_plan(
-    arm: Arm,
-    *,
-    subscription: str,
-    resource_group: str | None,
-    name: str,
-    location: str | None,
-    properties: dict[str, Any],
-    outer: Context | None = None,
-    created_groups: set[str] | None = None,
-) -> Plan:
-    """Validate a template and expand it (recursively for nested deployments)."""
-    sub = arm.subscription(subscription, write=True)
-    template = properties.get("template")
-    linked = template is None
-    if linked:
-        template = {"$schema": "", "contentVersion": "1.0.0.0", "resources": []}
-    check_template(template)
-    assert isinstance(template, dict)
-    group_location = None
-    if resource_group:
-        group = arm.world.resource_groups.get(f"{subscription}/{resource_group}".lower())
-        if group is not None:
-            group_location = group["location"]
-            resource_group = group["name"]
-        elif resource_group.lower() not in (created_groups or set()):
-            raise ArmError(404, "ResourceGroupNotFound", f"Resource group '{resource_group}' could not be found.")
-    ctx = Context(
-        parameters={},
-        variables=template.get("variables", {}) or {},
-        subscription_id=sub["subscriptionId"],
-        tenant_id=sub["tenantId"],
-        subscription_name=sub["displayName"],
-        resource_group=resource_group,
-        resource_group_location=group_location or location,
-        deployment_name=name,
-        deployment_location=location,
-        known_resources=arm.world.resources,
-    )
-    if outer is not None and properties.get("_outer_parameters") is not None:
-        ctx.parameters = dict(properties["_outer_parameters"])
-        ctx.variables = {**(properties.get("_outer_variables") or {}), **ctx.variables}
-        values = dict(ctx.parameters)
-    else:
-        values = resolve_parameters(template, properties.get("parameters"), ctx)
-        ctx.parameters = values
-    planned = expand(template, ctx)
-    deps = resolve_dependencies(planned)
-    outputs = evaluate(template.get("outputs", {}) or {}, ctx)
-    plan = Plan(
-        subscription=sub["subscriptionId"],
-        resource_group=resource_group,
-        name=name,
-        location=location,
-        properties=properties,
-        template=template,
-        parameters=values,
-        outputs=outputs if isinstance(outputs, dict) else {},
-        planned=planned,
-        deps=deps,
-        linked=linked,
-    )
-    groups = set(created_groups or set())
-    groups |= {
-        p.name.lower() for p in planned if p.type.lower() == "microsoft.resources/resourcegroups"
-    }
-    for index, item in enumerate(planned):
-        if item.nested is None:
-            _preflight_resource(arm, plan, item)
-            continue
-        nested = item.nested
-        nested_props = nested["properties"]
-        if nested_props.get("mode") not in ("Incremental", "Complete"):
-            nested_props["mode"] = "Incremental"
-        plan.children[index] = build_plan(
-            arm,
-            subscription=nested["subscription"],
-            resource_group=nested["resource_group"],
-            name=nested["name"],
-            location=item.location or location,
-            properties=nested_props,
-            outer=ctx,
-            created_groups=groups,
-        )
-    return plan
-
-
-def _preflight_resource(arm: Arm, plan: Plan, item: PlannedResource) -> None:
-    subscription = parse_id(item.id)["subscription"] or plan.subscription
-    arm.ensure_registered(subscription, item.type)
-    if item.location:
-        _check_location(arm, item)
-    if item.type.lower() in (names.STORAGE, names.REGISTRY):
-        problem = names.creation_conflict(arm, item.id, item.body)
-        if problem is not None:
-            raise ArmError(
-                400,
-                "InvalidTemplateDeployment",
-                f"The template deployment '{plan.name}' is not valid according to the validation "
-                "procedure. See inner errors for details.",
-                details=[error_object(
-                    "PreflightValidationCheckFailed",
-                    "Preflight validation failed. Please refer to the details for the specific errors.",
-                    details=[error_object(problem.code, problem.message, target=item.name)],
-                )],
-            )
-
-
-def _check_location(arm: Arm, item: PlannedResource) -> None:
-    location = str(item.location)
-    if location.lower() == "global":
-        return
-    provider = arm.catalog.provider(item.type.split("/")[0])
-    if provider is None:
-        return
-    short = item.type.split("/", 1)[1].lower() if "/" in item.type else ""
-    entry = next((rt for rt in provider["resourceTypes"] if rt["resourceType"].lower() == short), None)
-    if entry is None or not entry["locations"] or "global" in entry["locations"]:
-        return
-    region = arm.catalog.region(location)
-    if region is None or region["name"] not in entry["locations"]:
-        raise ArmError(
-            400,
-            "LocationNotAvailableForResourceType",
-            f"The provided location '{location}' is not available for resource type "
-            f"'{item.type}'. List of available regions for the resource type is "
-            f"'{','.join(entry['locations'])}'.",
-        )
-
-
 # --- scheduling ---------------------------------------------------------------------------------
-
-
-def _duration(arm: Arm, rtype: str) -> float:
-    return DURATIONS.get(rtype.lower(), DEFAULT_SECONDS) * arm.duration_scale
 
 
 def _order(deps: list[list[int]]) -> list[int]:
@@ -322,10 +82,13 @@ def _order(deps: list[list[int]]) -> list[int]:
 
 
 def schedule(
-    arm: Arm, plan: Plan, start: float, *, tags: dict[str, Any] | None = None, child: bool = False
+    arm: Arm, plan: Plan, start: float, *, tags: dict[str, Any] | None = None, root: str | None = None
 ) -> dict[str, Any]:
-    """Create the deployment record (and child records) for a validated plan starting at `start`."""
-    scale = arm.duration_scale
+    """Create the deployment record (and child records) for a validated plan starting at `start`.
+
+    `root` is the key of the top-level deployment when this is a nested one.
+    """
+    scaled = arm.clock.scaled
     record: dict[str, Any] = {
         "scope": plan.scope,
         "subscription": plan.subscription,
@@ -335,16 +98,14 @@ def schedule(
         "tags": dict(tags or {}),
         "properties": _stored_properties(plan.properties),
         "parameters": echo_parameters(plan.template, plan.parameters),
-        "outputs": {
-            k: {"type": str((v or {}).get("type", "string")).capitalize(), "value": (v or {}).get("value")}
-            for k, v in plan.outputs.items()
-        },
+        "outputs": plan.outputs,
         "template_hash": template_hash(plan.template),
         "correlation_id": arm.new_id("correlation"),
         "status_op": arm.new_id("status").replace("-", "").upper()[:16],
         "submitted": start,
-        "ready": start + ACCEPT_SECONDS * scale,
-        "visible_from": start if child else 0.0,
+        "ready": start + scaled(durations.ACCEPT_SECONDS),
+        "visible_from": start if root else 0.0,
+        "root": root or key_of(plan.scope, plan.name),
         "cancelled_at": None,
         "settled": False,
         "ops": [],
@@ -356,13 +117,12 @@ def schedule(
     }
     ops: dict[int, dict[str, Any]] = {}
     blocked: set[int] = set()
-    ready = start + ACCEPT_SECONDS * scale
     for index in _order(plan.deps):
         item = plan.planned[index]
         if any(d in blocked for d in plan.deps[index]):
             blocked.add(index)
             continue
-        t0 = max([ready] + [ops[d]["end"] for d in plan.deps[index]])
+        t0 = max([record["ready"]] + [ops[d]["end"] for d in plan.deps[index]])
         op: dict[str, Any] = {
             "id": arm.new_id("op").replace("-", "").upper()[:16],
             "tracking": arm.new_id("tracking"),
@@ -375,33 +135,61 @@ def schedule(
             "applied": False,
         }
         if item.nested is not None:
-            child_plan = plan.children[index]
-            child_record = schedule(arm, child_plan, t0, child=True)
-            arm.world.deployments[key_of(child_plan.scope, child_plan.name)] = child_record
-            op["child"] = key_of(child_plan.scope, child_plan.name)
-            op["end"] = child_record["end"]
-            if child_record["error"] is not None:
-                op["error"] = child_record["error"]
-                op["status"] = 409
+            _schedule_child(arm, plan.children[index], op, t0, record["root"])
         else:
-            op["end"] = t0 + _duration(arm, item.type)
+            typical = durations.with_jitter(durations.typical(item.type), arm.faults.plan.seed,
+                                            f"{record['correlation_id']}:{item.id.lower()}")
+            op["end"] = t0 + scaled(typical)
             op["body"] = item.body
-            op["existed"] = item.id.lower() in arm.world.resources
+            op["existed"] = _exists(arm, item)
             account_location = account_locations.get(item.id.rsplit("/deployments/", 1)[0].lower())
-            problem = _runtime_problem(arm, item, account_location)
+            problem = (_subnets_busy(arm, item, t0, op["end"], record["root"])
+                       or _runtime_problem(arm, item, account_location))
             if problem is not None:
-                op["error"] = problem.to_error()
-                op["status"] = problem.status
+                _fail(arm, op, problem, t0)
         if "error" in op:
             blocked.add(index)
         ops[index] = op
     ordered = sorted(ops.values(), key=lambda o: (o["start"], o["end"]))
     record["ops"] = ordered
-    last = max((o["end"] for o in ordered), default=ready)
-    record["end"] = last + FINISH_SECONDS * scale
-    failed = [o for o in ordered if "error" in o]
-    record["error"] = _deployment_failed(plan.id, failed) if failed else None
+    last = max((o["end"] for o in ordered), default=record["ready"])
+    record["end"] = last + scaled(durations.FINISH_SECONDS)
+    failed = [o["error"] for o in ordered if "error" in o]
+    record["error"] = (error_object("DeploymentFailed", FAILED_MESSAGE, target=plan.id, details=failed)
+                       if failed else None)
     return record
+
+
+def _schedule_child(arm: Arm, child: Plan, op: dict[str, Any], t0: float, root: str) -> None:
+    record = schedule(arm, child, t0, root=root)
+    arm.world.deployments[key_of(child.scope, child.name)] = record
+    op["child"] = key_of(child.scope, child.name)
+    op["end"] = record["end"]
+    if record["error"] is not None:
+        op["error"] = error_object("ResourceDeploymentFailure", TERMINAL_FAILED, target=child.id,
+                                   details=[record["error"]])
+        op["status"] = 409
+
+
+def _fail(arm: Arm, op: dict[str, Any], problem: ArmError, t0: float) -> None:
+    """Record how a resource write fails: refused outright (its error as is, in seconds), or after
+    provisioning (wrapped in `ResourceDeploymentFailure`, at the end of its duration)."""
+    op["status"] = problem.status
+    if problem.code in ASYNCHRONOUS_CODES:
+        op["error"] = error_object("ResourceDeploymentFailure", TERMINAL_FAILED, target=op["resource_id"],
+                                   details=[problem.to_error()])
+        return
+    op["synchronous"] = True
+    op["error"] = problem.to_error()
+    op["end"] = min(op["end"], t0 + arm.clock.scaled(durations.SYNC_FAILURE_SECONDS))
+
+
+def _exists(arm: Arm, item: PlannedResource) -> bool:
+    """Whether the resource is there already (ARM then answers its PUT 200 OK, not 201 Created)."""
+    if item.type.lower() == "microsoft.resources/resourcegroups":
+        parsed = parse_id(item.id)
+        return f"{parsed['subscription']}/{parsed['resource_group']}".lower() in arm.world.resource_groups
+    return item.id.lower() in arm.world.resources
 
 
 def _runtime_problem(arm: Arm, item: PlannedResource, account_location: str | None) -> ArmError | None:
@@ -414,20 +202,74 @@ def _runtime_problem(arm: Arm, item: PlannedResource, account_location: str | No
     return runtime_problem(arm, item.id, item.body, account_location)
 
 
-def _deployment_failed(deployment_id: str, failed: list[dict[str, Any]]) -> dict[str, Any]:
-    details = []
-    for op in failed:
-        if "child" in op:
-            details.append(op["error"])
-        else:
-            details.append(error_object(
-                "ResourceDeploymentFailure",
-                "The resource write operation failed to complete successfully, because it "
-                "reached terminal provisioning state 'Failed'.",
-                target=op["resource_id"],
-                details=[op["error"]],
-            ))
-    return error_object("DeploymentFailed", FAILED_MESSAGE, target=deployment_id, details=details)
+# --- one virtual network, one writer at a time --------------------------------------------------
+
+
+def _vnet_of(resource_type: str, resource_id: str) -> str | None:
+    lowered = resource_type.lower()
+    if lowered == _SUBNET:
+        return resource_id.rsplit("/subnets/", 1)[0].lower()
+    if lowered == _VNET:
+        return resource_id.lower()
+    return None
+
+
+def vnet_writers(arm: Arm, vnet: str, start: float, end: float, *, other_than: str | None = None) -> list[
+        dict[str, Any]]:
+    """Operations of deployments (other than the tree `other_than`) writing the VNet `vnet` (lower-cased
+    id) or its subnets at some time in [start, end)."""
+    writers = []
+    for record in arm.world.deployments.values():
+        if record.get("settled") or record.get("void") or record.get("root") == other_than:
+            continue
+        for op in record["ops"]:
+            if op.get("dropped") or "child" in op or _vnet_of(op["type"], op["resource_id"]) != vnet:
+                continue
+            if op["start"] < end and start < op["end"] and not op.get("synchronous"):
+                writers.append(op)
+    return writers
+
+
+def another_operation(arm: Arm, vnet: str, tracking: str, status: int = 429) -> ArmError:
+    """The network provider's refusal of a write to a VNet another operation is writing: 429 to a
+    direct write (the SDK retries it after `Retry-After`), Conflict in a deployment's operation."""
+    resource = arm.world.resources.get(vnet)
+    location = str((resource or {}).get("location") or "westeurope")
+    sub = parse_id(vnet)["subscription"]
+    return ArmError(status, "AnotherOperationInProgress", "Another operation on this or dependent resource is in "
+                    "progress. To retrieve status of the operation use uri: https://management.azure.com/subscriptions/"
+                    f"{sub}/providers/Microsoft.Network/locations/{location}/operations/{tracking}"
+                    "?api-version=2025-07-01.", headers={"Retry-After": "10"})
+
+
+def _subnets_busy(arm: Arm, item: PlannedResource, start: float, end: float, root: str) -> ArmError | None:
+    vnet = _vnet_of(item.type, item.id)
+    if vnet is None:
+        return None
+    writers = vnet_writers(arm, vnet, start, end, other_than=root)
+    return another_operation(arm, vnet, writers[0]["tracking"], 409) if writers else None
+
+
+# --- the deployment history ----------------------------------------------------------------------
+
+
+def groom_history(arm: Arm, scope: str, now: float, *, adding: str | None = None) -> None:
+    """ARM's automatic deletion: beyond 700 deployments at a scope, delete the oldest finished ones
+    until 600 are left. Adding a new one (`adding`, its name) when 800 remain is refused with
+    `DeploymentQuotaExceeded`."""
+    prefix = scope.lower() + "|"
+    keys = [k for k, r in arm.world.deployments.items() if k.startswith(prefix) and not r.get("void")]
+    if len(keys) > GROOM_ABOVE:
+        finished = sorted((k for k in keys if not is_active(arm.world.deployments[k], now)),
+                          key=lambda k: arm.world.deployments[k]["submitted"])
+        for key in finished[: len(keys) - GROOM_TO]:
+            del arm.world.deployments[key]
+            keys.remove(key)
+    if adding is not None and key_of(scope, adding) not in keys and len(keys) >= HISTORY_LIMIT:
+        raise ArmError(400, "DeploymentQuotaExceeded", f"Creating the deployment '{adding}' would exceed the quota "
+                       f"of '{HISTORY_LIMIT}'. The current deployment count is '{len(keys)}'. Please delete some "
+                       "deployments before creating a new one, or see https://aka.ms/800LimitFix for information "
+                       "on managing deployment limits.")
 
 
 def _stored_properties(props: dict[str, Any]) -> dict[str, Any]:
@@ -442,11 +284,7 @@ def _dependencies(plan: Plan) -> list[dict[str, Any]]:
         item = plan.planned[index]
         out.append({
             "dependsOn": [
-                {
-                    "id": plan.planned[d].id,
-                    "resourceType": plan.planned[d].type,
-                    "resourceName": plan.planned[d].name,
-                }
+                {"id": plan.planned[d].id, "resourceType": plan.planned[d].type, "resourceName": plan.planned[d].name}
                 for d in deps
             ],
             "id": item.id,
@@ -504,24 +342,26 @@ def is_active(record: dict[str, Any], now: float) -> bool:
 def finished_at(record: dict[str, Any]) -> float:
     """When the deployment reached (or will reach) its terminal state."""
     cancelled = record.get("cancelled_at")
-    return cancelled if cancelled is not None else record["end"]
+    return float(cancelled) if cancelled is not None else float(record["end"])
 
 
 def cancel(arm: Arm, record: dict[str, Any], now: float) -> None:
-    """Stop a running deployment at `now` (children too); unfinished work never completes."""
+    """Cancel at `now`, as ARM does: operations not started never start (nested deployments not
+    started never exist), resources being written finish, running nested deployments are cancelled
+    in turn; the deployment is Canceled."""
     record["cancelled_at"] = now
     for op in record["ops"]:
-        child_key = op.get("child")
-        if not child_key or op["end"] <= now:
+        if op["end"] <= now:
             continue
-        child = arm.world.deployments.get(child_key)
-        if child is None:
-            continue
+        child = arm.world.deployments.get(op["child"]) if "child" in op else None
         if op["start"] > now:
-            child["void"] = True
-            child["settled"] = True
-        else:
+            op["dropped"] = True
+            if child is not None:
+                child["void"] = True
+                child["settled"] = True
+        elif child is not None:
             cancel(arm, child, now)
+            op["canceled_at"] = now
 
 
 def advance(arm: Arm, now: float) -> None:
@@ -529,23 +369,22 @@ def advance(arm: Arm, now: float) -> None:
 
     Operations of all deployments are applied in the order they finished, so a resource group
     created by a parent deployment exists before its nested deployment's resources are written,
-    however long the sandbox was left alone.
+    however long the sandbox was left alone. A cancelled deployment's in-flight writes still land.
     """
     pending: list[tuple[float, int, dict[str, Any], dict[str, Any]]] = []
     for record in arm.world.deployments.values():
         if record.get("settled"):
             continue
-        cancelled = record.get("cancelled_at")
-        limit = now if cancelled is None else min(now, cancelled)
         for op in record["ops"]:
-            if not op.get("applied") and op["end"] <= limit:
+            if not op.get("applied") and not op.get("dropped") and op["end"] <= now:
                 pending.append((op["end"], len(pending), record, op))
     for _end, _seq, record, op in sorted(pending, key=lambda item: (item[0], item[1])):
         op["applied"] = True
         if "error" not in op and "child" not in op:
             _apply(arm, record, op)
     for record in arm.world.deployments.values():
-        if not record.get("settled") and now >= finished_at(record):
+        done = all(op.get("applied") or op.get("dropped") for op in record["ops"])
+        if not record.get("settled") and done and now >= finished_at(record):
             record["settled"] = True
     for key in [k for k, r in arm.world.deployments.items() if r.get("void")]:
         del arm.world.deployments[key]
@@ -560,8 +399,8 @@ def _apply(arm: Arm, record: dict[str, Any], op: dict[str, Any]) -> None:
             ensure_group(arm, record["subscription"], op["name"], str(body.get("location", "")), body.get("tags"))
         return
     parsed = parse_id(op["resource_id"])
-    group_key = f"{parsed['subscription']}/{parsed['resource_group']}".lower()
-    if parsed["resource_group"] and group_key not in arm.world.resource_groups:
+    group = arm.world.resource_groups.get(f"{parsed['subscription']}/{parsed['resource_group']}".lower())
+    if parsed["resource_group"] and (group is None or group.get("deleting")):
         return
     resource, _ = put_resource(arm, op["resource_id"], body)
     resource["_created"] = op["end"]
@@ -601,17 +440,13 @@ def render_deployment(record: dict[str, Any], now: float) -> dict[str, Any]:
         props["outputResources"] = [
             {"id": op["resource_id"]}
             for op in record["ops"]
-            if "error" not in op and "child" not in op and op["end"] <= finished_at(record)
+            if "error" not in op and "child" not in op and not op.get("dropped") and op["end"] <= finished_at(record)
         ]
     if state == "Succeeded" and record["outputs"]:
         props["outputs"] = copy.deepcopy(record["outputs"])
     if state == "Failed":
         props["error"] = copy.deepcopy(record["error"])
-    body: dict[str, Any] = {
-        "id": deployment_id(record),
-        "name": record["name"],
-        "type": DEPLOYMENTS_TYPE,
-    }
+    body: dict[str, Any] = {"id": deployment_id(record), "name": record["name"], "type": DEPLOYMENTS_TYPE}
     if record.get("location"):
         body["location"] = record["location"]
     if record.get("tags"):
@@ -630,10 +465,9 @@ def status_body(record: dict[str, Any], now: float) -> dict[str, Any]:
 
 
 def visible_operations(record: dict[str, Any], now: float) -> list[dict[str, Any]]:
-    """Operations as `GET .../operations` lists them (started ones only)."""
-    cancelled = record.get("cancelled_at")
-    horizon = now if cancelled is None else min(now, cancelled)
-    rendered = [render_operation(record, op, now) for op in record["ops"] if op["start"] <= horizon]
+    """Operations as `GET .../operations` lists them (those that have started)."""
+    rendered = [render_operation(record, op, now) for op in record["ops"]
+                if op["start"] <= now and not op.get("dropped")]
     if status(record, now) == "Succeeded" and record["outputs"]:
         rendered.append(_output_operation(record))
     return rendered
@@ -641,17 +475,13 @@ def visible_operations(record: dict[str, Any], now: float) -> list[dict[str, Any
 
 def render_operation(record: dict[str, Any], op: dict[str, Any], now: float) -> dict[str, Any]:
     """One `DeploymentOperation`."""
-    cancelled = record.get("cancelled_at")
-    horizon = now if cancelled is None else min(now, cancelled)
-    if op["end"] <= horizon:
-        state = "Failed" if "error" in op else "Succeeded"
-        stamp = op["end"]
-    elif cancelled is not None and now >= cancelled:
-        state = "Canceled"
-        stamp = cancelled
+    canceled = op.get("canceled_at")
+    if canceled is not None and now >= canceled:
+        state, stamp = "Canceled", float(canceled)
+    elif op["end"] <= now:
+        state, stamp = ("Failed" if "error" in op else "Succeeded"), op["end"]
     else:
-        state = "Running"
-        stamp = now
+        state, stamp = "Running", now
     props: dict[str, Any] = {
         "provisioningOperation": "Create",
         "provisioningState": state,
@@ -664,22 +494,15 @@ def render_operation(record: dict[str, Any], op: dict[str, Any], now: float) -> 
         props["statusCode"] = "OK" if op.get("existed") else "Created"
     elif state == "Failed":
         props["statusCode"] = _STATUS_TEXT.get(int(op.get("status", 400)), "BadRequest")
-        props["statusMessage"] = {"status": "Failed", "error": copy.deepcopy(op["error"])}
-    target: dict[str, Any] = {
-        "id": op["resource_id"],
-        "resourceType": op["type"],
-        "resourceName": op["name"],
-    }
+        error = copy.deepcopy(op["error"])
+        props["statusMessage"] = {"error": error} if op.get("synchronous") else {"status": "Failed", "error": error}
+    target: dict[str, Any] = {"id": op["resource_id"], "resourceType": op["type"], "resourceName": op["name"]}
     if op.get("api_version"):
         target["apiVersion"] = op["api_version"]
     if op.get("symbolic"):
         target["symbolicName"] = op["symbolic"]
     props["targetResource"] = target
-    return {
-        "id": f"{deployment_id(record)}/operations/{op['id']}",
-        "operationId": op["id"],
-        "properties": props,
-    }
+    return {"id": f"{deployment_id(record)}/operations/{op['id']}", "operationId": op["id"], "properties": props}
 
 
 def _output_operation(record: dict[str, Any]) -> dict[str, Any]:
@@ -700,16 +523,9 @@ def _output_operation(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# --- validate and what-if -----------------------------------------------------------------------
-
-
 def render_validation(plan: Plan, correlation_id: str, now: float) -> dict[str, Any]:
     """`DeploymentValidateResult` for a template that passed validation."""
-    body: dict[str, Any] = {
-        "id": plan.id,
-        "name": plan.name,
-        "type": DEPLOYMENTS_TYPE,
-    }
+    body: dict[str, Any] = {"id": plan.id, "name": plan.name, "type": DEPLOYMENTS_TYPE}
     if plan.location:
         body["location"] = plan.location
     props: dict[str, Any] = {
@@ -723,130 +539,11 @@ def render_validation(plan: Plan, correlation_id: str, now: float) -> dict[str, 
         "provisioningState": "Succeeded",
         "templateHash": template_hash(plan.template),
         "timestamp": iso(now),
-        "validatedResources": [{"id": p.id} for p in _all_resources(plan)],
+        "validatedResources": [{"id": item.id} for _, item in plan.walk()],
     }
     link = plan.properties.get("templateLink")
     if isinstance(link, dict):
         props["templateLink"] = {**link, "contentVersion": "1.0.0.0"}
     body["properties"] = props
     return body
-
-
-def _all_resources(plan: Plan) -> list[PlannedResource]:
-    out: list[PlannedResource] = []
-    for index, item in enumerate(plan.planned):
-        out.append(item)
-        if index in plan.children:
-            out += _all_resources(plan.children[index])
-    return out
-
-
-_ENVELOPE = ("location", "tags", "sku", "kind", "identity", "zones", "properties", "plan", "managedBy")
-
-
-def _after(item: PlannedResource) -> dict[str, Any]:
-    after: dict[str, Any] = {
-        "id": item.id,
-        "name": item.name.split("/")[-1],
-        "type": item.type,
-        "apiVersion": item.api_version,
-    }
-    for key in _ENVELOPE:
-        if key in item.body:
-            after[key] = copy.deepcopy(item.body[key])
-    return after
-
-
-def _delta(before: Any, after: Any, path: str = "") -> list[dict[str, Any]]:
-    changes: list[dict[str, Any]] = []
-    if isinstance(before, dict) and isinstance(after, dict):
-        for key, value in after.items():
-            child = f"{path}.{key}" if path else key
-            if key not in before and isinstance(value, dict) and value:
-                changes += _delta({}, value, child)
-            elif key not in before:
-                changes.append({"path": child, "propertyChangeType": "Create", "after": value})
-            else:
-                changes += _delta(before[key], value, child)
-        return changes
-    if before != after:
-        changes.append({"path": path, "propertyChangeType": "Modify", "before": before, "after": after})
-    return changes
-
-
-def what_if_changes(arm: Arm, plan: Plan) -> list[dict[str, Any]]:
-    """Predicted changes: Create, Modify, NoChange, and Ignore/Delete for the rest of a group."""
-    changes: list[dict[str, Any]] = []
-    mentioned: set[str] = set()
-    _collect_changes(arm, plan, changes, mentioned)
-    if plan.resource_group:
-        complete = plan.properties.get("mode") == "Complete"
-        for resource in in_scope(arm.world, plan.subscription, plan.resource_group):
-            rid = resource["id"].lower()
-            if any(rid == m or rid.startswith(m + "/") for m in mentioned):
-                continue
-            view = render(arm.world, resource)
-            if complete:
-                changes.append({"resourceId": resource["id"], "changeType": "Delete", "before": view})
-            else:
-                changes.append({"resourceId": resource["id"], "changeType": "Ignore", "before": view})
-    return changes
-
-
-def _collect_changes(arm: Arm, plan: Plan, changes: list[dict[str, Any]], mentioned: set[str]) -> None:
-    for index, item in enumerate(plan.planned):
-        if item.nested is not None:
-            child = plan.children[index]
-            if child.linked:
-                changes.append({
-                    "resourceId": item.id,
-                    "changeType": "Unsupported",
-                    "unsupportedReason": "Changes to nested deployments that use 'templateLink' "
-                    "cannot be predicted.",
-                })
-            else:
-                _collect_changes(arm, child, changes, mentioned)
-            continue
-        mentioned.add(item.id.lower())
-        after = _after(item)
-        existing = _existing_view(arm, item)
-        if existing is None:
-            changes.append({"resourceId": item.id, "changeType": "Create", "after": after})
-            continue
-        before = {k: v for k, v in existing.items() if k in after or k in ("id", "name", "type")}
-        before["apiVersion"] = item.api_version
-        comparable = {k: v for k, v in after.items() if k not in ("id", "name", "type", "apiVersion")}
-        delta = _delta(existing, comparable)
-        if delta:
-            changes.append({
-                "resourceId": item.id,
-                "changeType": "Modify",
-                "before": before,
-                "after": {**before, **after},
-                "delta": delta,
-            })
-        else:
-            changes.append({"resourceId": item.id, "changeType": "NoChange", "before": before, "after": before})
-
-
-def _existing_view(arm: Arm, item: PlannedResource) -> dict[str, Any] | None:
-    if item.type.lower() == "microsoft.resources/resourcegroups":
-        parsed = parse_id(item.id)
-        group = arm.world.resource_groups.get(f"{parsed['subscription']}/{parsed['resource_group']}".lower())
-        if group is None:
-            return None
-        from sandbox.routes_resources import render_group
-
-        view = render_group(group)
-        view.pop("properties", None)
-        view.setdefault("tags", {})
-        return view
-    resource = arm.world.resources.get(item.id.lower())
-    if resource is None:
-        return None
-    view = render(arm.world, resource)
-    props = view.get("properties")
-    if isinstance(props, dict):
-        props.pop("provisioningState", None)
-    return view
 

@@ -107,6 +107,25 @@ class FaultPlan:
     token_lifetime: float | None = None
     """Reject a bearer token this many sandbox seconds after the sandbox first saw it."""
 
+    def describe(self) -> list[str]:
+        """The faults this plan injects, one line each ("throttle: 33% of requests answered 429 ...")."""
+        lines = []
+        if self.throttle_rate:
+            lines.append(f"throttle: {self.throttle_rate:.0%} of requests answered 429 TooManyRequests "
+                         f"(Retry-After {self.retry_after} s)")
+        if self.transient_rate:
+            lines.append(f"transient: {self.transient_rate:.0%} of requests answered "
+                         f"{' or '.join(map(str, self.transient_statuses))}")
+        if self.latency or self.latency_jitter:
+            lines.append(f"latency: {self.latency:g} s per request" +
+                         (f" plus up to {self.latency_jitter:g} s" if self.latency_jitter else ""))
+        if self.token_expiry_every:
+            lines.append(f"token expiry: every {self.token_expiry_every}th authenticated request answered 401")
+        for failure in self.resource_failures:
+            times = "every one" if failure.times is None else f"the first {failure.times}"
+            lines.append(f"failure: {times} of {failure.resource_type} fails with {failure.code}")
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         """A plain dict (for `--json` output and persistence)."""
         data = dict(self.__dict__)
@@ -121,6 +140,67 @@ class FaultPlan:
         data["transient_statuses"] = tuple(data.get("transient_statuses", (500, 503)))
         data["resource_failures"] = [ResourceFailure(**f) for f in data.get("resource_failures", [])]
         return cls(**data)
+
+
+FAULT_SPECS = {
+    "throttle": "throttle=RATE (a fraction of requests answered 429 TooManyRequests)",
+    "transient": "transient=RATE (a fraction answered 500 InternalServerError or 503 ServiceUnavailable)",
+    "latency": "latency=SECONDS (added to every request, slept)",
+    "retry-after": "retry-after=SECONDS (the Retry-After of throttled and 503 answers)",
+    "token-expiry": "token-expiry=N (every Nth authenticated request answered 401 ExpiredAuthenticationToken)",
+    "fail": "fail=TYPE[:CODE[:TIMES]] (every resource of TYPE fails with CODE, default InsufficientQuota; "
+            "TIMES limits how many)",
+}
+"""The faults `aifactory sandbox serve --fault` takes, as `name=value`."""
+
+
+def parse_faults(specs: list[str], seed: int = 0) -> FaultPlan:
+    """A `FaultPlan` from `name=value` specs (see `FAULT_SPECS`); ValueError names the bad one and the
+    forms that are understood."""
+    plan = FaultPlan(seed=seed)
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        name = name.strip().lower()
+        try:
+            if name not in FAULT_SPECS or not value:
+                raise ValueError
+            _apply_spec(plan, name, value.strip())
+        except ValueError:
+            forms = "; ".join(FAULT_SPECS.values())
+            raise ValueError(f"'{spec}' is not a fault the sandbox knows: use {forms}") from None
+    return plan
+
+
+def _apply_spec(plan: FaultPlan, name: str, value: str) -> None:
+    if name == "fail":
+        parts = value.split(":")
+        if not 1 <= len(parts) <= 3 or "/" not in parts[0]:
+            raise ValueError
+        times = int(parts[2]) if len(parts) == 3 else None
+        if times is not None and times < 1:
+            raise ValueError
+        code = parts[1] if len(parts) > 1 and parts[1] else "InsufficientQuota"
+        plan.resource_failures.append(ResourceFailure(parts[0], code, times=times))
+    elif name in ("throttle", "transient"):
+        rate = float(value)
+        if not 0 <= rate <= 1:
+            raise ValueError
+        setattr(plan, f"{name}_rate", rate)
+    elif name == "latency":
+        plan.latency = _non_negative(float(value))
+    elif name == "retry-after":
+        plan.retry_after = int(_non_negative(int(value)))
+    else:
+        every = int(value)
+        if every < 1:
+            raise ValueError
+        plan.token_expiry_every = every
+
+
+def _non_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError
+    return value
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox.clock import iso_seconds
 from sandbox.resources import parse_id, type_of
 from sandbox.wire import ArmError
 
@@ -61,8 +62,8 @@ def live_names(arm: Arm, resource_type: str) -> set[str]:
 
 
 def deleted_vaults(arm: Arm) -> list[dict[str, Any]]:
-    """Soft-deleted vaults: the seed's, plus vaults deleted during the run."""
-    return list(arm.catalog.deleted_vaults) + list(arm.world.deleted_vaults)
+    """Soft-deleted vaults: the seed's and those deleted since, less those purged or recovered."""
+    return list(arm.world.deleted_vaults)
 
 
 def taken(arm: Arm, kind: str, name: str) -> bool:
@@ -70,6 +71,34 @@ def taken(arm: Arm, kind: str, name: str) -> bool:
     lowered = name.lower()
     resource_type = {"storage": STORAGE, "vault": VAULT, "registry": REGISTRY}[kind]
     return lowered in arm.catalog.taken_names.get(kind, []) or lowered in live_names(arm, resource_type)
+
+
+def soft_delete(arm: Arm, resource: dict[str, Any], now: float) -> None:
+    """A deleted Key Vault is kept in the deleted list for 90 days: its name stays blocked (as in
+    Azure) until it is purged or recovered."""
+    if str(resource.get("type", "")).lower() != VAULT:
+        return
+    parsed = parse_id(resource["id"])
+    arm.world.deleted_vaults.append({
+        "name": resource["name"],
+        "location": resource.get("location", ""),
+        "subscription": parsed["subscription"],
+        "resource_group": parsed["resource_group"],
+        "deletion_date": iso_seconds(now),
+        "scheduled_purge_date": iso_seconds(now + 90 * 86400),
+        "purge_protection": bool((resource.get("properties") or {}).get("enablePurgeProtection")),
+    })
+
+
+def recover(arm: Arm, resource_id: str, body: dict[str, Any]) -> None:
+    """A vault written with `createMode: recover` leaves the deleted list (it is live again)."""
+    properties = body.get("properties")
+    if type_of(resource_id).lower() != VAULT or not isinstance(properties, dict):
+        return
+    if str(properties.get("createMode", "")).lower() != "recover":
+        return
+    name = parse_id(resource_id)["names"][-1].lower()
+    arm.world.deleted_vaults = [v for v in arm.world.deleted_vaults if v["name"].lower() != name]
 
 
 def soft_deleted_vault(arm: Arm, name: str) -> dict[str, Any] | None:

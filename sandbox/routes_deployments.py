@@ -13,37 +13,36 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox import durations
 from sandbox.deployments import (
-    build_plan,
     cancel,
+    groom_history,
     is_active,
     key_of,
-    read_body,
     render_deployment,
     render_validation,
     schedule,
-    scope_id,
     status,
     status_body,
     visible,
     visible_operations,
-    what_if_changes,
 )
+from sandbox.json_positions import JsonText
 from sandbox.paging import page
+from sandbox.plans import Plan, build_plan, read_body, scope_id
+from sandbox.preflight import preflight
+from sandbox.templates import Origin
+from sandbox.what_if import what_if_changes
 from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
     from sandbox.arm import Arm
-    from sandbox.deployments import Plan
-
-WHAT_IF_SECONDS = 2.0
-"""Sandbox seconds before a what-if result is ready."""
 
 
 def _scope(arm: Arm, sub: str, rg: str | None, *, write: bool = False) -> tuple[str, str | None]:
     sub_id = arm.subscription(sub, write=write)["subscriptionId"]
     if rg is not None:
-        rg = arm.resource_group(sub_id, rg)["name"]
+        rg = (arm.writable_group(sub_id, rg) if write else arm.resource_group(sub_id, rg))["name"]
     return sub_id, rg
 
 
@@ -62,7 +61,7 @@ def put_deployment(arm: Arm, request: Request, sub: str, name: str, rg: str | No
     """PUT a deployment: validate, preflight, schedule; 201 + Azure-AsyncOperation."""
     sub_id, rg = _scope(arm, sub, rg, write=True)
     body = request.json()
-    props = read_body(body, name, subscription_scope=rg is None)
+    props = read_body(body, name, subscription_scope=rg is None, text=JsonText.of(request.body))
     location = body.get("location")
     now = arm.now()
     key = key_of(scope_id(sub_id, rg), name)
@@ -85,9 +84,10 @@ def put_deployment(arm: Arm, request: Request, sub: str, name: str, rg: str | No
                 f"Invalid deployment location '{location}'. The deployment '{name}' already exists "
                 f"in location '{existing['location']}'.",
             )
-    plan = build_plan(
-        arm, subscription=sub_id, resource_group=rg, name=name, location=location, properties=props
-    )
+    groom_history(arm, scope_id(sub_id, rg), now, adding=name)
+    plan = build_plan(arm, subscription=sub_id, resource_group=rg, name=name, location=location, properties=props,
+                      origin=Origin(JsonText.of(request.body)))
+    preflight(arm, plan)
     if existing is not None:
         arm.world.operations[existing["status_op"]] = {
             "kind": "deployment-status",
@@ -100,7 +100,7 @@ def put_deployment(arm: Arm, request: Request, sub: str, name: str, rg: str | No
         f"{_base(sub_id, rg, name)}/operationStatuses/{record['status_op']}",
         **{"api-version": request.api_version or ""},
     )
-    headers = {"Azure-AsyncOperation": status_url, "Retry-After": str(arm.poll_interval)}
+    headers = {"Azure-AsyncOperation": status_url, "Retry-After": arm.retry_after()}
     return Reply(201, render_deployment(record, now), headers)
 
 
@@ -130,7 +130,7 @@ def delete_deployment(arm: Arm, request: Request, sub: str, name: str, rg: str |
         )
     del arm.world.deployments[key_of(scope_id(sub_id, rg), name)]
     op_id = arm.new_id("operation").replace("-", "").upper()
-    arm.world.operations[op_id] = {"kind": "deployment-delete", "done_at": now + arm.duration_scale}
+    arm.world.operations[op_id] = {"kind": "deployment-delete", "done_at": now + arm.clock.scaled(1.0)}
     location = request.url_for(
         f"/subscriptions/{sub_id}/operationresults/{op_id}", **{"api-version": request.api_version or ""}
     )
@@ -160,7 +160,7 @@ def get_status(arm: Arm, request: Request, sub: str, name: str, op: str, rg: str
     record = arm.world.deployments.get(key_of(scope_id(sub_id, rg), name))
     if record is not None and record["status_op"].lower() == op.lower():
         body = status_body(record, now)
-        headers = {"Retry-After": str(arm.poll_interval)} if body["status"] == "Running" else {}
+        headers = {"Retry-After": arm.retry_after()} if body["status"] == "Running" else {}
         return Reply(200, body, headers)
     archived = arm.world.operations.get(op.upper()) or arm.world.operations.get(op)
     if archived is not None and archived.get("kind") == "deployment-status":
@@ -172,11 +172,12 @@ def _requested_plan(arm: Arm, request: Request, sub: str, name: str, rg: str | N
     """The subscription id and the plan of the deployment a validate or what-if request describes."""
     sub_id, rg = _scope(arm, sub, rg, write=True)
     body = request.json()
-    props = read_body(body, name, subscription_scope=rg is None)
-    plan = build_plan(
-        arm, subscription=sub_id, resource_group=rg, name=name, location=body.get("location"),
-        properties=props,
-    )
+    text = JsonText.of(request.body)
+    props = read_body(body, name, subscription_scope=rg is None, text=text)
+    groom_history(arm, scope_id(sub_id, rg), arm.now())
+    plan = build_plan(arm, subscription=sub_id, resource_group=rg, name=name, location=body.get("location"),
+                      properties=props, origin=Origin(text))
+    preflight(arm, plan)
     return sub_id, plan
 
 
@@ -193,7 +194,7 @@ def what_if(arm: Arm, request: Request, sub: str, name: str, rg: str | None = No
     op_id = arm.new_id("operation").replace("-", "").upper()
     arm.world.operations[op_id] = {
         "kind": "whatif",
-        "done_at": arm.now() + WHAT_IF_SECONDS * arm.duration_scale,
+        "done_at": arm.now() + arm.clock.scaled(durations.WHAT_IF_SECONDS),
         "result": {"status": "Succeeded", "properties": {"changes": changes}},
     }
     location = request.url_for(

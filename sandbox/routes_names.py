@@ -1,5 +1,6 @@
 """Name checks and soft-deleted resources (arm-sandbox.md row 18, plus registry and Cognitive
-Services deleted accounts).
+Services deleted accounts), and purging a soft-deleted vault (a long-running operation at Key
+Vault's location-scoped path, as ARM serves it).
 
 Answers follow the official examples (`{nameAvailable, reason, message}`, the `deletedVaults`
 list); the facts come from `sandbox.names`, which resource creation consults too.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sandbox import names
+from sandbox import durations, names
 from sandbox.paging import page
 from sandbox.routing import read_only
 from sandbox.wire import ArmError, Reply, Request
@@ -109,13 +110,65 @@ def list_deleted_vaults(arm: Arm, request: Request, sub: str) -> Reply:
     return page(request, items, arm.page_size)
 
 
+def _deleted_vault(arm: Arm, sub_id: str, loc: str, name: str) -> dict[str, Any]:
+    region = arm.catalog.region(loc)
+    wanted = region["name"] if region else loc.lower()
+    for vault in _vaults_of(arm, sub_id):
+        if vault["name"].lower() == name.lower() and vault["location"].replace(" ", "").lower() == wanted:
+            return vault
+    raise ArmError(404, "ResourceNotFound", f"The deleted vault '{name}' could not be found in location '{loc}'.")
+
+
 def get_deleted_vault(arm: Arm, request: Request, sub: str, loc: str, name: str) -> Reply:
     """GET /subscriptions/{s}/providers/Microsoft.KeyVault/locations/{l}/deletedVaults/{name}."""
     sub_id = arm.subscription(sub)["subscriptionId"]
-    for vault in _vaults_of(arm, sub_id):
-        if vault["name"].lower() == name.lower() and vault["location"].lower() == loc.lower():
-            return Reply(200, render_deleted_vault(vault))
-    raise ArmError(404, "ResourceNotFound", f"The deleted vault '{name}' could not be found.")
+    return Reply(200, render_deleted_vault(_deleted_vault(arm, sub_id, loc, name)))
+
+
+def purge_deleted_vault(arm: Arm, request: Request, sub: str, loc: str, name: str) -> Reply:
+    """POST .../Microsoft.KeyVault/locations/{l}/deletedVaults/{name}/purge: 202 + Location, a
+    long-running operation; the vault leaves the deleted list (and frees its name) when it ends.
+    A vault with purge protection cannot be purged: 405 `MethodNotAllowed`, as Key Vault answers."""
+    sub_id = arm.subscription(sub, write=True)["subscriptionId"]
+    vault = _deleted_vault(arm, sub_id, loc, name)
+    if vault["purge_protection"]:
+        raise ArmError(405, "MethodNotAllowed", "Operation 'DeletedVaultPurge' is not allowed.")
+    if "purging" not in vault:
+        op_id = arm.new_id("operation").replace("-", "").upper()
+        vault["purging"] = op_id
+        arm.world.operations[op_id] = {"kind": "vault-purge", "subscription": sub_id, "name": vault["name"],
+                                       "location": vault["location"],
+                                       "done_at": arm.now() + arm.clock.scaled(durations.PURGE_SECONDS)}
+    return Reply(202, None, _purge_headers(arm, request, sub_id, vault["location"], vault["purging"]))
+
+
+def _purge_headers(arm: Arm, request: Request, sub_id: str, location: str, op_id: str) -> dict[str, str]:
+    url = request.url_for(f"/subscriptions/{sub_id}/providers/Microsoft.KeyVault/locations/{location}/"
+                          f"operationResults/{op_id}", **{"api-version": request.api_version or ""})
+    return {"Location": url, "Retry-After": arm.retry_after()}
+
+
+def vault_operation_result(arm: Arm, request: Request, sub: str, loc: str, op: str) -> Reply:
+    """GET .../Microsoft.KeyVault/locations/{l}/operationResults/{id}: 202 while a purge runs, then 200."""
+    sub_id = arm.subscription(sub)["subscriptionId"]
+    record = arm.world.operations.get(op.upper())
+    if record is None or record.get("kind") != "vault-purge":
+        raise ArmError(404, "OperationNotFound", f"The operation '{op}' could not be found.")
+    if arm.now() < record["done_at"]:
+        return Reply(202, None, _purge_headers(arm, request, sub_id, record["location"], op.upper()))
+    return Reply(200)
+
+
+def advance_purges(arm: Arm, now: float) -> None:
+    """Finish the purges whose time has come: the vault leaves the deleted list for good."""
+    for op in arm.world.operations.values():
+        if op.get("kind") != "vault-purge" or op.get("applied") or op["done_at"] > now:
+            continue
+        op["applied"] = True
+        arm.world.deleted_vaults = [
+            v for v in arm.world.deleted_vaults
+            if not (v["name"].lower() == op["name"].lower() and v["subscription"].lower() == op["subscription"].lower())
+        ]
 
 
 def render_deleted_account(account: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +210,10 @@ ROUTES = [
     ("GET", "/subscriptions/{sub}/providers/Microsoft.KeyVault/deletedVaults", list_deleted_vaults),
     ("GET", "/subscriptions/{sub}/providers/Microsoft.KeyVault/locations/{loc}/deletedVaults/{name}",
      get_deleted_vault),
+    ("POST", "/subscriptions/{sub}/providers/Microsoft.KeyVault/locations/{loc}/deletedVaults/{name}/purge",
+     purge_deleted_vault),
+    ("GET", "/subscriptions/{sub}/providers/Microsoft.KeyVault/locations/{loc}/operationResults/{op}",
+     vault_operation_result),
     ("GET", "/subscriptions/{sub}/providers/Microsoft.CognitiveServices/deletedAccounts",
      list_deleted_accounts),
 ]

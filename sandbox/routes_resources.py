@@ -15,7 +15,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from sandbox import bodies, names
+from sandbox import bodies, durations, names
 from sandbox.faults import FAILURE_STATUS
 from sandbox.paging import page
 from sandbox.resources import (
@@ -36,9 +36,6 @@ from sandbox.wire import ArmError, Reply, Request
 
 if TYPE_CHECKING:
     from sandbox.arm import Arm
-
-RG_DELETE_SECONDS = 6.0
-"""Sandbox seconds a resource group deletion takes (plus one per resource)."""
 
 # --- providers ----------------------------------------------------------------------------------
 
@@ -232,7 +229,7 @@ def delete_group(arm: Arm, request: Request, sub: str, rg: str) -> Reply:
     if not group.get("deleting"):
         count = len(in_scope(arm.world, sub_id, group["name"]))
         op_id = arm.new_id("operation").replace("-", "").upper()
-        done_at = arm.now() + (RG_DELETE_SECONDS + count) * arm.duration_scale
+        done_at = arm.now() + arm.clock.scaled(durations.RG_DELETE_SECONDS + durations.RG_DELETE_PER_RESOURCE * count)
         group["deleting"] = {"operation": op_id, "done_at": done_at}
         arm.world.operations[op_id] = {
             "kind": "rg-delete",
@@ -249,7 +246,7 @@ def _location_headers(arm: Arm, request: Request, sub_id: str, op_id: str) -> di
     url = request.url_for(
         f"/subscriptions/{sub_id}/operationresults/{op_id}", **{"api-version": request.api_version or ""}
     )
-    return {"Location": url, "Retry-After": str(arm.poll_interval)}
+    return {"Location": url, "Retry-After": arm.retry_after()}
 
 
 def list_groups(arm: Arm, request: Request, sub: str) -> Reply:
@@ -273,27 +270,9 @@ def advance_deletions(arm: Arm, now: float) -> None:
         prefix = f"/subscriptions/{op['subscription']}/resourcegroups/{op['resource_group']}".lower()
         for rid in [k for k in arm.world.resources if k.startswith(prefix + "/")]:
             resource = arm.world.resources.pop(rid)
-            _soft_delete(arm, resource, now)
+            names.soft_delete(arm, resource, now)
         for dkey in [k for k in arm.world.deployments if k.startswith(prefix + "|")]:
             del arm.world.deployments[dkey]
-
-
-def _soft_delete(arm: Arm, resource: dict[str, Any], now: float) -> None:
-    """Key Vaults are soft-deleted: their name stays blocked (as in Azure)."""
-    if str(resource.get("type", "")).lower() != names.VAULT:
-        return
-    from sandbox.clock import iso_seconds
-
-    parsed = parse_id(resource["id"])
-    arm.world.deleted_vaults.append({
-        "name": resource["name"],
-        "location": resource.get("location", ""),
-        "subscription": parsed["subscription"],
-        "resource_group": parsed["resource_group"],
-        "deletion_date": iso_seconds(now),
-        "scheduled_purge_date": iso_seconds(now + 90 * 86400),
-        "purge_protection": bool((resource.get("properties") or {}).get("enablePurgeProtection")),
-    })
 
 
 def operation_result(arm: Arm, request: Request, sub: str, op: str) -> Reply:
@@ -346,6 +325,7 @@ def put_resource(arm: Arm, rid: str, body: dict[str, Any]) -> tuple[dict[str, An
     if not created:
         resource["_created"] = arm.world.resources[key].get("_created", arm.now())
     arm.world.resources[key] = resource
+    names.recover(arm, rid, body)
     return resource, created
 
 
@@ -408,7 +388,7 @@ def resource_item(arm: Arm, request: Request, sub: str, rest: str, rg: str | Non
     sub_id = arm.subscription(sub, write=write)["subscriptionId"]
     rid = rid.replace(f"/subscriptions/{sub}", f"/subscriptions/{sub_id}", 1)
     if rg is not None:
-        group = arm.resource_group(sub_id, rg)
+        group = arm.writable_group(sub_id, rg) if write and is_item else arm.resource_group(sub_id, rg)
         rid = rid.replace(f"/resourceGroups/{rg}", f"/resourceGroups/{group['name']}", 1)
     if not is_item:
         if request.method != "GET":
@@ -426,7 +406,7 @@ def resource_item(arm: Arm, request: Request, sub: str, rest: str, rg: str | Non
         if existing is None:
             return Reply(204)
         remove_tree(arm.world, rid)
-        _soft_delete(arm, existing, arm.now())
+        names.soft_delete(arm, existing, arm.now())
         return Reply(200)
     body = request.json()
     if not isinstance(body, dict):
@@ -448,8 +428,24 @@ def resource_item(arm: Arm, request: Request, sub: str, rest: str, rg: str | Non
         return Reply(200, render(arm.world, resource))
     _check_parent(arm, rid)
     check_write(arm, rid, body)
+    _check_vnet_free(arm, rid)
     resource, created = put_resource(arm, rid, body)
     return Reply(201 if created else 200, render(arm.world, resource))
+
+
+def _check_vnet_free(arm: Arm, rid: str) -> None:
+    """A direct write to a VNet (or one of its subnets) while a deployment writes it: 429
+    `AnotherOperationInProgress`, as the network provider answers."""
+    from sandbox.deployments import another_operation, vnet_writers
+
+    lowered = type_of(rid).lower()
+    if lowered not in (bodies.VNET, bodies.SUBNET):
+        return
+    vnet = rid.lower() if lowered == bodies.VNET else rid.rsplit("/subnets/", 1)[0].lower()
+    now = arm.now()
+    writers = vnet_writers(arm, vnet, now, now + 1e-6)
+    if writers:
+        raise another_operation(arm, vnet, writers[0]["tracking"])
 
 
 def _list_collection(arm: Arm, request: Request, sub_id: str, rg: str | None, rid: str) -> Reply:
@@ -491,8 +487,18 @@ def _generic_view(resource: dict[str, Any]) -> dict[str, Any]:
     return {k: resource[k] for k in ("id", "name", "type", "location", "kind", "sku", "tags") if k in resource}
 
 
+def tracked_top_level(resource: dict[str, Any]) -> bool:
+    """What ARM's resource list shows: top-level resources of a resource group (not a VNet's
+    subnets, a vault's secrets, a role assignment on a resource) that ARM tracks (with a location:
+    not proxy resources such as role assignments or diagnostic settings)."""
+    parsed = parse_id(str(resource.get("id", "")))
+    in_group = parsed["scope"].count("/") == 4 and parsed["resource_group"] is not None
+    return in_group and len(parsed["types"]) == 1 and bool(resource.get("location"))
+
+
 def list_resources(arm: Arm, request: Request, sub: str, rg: str | None = None) -> Reply:
-    """GET /subscriptions/{s}[/resourcegroups/{rg}]/resources with `$filter=resourceType eq '...'`."""
+    """GET /subscriptions/{s}[/resourcegroups/{rg}]/resources with `$filter=resourceType eq '...'`:
+    the top-level tracked resources only."""
     sub_id = arm.subscription(sub)["subscriptionId"]
     if rg is not None:
         rg = arm.resource_group(sub_id, rg)["name"]
@@ -500,7 +506,7 @@ def list_resources(arm: Arm, request: Request, sub: str, rg: str | None = None) 
     items = [
         _generic_view(r)
         for r in in_scope(arm.world, sub_id, rg)
-        if wanted is None or str(r.get("type", "")).lower() == wanted
+        if tracked_top_level(r) and (wanted is None or str(r.get("type", "")).lower() == wanted)
     ]
     return page(request, items, arm.page_size)
 

@@ -180,6 +180,7 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         _rt("vaults", ["2026-05-15", "2026-02-01", "2024-11-01", "2023-07-01"]),
         _rt("deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
         _rt("locations/deletedVaults", ["2026-05-15", "2026-02-01", "2024-11-01"], None, "None"),
+        _rt("locations/operationResults", ["2026-05-15", "2026-02-01", "2024-11-01"], None, "None"),
         _rt("checkNameAvailability", ["2026-05-15", "2026-02-01", "2024-11-01"], [], "None"),
     ]),
     "Microsoft.CognitiveServices": ("RegistrationRequired", [
@@ -247,7 +248,7 @@ PROVIDERS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         _rt("locations/usages", ["2026-04-01", "2025-04-01", "2024-11-01"], None, "None"),
     ]),
     "Microsoft.ManagedIdentity": ("RegistrationRequired", [
-        _rt("userAssignedIdentities", ["2024-11-30", "2023-01-31"]),
+        _rt("userAssignedIdentities", ["2024-11-30", "2023-01-31", "2018-11-30"]),
     ]),
     "Microsoft.DataFactory": ("RegistrationRequired", [
         _rt("factories", ["2018-06-01"]),
@@ -299,9 +300,6 @@ NOT_REGISTERED: dict[str, list[str]] = {
     CONNECTIVITY_HUB: ["Microsoft.Databricks"],
     LEGACY_SANDBOX: ["Microsoft.Databricks"],
 }
-
-#: Seconds of sandbox time between a register POST and `Registered`.
-REGISTRATION_SECONDS = 3.0
 
 # --- compute: VM SKUs and vCPU quota ------------------------------------------------------------
 
@@ -908,6 +906,7 @@ def _deleted_vaults() -> list[dict[str, Any]]:
     vaults = []
     for entry in DELETED_VAULTS:
         vaults.append({
+            "key": f"deletedvault:{entry['subscription']}/{entry['name']}".lower(),
             "name": entry["name"],
             "location": entry["location"],
             "subscription": entry["subscription"],
@@ -961,7 +960,6 @@ def build_catalog() -> Catalog:
         compute_usages={k.lower(): v for k, v in _compute_usages().items()},
         models=_models(),
         cognitive_usages={k.lower(): v for k, v in _cognitive_usages().items()},
-        deleted_vaults=_deleted_vaults(),
         deleted_accounts=_deleted_accounts(),
         taken_names={
             "storage": [n.lower() for n in TAKEN_STORAGE_NAMES],
@@ -1083,6 +1081,11 @@ def top_up_world(world: World) -> None:
             "tags": {},
             "created": created,
         })
+    for vault in _deleted_vaults():
+        key = vault.pop("key")
+        if key not in seen:
+            world.seeded.append(key)
+            world.deleted_vaults.append(vault)
     for _sub, _rg, _type, body in seed_resources():
         key = body["id"].lower()
         if key in seen:

@@ -344,7 +344,8 @@ def open_server(arm: Arm, port: int) -> SandboxServer:
 
 
 def main(port: int = 0, *, state_path: str | os.PathLike[str] | None = None, arm: Arm | None = None) -> int:
-    """`aifactory sandbox serve --port N`: serve until Ctrl+C, printing how to connect."""
+    """`aifactory sandbox serve --port N`: serve until Ctrl+C, printing how to connect, the speed
+    and the faults it injects."""
     if arm is None:
         arm = Arm.open(state_path) if state_path else Arm()
     server = open_server(arm, port)
@@ -354,6 +355,9 @@ def main(port: int = 0, *, state_path: str | os.PathLike[str] | None = None, arm
     print(f"Sandbox ARM listening on {server.base_url}", flush=True)
     if state_path:
         print(f"State: {state_path} (start afresh with `aifactory sandbox reset`)", flush=True)
+    print(f"Speed: {arm.clock.speed:g}x (ARM work takes 1/{arm.clock.speed:g} of its time in Azure)", flush=True)
+    for line in arm.faults.plan.describe():
+        print(f"Fault: {line}", flush=True)
     print("Point clients at it with base_url= and these environment variables:", flush=True)
     for key, value in server.env().items():
         print(f"  export {key}={value}", flush=True)

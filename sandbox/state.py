@@ -2,8 +2,8 @@
 
 * `Catalog` is what the seed says about the tenant and never changes during a run: tenants,
   subscriptions, regions, what each provider offers where, VM SKUs, quotas, models, names taken
-  outside the tenant, soft-deleted vaults, the caller's permissions. It is rebuilt from
-  `sandbox.seed` on every start, so an edit to the seed (say, a new entry in `DELETED_VAULTS`)
+  outside the tenant, soft-deleted Cognitive Services accounts, the caller's permissions. It is rebuilt from
+  `sandbox.seed` on every start, so an edit to the seed (say, a new name in `TAKEN_STORAGE_NAMES`)
   shows up even in a demo whose state was saved before.
 * `World` is what clients change and what must survive between runs: provider registration
   states, resource groups, resources, deployments and pending asynchronous operations. It is
@@ -38,8 +38,6 @@ class Catalog:
     """Cognitive Services models offered per region."""
     cognitive_usages: dict[str, list[dict[str, Any]]]
     """Cognitive Services usages (TPM quota) keyed `"<subscription>/<region>"`."""
-    deleted_vaults: list[dict[str, Any]]
-    """Soft-deleted Key Vaults (name, location, subscription, resource_group, dates)."""
     deleted_accounts: list[dict[str, Any]]
     """Soft-deleted Cognitive Services accounts."""
     taken_names: dict[str, list[str]]
@@ -95,7 +93,8 @@ class World:
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Asynchronous operations (what-if, resource group delete) keyed by operation id."""
     deleted_vaults: list[dict[str, Any]] = field(default_factory=list)
-    """Vaults soft-deleted during the run (in addition to the catalogue's)."""
+    """Soft-deleted Key Vaults (name, location, subscription, resource_group, dates, purge
+    protection): the seed's, and those deleted since; a purge or a recover removes one."""
     seeded: list[str] = field(default_factory=list)
     """Keys of the seeded resource groups and resources this world has had, so a newer seed adds
     only what is new and never brings back what a client deleted."""

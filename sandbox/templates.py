@@ -1,439 +1,352 @@
-"""ARM templates as the sandbox reads them: validation, expressions, and expansion to resources.
+"""ARM templates as ARM reads them: structure, parameters, expressions, expansion to resources.
 
-The wizard generates templates with literal values, so the sandbox does not need ARM's whole
-expression language; it needs to be strict where ARM is strict (a malformed template is a 400
-`InvalidTemplate` with details, exactly what a client must show) and to understand the common
-expressions (`parameters()`, `variables()`, `resourceId()`, `concat()`, `format()`, ...) that
-hand-written and exported templates use. An expression it does not know is left as its literal
-text rather than failing, since the sandbox only needs names, types, scopes and dependencies.
+ARM refuses a template at submission (PUT, validate and what-if alike) for what is wrong in the
+template itself, in the order it reads the request:
+
+1. deserialising: a top-level member a template does not have, or a parameter declaration member
+   a parameter does not have, is 400 `InvalidRequestContent` ("Could not find member 'x' on object
+   of type 'Template'. Path 'properties.template.x', line 1, position 123.");
+2. parsing: every expression is parsed before anything is evaluated; a malformed one is 400
+   `InvalidTemplate` "Deployment template language expression evaluation failed: 'Unable to parse
+   language expression ...'", with a `TemplateViolation` (line, position, path) in
+   `additionalInfo`;
+3. validating: parameters (missing, of the wrong type, outside allowed values or bounds),
+   functions that do not exist, expressions that cannot be evaluated, a resource declared twice,
+   dependencies that are not in the template or go round in a circle: 400 `InvalidTemplate`
+   "Deployment template validation failed: '...'", naming the element and where it is.
+
+Positions are those of the request text the client sent (see `sandbox.json_positions`), as
+Json.NET reports them: the SDK sends one line, so `line '1'` and the column in it.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.wire import ArmError, error_object
+from sandbox.expressions import (
+    FUNCTIONS_HELP,
+    ExpressionError,
+    Scope,
+    evaluate,
+    is_expression,
+    kind_of,
+    not_valid,
+    parse,
+    reads_deployed_state,
+    unknown_function,
+)
+from sandbox.json_positions import JsonText, path_text
+from sandbox.wire import ArmError
 
 SCHEMA_HINT = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-_GUID_NAMESPACE = uuid.UUID("11f4b4c8-3b0e-4a53-9f0a-7d0c3c3b5a10")
+TEMPLATE_MEMBERS = frozenset({
+    "$schema", "contentversion", "apiprofile", "parameters", "variables", "functions", "resources", "outputs",
+    "metadata", "languageversion", "definitions", "imports",
+})
+"""What ARM's `Template` type has (Json.NET matches member names case-insensitively)."""
+PARAMETER_MEMBERS = frozenset({
+    "type", "defaultvalue", "allowedvalues", "metadata", "minvalue", "maxvalue", "minlength", "maxlength",
+    "nullable", "items", "properties", "additionalproperties", "discriminator", "prefixitems", "sealed", "$ref",
+})
+"""What ARM's `TemplateInputParameter` type has."""
+PARAMETER_TYPES = {
+    "string": "String", "securestring": "SecureString", "int": "Int", "bool": "Bool", "object": "Object",
+    "secureobject": "SecureObject", "array": "Array",
+}
+_EXPECTED = {"string": "String, Uri", "securestring": "String, Uri", "int": "Integer", "bool": "Boolean",
+             "object": "Object", "secureobject": "Object", "array": "Array"}
+"""How ARM names the JSON type a parameter of each type needs."""
+PARAMETERS_HELP = "Please see https://aka.ms/arm-create-parameter-file for usage details."
+RESOURCES_HELP = "Please see https://aka.ms/arm-syntax-resources for usage details."
 
 
-def invalid_template(message: str, *, details: list[dict[str, Any]] | None = None) -> ArmError:
-    """ARM's answer to a template it cannot accept: 400 `InvalidTemplate` with details."""
-    return ArmError(
-        400,
-        "InvalidTemplate",
-        f"Deployment template validation failed: '{message}'.",
-        details=details if details is not None else [error_object("InvalidTemplate", message)],
-    )
+# --- where things are, and ARM's answers --------------------------------------------------------
 
 
-class _Unsupported(Exception):
-    """An expression the sandbox does not evaluate; the literal text is kept."""
+@dataclass(frozen=True)
+class Origin:
+    """Where a template sits in the request (`text`, and the `path` of the template in it)."""
+
+    text: JsonText | None
+    path: tuple[str | int, ...] = ("properties", "template")
+
+    def within(self, *steps: str | int) -> Origin:
+        """The origin of a template nested at `steps` inside this one."""
+        return Origin(self.text, self.path + steps)
+
+    def position(self, *steps: str | int) -> tuple[int, int]:
+        """(line, column) of the value at `steps` in the template; (0, 0) when unknown."""
+        return self.text.position(self.path + steps) if self.text is not None else (0, 0)
+
+    def violation(self, *steps: str | int) -> list[dict[str, Any]]:
+        """ARM's `TemplateViolation` additional info for the value at `steps`."""
+        line, column = self.position(*steps)
+        return [{"type": "TemplateViolation",
+                 "info": {"lineNumber": line, "linePosition": column, "path": path_text(self.path + steps)}}]
+
+    def unknown_member(self, member: str, owner: str, *steps: str | int) -> ArmError:
+        """Json.NET's refusal of a member its type does not have (400 `InvalidRequestContent`)."""
+        line, column = self.text.after_key((*self.path, *steps, member)) if self.text is not None else (0, 0)
+        return ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be "
+                        f"deserialized: 'Could not find member '{member}' on object of type '{owner}'. Path "
+                        f"'{path_text((*self.path, *steps, member))}', line {line}, position {column}.'.")
 
 
-# --- expression language ------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<ident>[A-Za-z_][\w]*)|(?P<op>[(),.\[\]]))"
-)
-
-
-def _tokenize(text: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if not match or match.end() == pos:
-            raise invalid_template(f"The template language expression '{text}' is not valid")
-        pos = match.end()
-        kind = match.lastgroup or ""
-        tokens.append((kind, match.group(kind)))
-    return tokens
+def invalid_template(message: str, *, violation: list[dict[str, Any]] | None = None) -> ArmError:
+    """ARM's answer to a template it cannot accept: 400 `InvalidTemplate`."""
+    return ArmError(400, "InvalidTemplate", f"Deployment template validation failed: '{message}'.",
+                    additional_info=violation)
 
 
-@dataclass
-class Context:
-    """What an expression can see: parameters, variables, the deployment's scope."""
-
-    parameters: dict[str, Any]
-    variables: dict[str, Any]
-    subscription_id: str
-    tenant_id: str
-    subscription_name: str
-    resource_group: str | None
-    resource_group_location: str | None
-    deployment_name: str
-    deployment_location: str | None
-    known_resources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Resources `reference()` can read, keyed by lower-cased id."""
-    copy_index: dict[str, int] = field(default_factory=dict)
-    _evaluated_vars: dict[str, Any] = field(default_factory=dict)
-
-    def variable(self, name: str) -> Any:
-        """Evaluate a variable lazily (variables may refer to each other)."""
-        if name not in self._evaluated_vars:
-            if name not in self.variables:
-                raise invalid_template(f"The template variable '{name}' is not found")
-            self._evaluated_vars[name] = evaluate(self.variables[name], self)
-        return self._evaluated_vars[name]
-
-    def scope_id(self) -> str:
-        """The id of the deployment's target scope."""
-        base = f"/subscriptions/{self.subscription_id}"
-        if self.resource_group:
-            return f"{base}/resourceGroups/{self.resource_group}"
-        return base
+def unparsable(error: ExpressionError, origin: Origin, steps: tuple[str | int, ...]) -> ArmError:
+    """ARM's answer to an expression it cannot parse."""
+    return ArmError(400, "InvalidTemplate", f"Deployment template language expression evaluation failed: "
+                    f"'{error.message}'. {FUNCTIONS_HELP}", additional_info=origin.violation(*steps))
 
 
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], ctx: Context) -> None:
-        self.tokens = tokens
-        self.pos = 0
-        self.ctx = ctx
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if token is None or (value is not None and token[1] != value):
-            raise invalid_template("The template language expression is not valid")
-        self.pos += 1
-        return token
-
-    def expression(self) -> Any:
-        kind, text = self.take()
-        if kind == "str":
-            value: Any = text[1:-1].replace("''", "'")
-        elif kind == "num":
-            value = float(text) if "." in text else int(text)
-        elif kind == "ident":
-            self.take("(")
-            args: list[Any] = []
-            if self.peek() and self.peek()[1] != ")":  # type: ignore[index]
-                args.append(self.expression())
-                while self.peek() and self.peek()[1] == ",":  # type: ignore[index]
-                    self.take(",")
-                    args.append(self.expression())
-            self.take(")")
-            value = _call(text.lower(), args, self.ctx)
-        else:
-            raise invalid_template("The template language expression is not valid")
-        while self.peek() and self.peek()[1] in (".", "["):  # type: ignore[index]
-            if self.take()[1] == ".":
-                prop = self.take()[1]
-                value = _member(value, prop)
-            else:
-                index = self.expression()
-                self.take("]")
-                value = _member(value, index)
-        return value
+def element_error(kind: str, name: str, origin: Origin, steps: tuple[str | int, ...], problem: str) -> ArmError:
+    """`The template resource 'x' at line '1' and column '2' is not valid: ...` (or variable, output...)."""
+    line, column = origin.position(*steps)
+    return invalid_template(f"The template {kind} '{name}' at line '{line}' and column '{column}' is not valid: "
+                            f"{problem}. {FUNCTIONS_HELP}", violation=origin.violation(*steps))
 
 
-def _member(value: Any, key: Any) -> Any:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(key, str) and k.lower() == key.lower():
-                return v
-        raise _Unsupported(f"property {key}")
-    if isinstance(value, list) and isinstance(key, int):
-        return value[key]
-    raise _Unsupported(f"member {key}")
+# --- 1 and 2: structure and expressions ---------------------------------------------------------
 
 
-def _id(prefix: str, rtype: str, names: list[str]) -> str:
-    parts = rtype.split("/")
-    namespace, types = parts[0], parts[1:]
-    if len(types) != len(names):
-        raise invalid_template(
-            f"Unable to evaluate template language function 'resourceId': the type '{rtype}' "
-            f"requires '{len(types)}' resource name argument(s)"
-        )
-    path = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
-    return f"{prefix}/providers/{namespace}/{path}"
+def check_template(template: Any, origin: Origin) -> None:
+    """What ARM refuses before evaluating anything: structure, unknown members, unparsable
+    expressions and functions that do not exist."""
+    if not isinstance(template, dict):
+        raise invalid_template("The template must be a JSON object", violation=origin.violation())
+    for member in template:
+        if member.lower() not in TEMPLATE_MEMBERS:
+            raise origin.unknown_member(member, "Template")
+    missing = [key for key in ("$schema", "contentVersion", "resources") if key not in template]
+    if missing:
+        raise invalid_template(f"Required property '{missing[0]}' not found in JSON. Path "
+                               f"'{path_text(origin.path)}'", violation=origin.violation())
+    if not isinstance(template["resources"], list | dict):
+        raise invalid_template("The template property 'resources' must be an array or an object",
+                               violation=origin.violation("resources"))
+    for key in ("parameters", "variables", "outputs"):
+        if key in template and not isinstance(template[key], dict):
+            raise invalid_template(f"The template property '{key}' must be an object", violation=origin.violation(key))
+    _check_parameter_declarations(template, origin)
+    for steps, resource in _declared_resources(template):
+        _check_resource(resource, steps, origin)
+    user_functions = user_functions_of(template)
+    for element, steps, kind, name, value in _elements(template):
+        _check_expressions(value, origin, element, steps, kind, name, user_functions)
 
 
-def _looks_like_guid(text: Any) -> bool:
-    return isinstance(text, str) and bool(re.fullmatch(r"[0-9a-fA-F-]{36}", text))
+def _check_parameter_declarations(template: dict[str, Any], origin: Origin) -> None:
+    for name, spec in (template.get("parameters") or {}).items():
+        steps: tuple[str | int, ...] = ("parameters", name)
+        if not isinstance(spec, dict):
+            raise invalid_template(f"The template parameter '{name}' must be an object",
+                                   violation=origin.violation(*steps))
+        for member in spec:
+            if member.lower() not in PARAMETER_MEMBERS:
+                raise origin.unknown_member(member, "TemplateInputParameter", *steps)
+        kind = str(spec.get("type", "")).lower()
+        if kind not in PARAMETER_TYPES and "$ref" not in spec:
+            line, column = origin.position(*steps)
+            raise invalid_template(f"The template parameter '{name}' at line '{line}' and column '{column}' has an "
+                                   f"invalid type '{spec.get('type')}'. The supported types are "
+                                   f"'{', '.join(PARAMETER_TYPES.values())}'. {PARAMETERS_HELP}",
+                                   violation=origin.violation(*steps))
 
 
-def unique_string(*parts: str) -> str:
-    """A deterministic 13-character lower-case string, like ARM's `uniqueString()`."""
-    digest = hashlib.sha256("|".join(parts).encode()).digest()
-    return base64.b32encode(digest).decode().lower()[:13]
+def _declared_resources(template: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
+    resources = template.get("resources")
+    items = resources.items() if isinstance(resources, dict) else enumerate(resources or [])
+    return [(("resources", key), resource) for key, resource in items]
 
 
-def _call(name: str, args: list[Any], ctx: Context) -> Any:
-    if name == "parameters":
-        if args[0] not in ctx.parameters:
-            raise invalid_template(f"The template parameter '{args[0]}' is not found")
-        return ctx.parameters[args[0]]
-    if name == "variables":
-        return ctx.variable(args[0])
-    if name == "concat":
-        if args and all(isinstance(a, list) for a in args):
-            return [x for a in args for x in a]
-        return "".join(_text(a) for a in args)
-    if name == "format":
-        return re.sub(r"\{(\d+)(?::[^}]*)?\}", lambda m: _text(args[1 + int(m.group(1))]), args[0])
-    if name == "resourceid":
-        prefix = f"/subscriptions/{ctx.subscription_id}"
-        rest = list(args)
-        if rest and _looks_like_guid(rest[0]) and len(rest) > 2 and "/" not in rest[0]:
-            prefix = f"/subscriptions/{rest.pop(0)}"
-            if len(rest) > 1 and "/" not in rest[0]:
-                prefix += f"/resourceGroups/{rest.pop(0)}"
-        elif len(rest) > 1 and "/" not in rest[0]:
-            prefix += f"/resourceGroups/{rest.pop(0)}"
-        elif ctx.resource_group:
-            prefix += f"/resourceGroups/{ctx.resource_group}"
-        return _id(prefix, rest[0], [_text(a) for a in rest[1:]])
-    if name == "subscriptionresourceid":
-        rest = list(args)
-        sub = rest.pop(0) if len(rest) > 1 and "/" not in rest[0] else ctx.subscription_id
-        return _id(f"/subscriptions/{sub}", rest[0], [_text(a) for a in rest[1:]])
-    if name == "tenantresourceid":
-        return _id("", args[0], [_text(a) for a in args[1:]])
-    if name == "extensionresourceid":
-        return _id(args[0], args[1], [_text(a) for a in args[2:]])
-    if name == "resourcegroup":
-        if not ctx.resource_group:
-            raise invalid_template("The template function 'resourceGroup' is not expected at this location")
-        return {
-            "id": ctx.scope_id(),
-            "name": ctx.resource_group,
-            "type": "Microsoft.Resources/resourceGroups",
-            "location": ctx.resource_group_location,
-            "properties": {"provisioningState": "Succeeded"},
-        }
-    if name == "subscription":
-        return {
-            "id": f"/subscriptions/{ctx.subscription_id}",
-            "subscriptionId": ctx.subscription_id,
-            "tenantId": ctx.tenant_id,
-            "displayName": ctx.subscription_name,
-        }
-    if name == "tenant":
-        return {"tenantId": ctx.tenant_id, "id": f"/tenants/{ctx.tenant_id}"}
-    if name == "deployment":
-        return {"name": ctx.deployment_name, "location": ctx.deployment_location, "properties": {}}
-    if name == "environment":
-        return {
-            "name": "AzureCloud",
-            "resourceManager": "https://management.azure.com/",
-            "suffixes": {"storage": "core.windows.net", "keyvaultDns": ".vault.azure.net"},
-        }
-    if name == "copyindex":
-        offset = args[-1] if args and isinstance(args[-1], int) else 0
-        loop = args[0] if args and isinstance(args[0], str) else next(iter(ctx.copy_index), None)
-        if loop is None or loop not in ctx.copy_index:
-            raise invalid_template("The template function 'copyIndex' is not expected at this location")
-        return ctx.copy_index[loop] + offset
-    if name == "reference":
-        target = str(args[0]).lower()
-        for rid, body in ctx.known_resources.items():
-            if rid == target or rid.endswith("/" + target):
-                full = len(args) > 2 and str(args[2]).lower() == "full"
-                return body if full else body.get("properties", {})
-        return {}
-    if name in ("listkeys", "listsecrets"):
-        return {"keys": [{"keyName": "key1", "value": "sandbox-key"}], "primaryKey": "sandbox-key"}
-    simple = _SIMPLE.get(name)
-    if simple is None:
-        raise _Unsupported(name)
-    return simple(*args)
+def _check_resource(resource: Any, steps: tuple[str | int, ...], origin: Origin) -> None:
+    where = path_text(origin.path + steps)
+    if not isinstance(resource, dict):
+        raise invalid_template(f"The template resource at '{where}' must be an object",
+                               violation=origin.violation(*steps))
+    missing = [key for key in ("type", "name", "apiVersion") if key not in resource]
+    if missing and not resource.get("existing"):
+        raise invalid_template(f"The template resource at '{where}' is missing required property '{missing[0]}'",
+                               violation=origin.violation(*steps))
+    if not isinstance(resource.get("dependsOn", []), list):
+        raise invalid_template(f"The template resource at '{where}' has a 'dependsOn' that is not an array",
+                               violation=origin.violation(*steps, "dependsOn"))
+    for index, child in enumerate(resource.get("resources", []) or []):
+        _check_resource(child, (*steps, "resources", index), origin)
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return str(value)
-
-
-def _union(*items: Any) -> Any:
-    if all(isinstance(i, dict) for i in items):
-        merged: dict[str, Any] = {}
-        for item in items:
-            merged.update(item)
-        return merged
-    out: list[Any] = []
-    for item in items:
-        out += [x for x in item if x not in out]
+def user_functions_of(template: dict[str, Any]) -> dict[str, Any]:
+    """`namespace.member` (lower case) -> definition, from the template's `functions`."""
+    out: dict[str, Any] = {}
+    for namespace in template.get("functions") or []:
+        if isinstance(namespace, dict):
+            for name, definition in (namespace.get("members") or {}).items():
+                out[f"{namespace.get('namespace', '')}.{name}".lower()] = definition
     return out
 
 
-_SIMPLE: dict[str, Any] = {
-    "tolower": lambda s: str(s).lower(),
-    "toupper": lambda s: str(s).upper(),
-    "string": _text,
-    "int": lambda v: int(v),
-    "bool": lambda v: v if isinstance(v, bool) else str(v).lower() == "true",
-    "true": lambda: True,
-    "false": lambda: False,
-    "null": lambda: None,
-    "if": lambda c, a, b: a if c else b,
-    "equals": lambda a, b: a == b,
-    "not": lambda a: not a,
-    "and": lambda *a: all(a),
-    "or": lambda *a: any(a),
-    "empty": lambda v: v is None or len(v) == 0,
-    "length": lambda v: len(v),
-    "contains": lambda c, v: v in c,
-    "union": _union,
-    "createarray": lambda *a: list(a),
-    "createobject": lambda *a: {a[i]: a[i + 1] for i in range(0, len(a), 2)},
-    "coalesce": lambda *a: next((x for x in a if x is not None), None),
-    "replace": lambda s, old, new: str(s).replace(old, new),
-    "substring": lambda s, start, length=None: str(s)[start : None if length is None else start + length],
-    "take": lambda v, n: v[:n],
-    "skip": lambda v, n: v[n:],
-    "split": lambda s, d: str(s).split(d) if isinstance(d, str) else re.split("|".join(map(re.escape, d)), s),
-    "trim": lambda s: str(s).strip(),
-    "first": lambda v: v[0],
-    "last": lambda v: v[-1],
-    "startswith": lambda s, p: str(s).lower().startswith(str(p).lower()),
-    "endswith": lambda s, p: str(s).lower().endswith(str(p).lower()),
-    "indexof": lambda s, p: str(s).lower().find(str(p).lower()),
-    "min": lambda *a: min(a[0] if len(a) == 1 else a),
-    "max": lambda *a: max(a[0] if len(a) == 1 else a),
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a // b,
-    "mod": lambda a, b: a % b,
-    "greater": lambda a, b: a > b,
-    "less": lambda a, b: a < b,
-    "greaterorequals": lambda a, b: a >= b,
-    "lessorequals": lambda a, b: a <= b,
-    "json": lambda s: json.loads(s),
-    "uniquestring": lambda *a: unique_string(*map(_text, a)),
-    "guid": lambda *a: str(uuid.uuid5(_GUID_NAMESPACE, "-".join(map(_text, a)))),
-    "base64": lambda s: base64.b64encode(str(s).encode()).decode(),
-    "utcnow": lambda *a: "20261116T090000Z",
-}
+Element = tuple[tuple[str | int, ...], tuple[str | int, ...], str, str, Any]
+"""(steps of the element, steps of the value, element kind, element name, value)."""
 
 
-def evaluate(value: Any, ctx: Context) -> Any:
-    """Evaluate every template expression inside a JSON value."""
-    if isinstance(value, str):
-        if value.startswith("[["):
-            return value[1:]
-        if value.startswith("[") and value.endswith("]"):
-            try:
-                parser = _Parser(_tokenize(value[1:-1]), ctx)
-                result = parser.expression()
-                if parser.peek() is not None:
-                    raise _Unsupported("trailing tokens")
-                return result
-            except _Unsupported:
-                return value
-            except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError):
-                return value
-        return value
-    if isinstance(value, list):
-        return [evaluate(v, ctx) for v in value]
-    if isinstance(value, dict):
-        return {k: evaluate(v, ctx) for k, v in value.items()}
-    return value
+def _elements(template: dict[str, Any]) -> list[Element]:
+    """Every place an expression may appear; the template of a nested deployment is left to its
+    own check."""
+    out: list[Element] = []
+    for name, spec in (template.get("parameters") or {}).items():
+        if isinstance(spec, dict) and "defaultValue" in spec:
+            out.append((("parameters", name), ("parameters", name, "defaultValue"), "parameter", name,
+                        spec["defaultValue"]))
+    for name, value in (template.get("variables") or {}).items():
+        out.append((("variables", name), ("variables", name), "variable", name, value))
+    for name, spec in (template.get("outputs") or {}).items():
+        out.append((("outputs", name), ("outputs", name), "output", name, spec))
+    for steps, resource in _declared_resources(template):
+        out += _resource_elements(resource, steps)
+    return out
 
 
-# --- validation ---------------------------------------------------------------------------------
-
-_PARAM_TYPES = {
-    "string": "String",
-    "securestring": "SecureString",
-    "int": "Int",
-    "bool": "Bool",
-    "object": "Object",
-    "secureobject": "SecureObject",
-    "array": "Array",
-}
-
-
-def check_template(template: Any) -> None:
-    """The structural checks ARM makes before anything else; raises `InvalidTemplate`."""
-    if not isinstance(template, dict):
-        raise invalid_template("The template must be a JSON object")
-    problems = []
-    if "$schema" not in template:
-        problems.append("Required property '$schema' not found in JSON. Path '', line 1, position 1")
-    if "contentVersion" not in template:
-        problems.append("Required property 'contentVersion' not found in JSON. Path '', line 1, position 1")
-    if "resources" not in template:
-        problems.append("Required property 'resources' not found in JSON. Path '', line 1, position 1")
-    elif not isinstance(template["resources"], list | dict):
-        problems.append("The template property 'resources' must be an array")
-    if problems:
-        raise invalid_template(
-            problems[0], details=[error_object("InvalidTemplate", p) for p in problems]
-        )
-    for key in ("parameters", "variables", "outputs"):
-        if key in template and not isinstance(template[key], dict):
-            raise invalid_template(f"The template property '{key}' must be an object")
-    resources = template["resources"]
-    items = resources.values() if isinstance(resources, dict) else resources
-    for index, resource in enumerate(items):
-        _check_resource(resource, f"resources[{index}]")
-
-
-def _check_resource(resource: Any, path: str) -> None:
+def _resource_elements(resource: Any, steps: tuple[str | int, ...]) -> list[Element]:
     if not isinstance(resource, dict):
-        raise invalid_template(f"The template resource at '{path}' must be an object")
-    missing = [key for key in ("type", "name", "apiVersion") if key not in resource]
-    if missing:
-        raise invalid_template(
-            f"The template resource at '{path}' is missing required property '{missing[0]}'"
-        )
-    deps = resource.get("dependsOn", [])
-    if not isinstance(deps, list):
-        raise invalid_template(f"The template resource at '{path}' has a 'dependsOn' that is not an array")
+        return []
+    name = str(resource.get("name", ""))
+    out: list[Element] = []
+    nested = str(resource.get("type", "")).lower() == "microsoft.resources/deployments"
+    for key, value in resource.items():
+        if key == "resources":
+            continue
+        if nested and key == "properties" and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "template"}
+        out.append((steps, (*steps, key), "resource", name, value))
     for index, child in enumerate(resource.get("resources", []) or []):
-        _check_resource(child, f"{path}.resources[{index}]")
+        out += _resource_elements(child, (*steps, "resources", index))
+    return out
 
 
-def resolve_parameters(template: dict[str, Any], supplied: Any, ctx: Context) -> dict[str, Any]:
-    """Merge supplied parameter values with defaults; ARM rejects unknown or missing ones."""
+def _check_expressions(value: Any, origin: Origin, element: tuple[str | int, ...], steps: tuple[str | int, ...],
+                       kind: str, name: str, user_functions: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _check_expressions(inner, origin, element, (*steps, key), kind, name, user_functions)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _check_expressions(inner, origin, element, (*steps, index), kind, name, user_functions)
+    elif is_expression(value):
+        try:
+            node = parse(value[1:-1])
+        except ExpressionError as error:
+            raise unparsable(error, origin, steps) from None
+        missing = unknown_function(node, user_functions)
+        if missing is not None:
+            raise element_error(kind, name, origin, element, not_valid(missing))
+
+
+# --- 3: parameters -------------------------------------------------------------------------------
+
+
+def resolve_parameters(template: dict[str, Any], supplied: Any, scope: Scope, origin: Origin) -> dict[str, Any]:
+    """The parameters' values: supplied ones checked against their declarations, defaults evaluated."""
     declared = template.get("parameters", {}) or {}
     supplied = supplied or {}
     if not isinstance(supplied, dict):
-        raise ArmError(400, "InvalidRequestContent", "The deployment parameters must be an object.")
-    unknown = [name for name in supplied if name not in declared]
+        raise ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "
+                       "'The deployment parameters must be an object. Path 'properties.parameters'.'.")
+    unknown = [name for name in supplied if name.lower() not in {d.lower() for d in declared}]
     if unknown:
-        raise invalid_template(
-            "The following parameters were supplied, but do not correspond to any parameters "
-            f"defined in the template: '{', '.join(unknown)}'"
-        )
+        raise invalid_template("The following parameters were supplied, but do not correspond to any parameters "
+                               f"defined in the template: '{', '.join(unknown)}'")
+    given_by_name = {k.lower(): (k, v) for k, v in supplied.items()}
     values: dict[str, Any] = {}
+    scope.parameters = values
     for name, spec in declared.items():
-        given = supplied.get(name)
-        if isinstance(given, dict) and "value" in given:
-            values[name] = given["value"]
-        elif isinstance(given, dict) and "reference" in given:
-            values[name] = "sandbox-secret"
-        elif isinstance(spec, dict) and "defaultValue" in spec:
-            ctx.parameters = values
-            values[name] = evaluate(spec["defaultValue"], ctx)
+        key, given = given_by_name.get(name.lower(), (name, None))
+        value_path: tuple[str | int, ...]
+        if given is not None:
+            if not isinstance(given, dict) or not ({"value", "reference"} & set(given)):
+                raise ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be "
+                               f"deserialized: 'Error converting value {json.dumps(given)[:60]} to type 'Microsoft."
+                               "WindowsAzure.ResourceStack.Frontdoor.Data.Definitions.DeploymentParameterDefinition'. "
+                               f"Path 'properties.parameters.{key}'.'.")
+            values[name] = given.get("value", "sandbox-secret")
+            value_path = ("properties", "parameters", key, "value")
+            where = Origin(origin.text, ())
+        elif "defaultValue" in spec:
+            scope.in_parameter_default = True
+            try:
+                values[name] = evaluate(spec["defaultValue"], scope)
+            except ExpressionError as error:
+                raise element_error("parameter", name, origin, ("parameters", name), error.message) from None
+            finally:
+                scope.in_parameter_default = False
+            value_path, where = ("parameters", name, "defaultValue"), origin
         else:
-            raise invalid_template(
-                f"The value for the template parameter '{name}' at line '1' and column '1' is not provided"
-            )
-        allowed = spec.get("allowedValues") if isinstance(spec, dict) else None
-        if allowed and values[name] not in allowed:
-            raise invalid_template(
-                f"The provided value '{values[name]}' for the template parameter '{name}' is not valid. "
-                f"The parameter value is not part of the allowed value(s): '{','.join(map(str, allowed))}'"
-            )
+            line, column = origin.position("parameters", name)
+            raise invalid_template(f"The value for the template parameter '{name}' at line '{line}' and column "
+                                   f"'{column}' is not provided. {PARAMETERS_HELP}",
+                                   violation=origin.violation("parameters", name))
+        problem = parameter_problem(name, spec, values[name])
+        if problem is not None:
+            raise invalid_template(problem, violation=where.violation(*value_path))
     return values
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if kind in ("string", "securestring"):
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("object", "secureobject"):
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    return True
+
+
+def parameter_problem(name: str, spec: dict[str, Any], value: Any) -> str | None:
+    """Why `value` is not a valid value of the declared parameter, in ARM's words; None when it is."""
+    kind = str(spec.get("type", "")).lower()
+    if value is None and spec.get("nullable"):
+        return None
+    if not _fits(kind, value):
+        return (f"Template parameter JToken type is not valid. Expected '{_EXPECTED.get(kind, kind)}'. Actual "
+                f"'{kind_of(value)}'. {PARAMETERS_HELP}")
+    allowed = spec.get("allowedValues")
+    if isinstance(allowed, list) and allowed:
+        candidates = value if kind == "array" else [value]
+        if any(v not in allowed for v in candidates):
+            return (f"The provided value '{_shown(value)}' for the template parameter '{name}' is not valid. "
+                    f"Expected a value from the allowed values: '{','.join(map(_shown, allowed))}'. {PARAMETERS_HELP}")
+    if kind == "int":
+        if "minValue" in spec and value < spec["minValue"]:
+            return (f"The provided value for the template parameter '{name}' is not valid. The value must be "
+                    f"greater than or equal to '{spec['minValue']}'. {PARAMETERS_HELP}")
+        if "maxValue" in spec and value > spec["maxValue"]:
+            return (f"The provided value for the template parameter '{name}' is not valid. The value must be "
+                    f"less than or equal to '{spec['maxValue']}'. {PARAMETERS_HELP}")
+    if isinstance(value, str | list):
+        if "minLength" in spec and len(value) < spec["minLength"]:
+            return (f"The provided value for the template parameter '{name}' is not valid. Length of the value "
+                    f"should be greater than or equal to '{spec['minLength']}'. {PARAMETERS_HELP}")
+        if "maxLength" in spec and len(value) > spec["maxLength"]:
+            return (f"The provided value for the template parameter '{name}' is not valid. Length of the value "
+                    f"should be less than or equal to '{spec['maxLength']}'. {PARAMETERS_HELP}")
+    return None
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":")) if isinstance(value, dict | list) else str(value)
 
 
 def echo_parameters(template: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -442,8 +355,40 @@ def echo_parameters(template: dict[str, Any], values: dict[str, Any]) -> dict[st
     out: dict[str, Any] = {}
     for name, spec in declared.items():
         raw_type = str((spec or {}).get("type", "string")).lower()
-        kind = _PARAM_TYPES.get(raw_type, raw_type.capitalize())
+        kind = PARAMETER_TYPES.get(raw_type, raw_type.capitalize())
         out[name] = {"type": kind} if raw_type.startswith("secure") else {"type": kind, "value": values.get(name)}
+    return out
+
+
+def check_variables(template: dict[str, Any], scope: Scope, origin: Origin) -> None:
+    """Evaluate every variable now, as ARM validates them, except those reading deployed resources
+    (`reference()`, `list*()`), which ARM evaluates when the deployment runs."""
+    for name, value in (template.get("variables") or {}).items():
+        if name == "copy" or reads_deployed_state(value):
+            continue
+        try:
+            scope.variable(name)
+        except ExpressionError as error:
+            raise element_error("variable", name, origin, ("variables", name), error.message) from None
+
+
+def evaluate_outputs(template: dict[str, Any], scope: Scope, origin: Origin) -> dict[str, Any]:
+    """The outputs' types and values (a false `condition` leaves an output out)."""
+    out: dict[str, Any] = {}
+    for name, spec in (template.get("outputs") or {}).items():
+        try:
+            if not isinstance(spec, dict):
+                raise ExpressionError("an output must be an object with a 'type' and a 'value'")
+            if "condition" in spec and evaluate(spec["condition"], scope) is False:
+                continue
+            value = evaluate(spec.get("value"), scope)
+        except ExpressionError as error:
+            raise element_error("output", name, origin, ("outputs", name), error.message) from None
+        kind = str(spec.get("type", "string")).lower()
+        if not _fits(kind, value):
+            raise element_error("output", name, origin, ("outputs", name), f"Template output JToken type is not "
+                                f"valid. Expected '{_EXPECTED.get(kind, kind)}'. Actual '{kind_of(value)}'")
+        out[name] = {"type": PARAMETER_TYPES.get(kind, kind.capitalize()), "value": value}
     return out
 
 
@@ -464,6 +409,21 @@ class PlannedResource:
     symbolic: str | None = None
     nested: dict[str, Any] | None = None
     """For `Microsoft.Resources/deployments`: subscription, resource group, template, parameters."""
+    source: tuple[str | int, ...] = ()
+    """Where the template declares it (steps from the template root)."""
+    raw_name: str = ""
+    """The name as the template writes it (ARM names the resource so in its messages)."""
+
+
+@dataclass
+class _Declaration:
+    """A resource found in pass 1 (its type, name and id known), whose body pass 2 evaluates."""
+
+    item: PlannedResource
+    resource: dict[str, Any]
+    copy_index: dict[str, int]
+    evaluated: bool = False
+    evaluating: bool = False
 
 
 _ENVELOPE_SKIP = {
@@ -472,117 +432,186 @@ _ENVELOPE_SKIP = {
 }
 
 
-def expand(template: dict[str, Any], ctx: Context) -> list[PlannedResource]:
-    """Flatten a template's resources (child resources and copy loops included)."""
-    resources = template.get("resources", [])
-    items: list[tuple[str | None, dict[str, Any]]]
-    items = list(resources.items()) if isinstance(resources, dict) else [(None, r) for r in resources]
-    planned: list[PlannedResource] = []
-    for symbolic, resource in items:
+@dataclass
+class _Expansion:
+    scope: Scope
+    origin: Origin
+    normalize: Any
+    declarations: list[_Declaration] = field(default_factory=list)
+    by_id: dict[str, _Declaration] = field(default_factory=dict)
+
+
+def expand(template: dict[str, Any], scope: Scope, origin: Origin, normalize: Any) -> list[PlannedResource]:
+    """Flatten a template's resources (child resources and copy loops included), evaluated.
+
+    `normalize(resource_id, body)` gives the resource as it will read once written: `reference()`
+    to a resource of the same template reads that (ARM reads the deployed resource at run time).
+    """
+    expansion = _Expansion(scope, origin, normalize)
+    for steps, resource in _declared_resources(template):
         if resource.get("existing"):
             continue
-        _expand_one(resource, ctx, planned, symbolic, parent=None)
-    return planned
+        symbolic = steps[1] if isinstance(steps[1], str) else None
+        _declare(expansion, resource, steps, symbolic, parent=None)
+    seen: dict[str, PlannedResource] = {}
+    for declaration in expansion.declarations:
+        key = declaration.item.id.lower()
+        if key in seen:
+            line, column = origin.position(*declaration.item.source)
+            raise invalid_template(f"The resource '{_type_and_name(declaration.item)}' at line '{line}' and column "
+                                   f"'{column}' is defined multiple times in a template. Please see "
+                                   "https://aka.ms/arm-template/#resources for usage details",
+                                   violation=origin.violation(*declaration.item.source))
+        seen[key] = declaration.item
+    scope.resolve = lambda rid: _realize(expansion, expansion.by_id[rid]) if rid in expansion.by_id else None
+    for declaration in expansion.declarations:
+        _realize(expansion, declaration)
+    scope.resolve = None
+    return [d.item for d in expansion.declarations]
 
 
-def _expand_one(
-    resource: dict[str, Any],
-    ctx: Context,
-    out: list[PlannedResource],
-    symbolic: str | None,
-    parent: PlannedResource | None,
-) -> None:
-    copy = resource.get("copy")
-    if isinstance(copy, dict) and "count" in copy:
-        count = evaluate(copy["count"], ctx)
-        loop = str(copy.get("name", "copy"))
-        for index in range(int(count) if isinstance(count, int | str) else 0):
-            ctx.copy_index[loop] = index
-            single = {k: v for k, v in resource.items() if k != "copy"}
-            _expand_one(single, ctx, out, symbolic, parent)
-        ctx.copy_index.pop(loop, None)
-        return
-    if "condition" in resource and not evaluate(resource["condition"], ctx):
-        return
-    rtype = str(evaluate(resource["type"], ctx))
-    name = str(evaluate(resource["name"], ctx))
-    depends = [str(evaluate(d, ctx)) for d in resource.get("dependsOn", []) or []]
+def _type_and_name(item: PlannedResource) -> str:
+    return f"{item.type}/{item.name}"
+
+
+def _fail(item: PlannedResource, origin: Origin, error: ExpressionError) -> ArmError:
+    return element_error("resource", item.raw_name, origin, item.source, error.message)
+
+
+def _declare(expansion: _Expansion, resource: dict[str, Any], steps: tuple[str | int, ...], symbolic: str | None,
+             parent: PlannedResource | None) -> None:
+    scope, origin = expansion.scope, expansion.origin
+    probe = PlannedResource(type=str(resource.get("type")), name="", id="", api_version="", location=None,
+                            depends_on=[], body={}, source=steps, raw_name=str(resource.get("name", "")))
+    loop = resource.get("copy")
+    try:
+        if isinstance(loop, dict) and "count" in loop:
+            count = evaluate(loop["count"], scope)
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 800:
+                raise ExpressionError(f"The copy count must be a whole number from 0 to 800, not '{count}'")
+            name = str(loop.get("name", "copy"))
+            for index in range(count):
+                scope.copy_index[name] = index
+                _declare(expansion, {k: v for k, v in resource.items() if k != "copy"}, steps, symbolic, parent)
+            scope.copy_index.pop(name, None)
+            return
+        if "condition" in resource:
+            condition = evaluate(resource["condition"], scope)
+            if not isinstance(condition, bool):
+                raise ExpressionError(f"The template resource condition must be a boolean, not '{kind_of(condition)}'")
+            if not condition:
+                return
+        rtype = str(evaluate(resource["type"], scope))
+        name = str(evaluate(resource["name"], scope))
+    except ExpressionError as error:
+        raise _fail(probe, origin, error) from None
     if parent is not None:
-        if "/" not in rtype or rtype.count("/") < parent.type.count("/") + 1 or not rtype.lower().startswith(
-            parent.type.lower() + "/"
-        ):
+        if not rtype.lower().startswith(parent.type.lower() + "/"):
             rtype = f"{parent.type}/{rtype}"
         if name.count("/") < rtype.count("/") - 1:
             name = f"{parent.name}/{name}"
-        depends.append(parent.id)
-    rid, nested = _resource_id(resource, rtype, name, ctx)
-    body = {k: evaluate(v, ctx) for k, v in resource.items() if k not in _ENVELOPE_SKIP}
-    location = body.get("location")
-    item = PlannedResource(
-        type=rtype,
-        name=name,
-        id=rid,
-        api_version=str(resource.get("apiVersion", "")),
-        location=str(location) if location is not None else None,
-        depends_on=depends,
-        body=body,
-        symbolic=symbolic,
-        nested=nested,
-    )
-    out.append(item)
-    for child in resource.get("resources", []) or []:
-        _expand_one(child, ctx, out, None, item)
+    item = PlannedResource(type=rtype, name=name, id="", api_version=str(resource.get("apiVersion", "")),
+                           location=None, depends_on=[parent.id] if parent is not None else [], body={},
+                           symbolic=symbolic, source=steps, raw_name=probe.raw_name)
+    try:
+        item.id = _resource_id(resource, rtype, name, scope)
+    except ExpressionError as error:
+        raise _fail(item, origin, error) from None
+    declaration = _Declaration(item, resource, dict(scope.copy_index))
+    expansion.declarations.append(declaration)
+    expansion.by_id.setdefault(item.id.lower(), declaration)
+    scope.symbols.setdefault(name.lower(), item.id.lower())
+    if symbolic:
+        scope.symbols.setdefault(symbolic.lower(), item.id.lower())
+    for index, child in enumerate(resource.get("resources", []) or []):
+        _declare(expansion, child, (*steps, "resources", index), None, item)
 
 
-def _resource_id(
-    resource: dict[str, Any], rtype: str, name: str, ctx: Context
-) -> tuple[str, dict[str, Any] | None]:
-    names = name.split("/")
-    sub_prefix = f"/subscriptions/{ctx.subscription_id}"
+def _realize(expansion: _Expansion, declaration: _Declaration) -> dict[str, Any]:
+    """Evaluate a declared resource's body (once), and return it as it will read once written."""
+    item, scope = declaration.item, expansion.scope
+    if declaration.evaluating:
+        raise ExpressionError(f"The template resource '{item.raw_name}' refers to itself through 'reference'")
+    if not declaration.evaluated:
+        declaration.evaluating = True
+        saved = scope.copy_index
+        scope.copy_index = dict(declaration.copy_index)
+        try:
+            resource = declaration.resource
+            item.depends_on += [str(evaluate(d, scope)) for d in resource.get("dependsOn", []) or []]
+            item.body = {k: evaluate(v, scope) for k, v in resource.items() if k not in _ENVELOPE_SKIP}
+            if item.type.lower() == "microsoft.resources/deployments":
+                item.nested = _nested(resource, item, scope)
+        except ExpressionError as error:
+            raise _fail(item, expansion.origin, error) from None
+        finally:
+            scope.copy_index = saved
+            declaration.evaluating = False
+        location = item.body.get("location")
+        item.location = str(location) if location is not None else None
+        declaration.evaluated = True
+        scope.planned[item.id.lower()] = expansion.normalize(item.id, item.body)
+    return scope.planned[item.id.lower()]
+
+
+def _nested(resource: dict[str, Any], item: PlannedResource, scope: Scope) -> dict[str, Any]:
+    target_sub = str(evaluate(resource.get("subscriptionId", scope.subscription_id), scope))
+    target_rg = resource.get("resourceGroup")
+    target_rg = str(evaluate(target_rg, scope)) if target_rg is not None else None
+    if target_rg is None and "subscriptionId" not in resource:
+        target_rg = scope.resource_group
+    return {"subscription": target_sub, "resource_group": target_rg, "name": item.name,
+            "properties": evaluate_nested_envelope(resource.get("properties", {}) or {}, scope)}
+
+
+def _resource_id(resource: dict[str, Any], rtype: str, name: str, scope: Scope) -> str:
     lowered = rtype.lower()
+    sub_prefix = f"/subscriptions/{scope.subscription_id}"
     if lowered == "microsoft.resources/resourcegroups":
-        return f"{sub_prefix}/resourceGroups/{name}", None
+        return f"{sub_prefix}/resourceGroups/{name}"
     if lowered == "microsoft.resources/deployments":
-        target_sub = str(evaluate(resource.get("subscriptionId", ctx.subscription_id), ctx))
+        target_sub = str(evaluate(resource.get("subscriptionId", scope.subscription_id), scope))
         target_rg = resource.get("resourceGroup")
-        target_rg = str(evaluate(target_rg, ctx)) if target_rg is not None else None
+        target_rg = str(evaluate(target_rg, scope)) if target_rg is not None else None
         if target_rg is None and "subscriptionId" not in resource:
-            target_rg = ctx.resource_group
-        prefix = f"/subscriptions/{target_sub}"
-        if target_rg:
-            prefix += f"/resourceGroups/{target_rg}"
-        props = evaluate_nested_envelope(resource.get("properties", {}) or {}, ctx)
-        nested = {
-            "subscription": target_sub,
-            "resource_group": target_rg,
-            "name": name,
-            "properties": props,
-        }
-        return f"{prefix}/providers/Microsoft.Resources/deployments/{name}", nested
-    scope = resource.get("scope")
-    if scope is not None:
-        scope_value = str(evaluate(scope, ctx))
-        if not scope_value.startswith("/"):
-            parts = scope_value.split("/")
-            scope_value = _id(ctx.scope_id(), "/".join([parts[0], *parts[1::2]]), parts[2::2])
-        return _id(scope_value, rtype, names), None
-    return _id(ctx.scope_id(), rtype, names), None
+            target_rg = scope.resource_group
+        prefix = f"/subscriptions/{target_sub}" + (f"/resourceGroups/{target_rg}" if target_rg else "")
+        return f"{prefix}/providers/Microsoft.Resources/deployments/{name}"
+    base = scope.scope_id()
+    scope_value = resource.get("scope")
+    if scope_value is not None:
+        base = str(evaluate(scope_value, scope))
+        if not base.startswith("/"):
+            parts = base.split("/")
+            base = _id(scope.scope_id(), "/".join([parts[0], *parts[1::2]]), parts[2::2])
+    return _id(base, rtype, name.split("/"))
 
 
-def evaluate_nested_envelope(props: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """A nested deployment's properties: mode and parameters evaluated in the outer context,
-    its template kept raw (it is evaluated in its own context when the child runs)."""
-    out = {k: v for k, v in props.items() if k != "template"}
-    out = evaluate(out, ctx)
+def _id(prefix: str, rtype: str, names: list[str]) -> str:
+    parts = rtype.split("/")
+    if len(parts) < 2 or len(parts) - 1 != len(names):
+        raise ExpressionError(f"The template resource name '{'/'.join(names)}' of type '{rtype}' is not valid: a "
+                              f"resource of type '{rtype}' needs {max(len(parts) - 1, 1)} name segment(s) separated "
+                              "by '/'")
+    return f"{prefix}/providers/{parts[0]}/" + "/".join(f"{t}/{n}" for t, n in zip(parts[1:], names, strict=True))
+
+
+def evaluate_nested_envelope(props: dict[str, Any], scope: Scope) -> dict[str, Any]:
+    """A nested deployment's properties: mode and parameters evaluated in the outer scope, its
+    template kept raw (it is evaluated in its own scope when the child is planned)."""
+    out = evaluate({k: v for k, v in props.items() if k != "template"}, scope)
     if "template" in props:
         inner = str((props.get("expressionEvaluationOptions") or {}).get("scope", "outer")).lower() == "inner"
         out["template"] = props["template"]
-        out["_outer_parameters"] = None if inner else dict(ctx.parameters)
-        out["_outer_variables"] = None if inner else {k: ctx.variable(k) for k in ctx.variables}
+        out["_outer_parameters"] = None if inner else dict(scope.parameters)
+        out["_outer_variables"] = None if inner else {k: scope.variable(k) for k in scope.variables if k != "copy"}
     return out
 
 
-def resolve_dependencies(planned: list[PlannedResource]) -> list[list[int]]:
+# --- dependencies -------------------------------------------------------------------------------
+
+
+def resolve_dependencies(planned: list[PlannedResource], origin: Origin) -> list[list[int]]:
     """For each resource, the indexes of the resources it depends on (ARM's matching rules)."""
     by_id = {p.id.lower(): i for i, p in enumerate(planned)}
     result: list[list[int]] = []
@@ -591,11 +620,12 @@ def resolve_dependencies(planned: list[PlannedResource]) -> list[list[int]]:
         for dep in item.depends_on:
             index = _match_dependency(dep, planned, by_id)
             if index is None:
-                raise invalid_template(f"The resource '{dep}' is not defined in the template")
+                raise invalid_template(f"The resource '{dep}' is not defined in the template. {RESOURCES_HELP}",
+                                       violation=origin.violation(*item.source))
             if index not in deps and planned[index] is not item:
                 deps.append(index)
         result.append(deps)
-    _check_cycles(planned, result)
+    _check_cycles(planned, result, origin)
     return result
 
 
@@ -636,14 +666,13 @@ def _match_dependency(dep: str, planned: list[PlannedResource], by_id: dict[str,
     return None
 
 
-def _check_cycles(planned: list[PlannedResource], deps: list[list[int]]) -> None:
+def _check_cycles(planned: list[PlannedResource], deps: list[list[int]], origin: Origin) -> None:
     state = [0] * len(planned)
 
     def visit(i: int) -> None:
         if state[i] == 1:
-            raise invalid_template(
-                f"Circular dependency detected on resource: '{planned[i].id}'"
-            )
+            raise invalid_template(f"Circular dependency detected on resource: '{planned[i].id}'. {RESOURCES_HELP}",
+                                   violation=origin.violation(*planned[i].source))
         if state[i] == 2:
             return
         state[i] = 1
@@ -659,3 +688,4 @@ def template_hash(template: Any) -> str:
     """A stable 19-digit hash, shaped like ARM's `templateHash`."""
     digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()
     return str(int(digest[:16], 16) % 10**19).rjust(19, "1")
+

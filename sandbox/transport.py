@@ -5,9 +5,10 @@ any management client; the client keeps its default `https://management.azure.co
 its bearer-token policy is satisfied, and every request goes to `Arm.handle()` instead of the
 network. Any other host is refused with `ForeignHostError`, so demo mode can never reach Azure.
 
-Polling waits (`Retry-After`, backoff) go through `sleep()`: by default they are skipped and the
-sandbox clock is advanced instead, so long-running operations still complete and tests run in
-milliseconds; `sleep_scale` sleeps a fraction of the time for a demo that should feel real.
+Polling waits (`Retry-After`, backoff) go through `sleep()`. On the wall clock (the demo) they
+are slept for real: the sandbox's clock is never pushed forward, so work progresses at the speed
+saved with the state and a cancel can still arrive in time. On a frozen clock (tests) a wait
+moves the clock instead, so long-running operations complete in milliseconds.
 """
 
 from __future__ import annotations
@@ -162,24 +163,13 @@ def _body_bytes(request: Any) -> bytes:
 class SandboxTransport(HttpTransport):  # type: ignore[type-arg]
     """An azure-core transport that answers from an `Arm`, never from the network."""
 
-    def __init__(
-        self,
-        arm: Arm | None = None,
-        *,
-        skip_sleep: bool = True,
-        sleep_scale: float = 1.0,
-        allowed_hosts: frozenset[str] = ALLOWED_HOSTS,
-    ) -> None:
-        """`skip_sleep` turns every wait into a clock advance; otherwise waits are really slept
-        for `sleep_scale` of their length and the clock is advanced by the rest."""
+    def __init__(self, arm: Arm | None = None, *, allowed_hosts: frozenset[str] = ALLOWED_HOSTS) -> None:
         self.arm = arm if arm is not None else Arm()
-        self.skip_sleep = skip_sleep
-        self.sleep_scale = sleep_scale
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
         self.requests = 0
         """Number of requests sent (for tests and benchmarks)."""
         self.slept = 0.0
-        """Seconds of waiting requested by the pipeline (skipped or not)."""
+        """Seconds of waiting requested by the pipeline (slept, or passed on a frozen clock)."""
 
     def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:  # type: ignore[override]
         parts = urlsplit(request.url)
@@ -196,19 +186,14 @@ class SandboxTransport(HttpTransport):  # type: ignore[type-arg]
         return SandboxResponse(request, status, headers, body)
 
     def sleep(self, duration: float) -> None:
-        """Skip (advance the sandbox clock) or scale the wait."""
+        """Wait: for real on the wall clock; on a frozen (test) clock, move it instead."""
         if duration <= 0:
             return
         self.slept += duration
-        if self.skip_sleep:
+        if self.arm.clock.is_frozen:
             self.arm.clock.advance(duration)
-            return
-        real = duration * self.sleep_scale
-        time.sleep(real)
-        if not self.arm.clock.is_frozen:
-            self.arm.clock.advance(duration - real)
         else:
-            self.arm.clock.advance(duration)
+            time.sleep(duration)
 
     def open(self) -> None:
         """Nothing to open: there is no connection."""

@@ -37,6 +37,7 @@ class ArmError(Exception):
         details: list[dict[str, Any]] | None = None,
         target: str | None = None,
         headers: Mapping[str, str] | None = None,
+        additional_info: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
@@ -45,10 +46,12 @@ class ArmError(Exception):
         self.details = details
         self.target = target
         self.headers = dict(headers or {})
+        self.additional_info = additional_info
 
     def to_error(self) -> dict[str, Any]:
         """The inner `error` object (also used nested inside deployment errors)."""
-        return error_object(self.code, self.message, details=self.details, target=self.target)
+        return error_object(self.code, self.message, details=self.details, target=self.target,
+                            additional_info=self.additional_info)
 
     def to_reply(self) -> Reply:
         """The full reply with the ARM error envelope (`details` always present at the top)."""
@@ -63,13 +66,16 @@ def error_object(
     *,
     details: list[dict[str, Any]] | None = None,
     target: str | None = None,
+    additional_info: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Build one ARM error object; `details` only when there are some (as ARM nests them)."""
+    """Build one ARM error object; `details` and `additionalInfo` only when there are some."""
     error: dict[str, Any] = {"code": code, "message": message}
     if target is not None:
         error["target"] = target
     if details:
         error["details"] = list(details)
+    if additional_info:
+        error["additionalInfo"] = list(additional_info)
     return error
 
 
@@ -124,17 +130,21 @@ class Request:
             self._parsed = True
             if self.body.strip():
                 try:
-                    self._json = json.loads(self.body)
+                    parsed = json.loads(self.body)
                 except ValueError as exc:
+                    self._parsed = False
                     raise ArmError(
                         400,
                         "InvalidRequestContent",
                         f"The request content was invalid and could not be deserialized: '{exc}'.",
                     ) from exc
                 except RecursionError:
+                    self._parsed = False
                     raise too_deep() from None
-                if json_depth(self._json) > MAX_JSON_DEPTH:
+                if json_depth(parsed) > MAX_JSON_DEPTH:
+                    self._parsed = False
                     raise too_deep()
+                self._json = parsed
         if self._json is None and required:
             raise ArmError(
                 400, "InvalidRequestContent", "The request content was invalid: the body is empty."

@@ -68,7 +68,7 @@ class Live:
 def live_sandbox(arm: Arm | None = None, **arm_kwargs: Any) -> Live:
     """A seeded sandbox on a frozen clock (or `arm`) and a session over it."""
     arm = arm if arm is not None else Arm(clock=SandboxClock.frozen(), **arm_kwargs)
-    transport = SandboxTransport(arm, skip_sleep=True)
+    transport = SandboxTransport(arm)
     session = AzureSession(SandboxCredential(), transport=transport, tenant_id=CONTOSO)
     return Live(arm, transport, session)
 

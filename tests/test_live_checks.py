@@ -24,7 +24,7 @@ from live_fixtures import (
     with_changes,
 )
 
-from sandbox import seed
+from sandbox import durations, seed
 from wizard import catalog, naming
 from wizard.azure.checks import CHECKS, QUOTA_LINK, REGISTRY, VCPU_QUOTA_LINK
 from wizard.model import FactoryConfig
@@ -151,7 +151,7 @@ def test_provider_not_registered_then_registering_then_registered(live: Live) ->
     assert (registering.code, registering.severity) == ("AIF-LIVE-PROVIDER", "warning")
     assert "Registering" in registering.message
 
-    live.arm.clock.advance(seed.REGISTRATION_SECONDS)
+    live.arm.clock.advance(durations.REGISTRATION_SECONDS)
     assert live.check("providers", config, "stage", session=live.fresh()) == []
 
 
@@ -331,9 +331,9 @@ def test_soft_deleted_vault_blocks_the_stage_key_vault_name(live: Live) -> None:
 
 
 def test_soft_deleted_admin_vault_hint_names_the_admin_vault() -> None:
-    changed = catalog_copy()
-    changed.deleted_vaults.append({**changed.deleted_vaults[-1], "name": "kv-cmnadmtest-aje2a-001"})
-    sandbox = live_sandbox(catalog=changed)
+    sandbox = live_sandbox()
+    vaults = sandbox.arm.world.deleted_vaults
+    vaults.append({**vaults[-1], "name": "kv-cmnadmtest-aje2a-001"})
     try:
         found = sandbox.check("names", preset("enterprise-hub-spoke"), "stage")
         admin = next(f for f in found if "kv-cmnadmtest-aje2a-001" in f.message)

@@ -186,7 +186,7 @@ def test_put_group_deployment_matches_example(arm: Arm) -> None:
     assert status == 201
     optional = {"$.properties.templateLink"}
     assert_same_shape(body_of(ex, "201"), accepted, optional=optional)
-    arm.clock.advance(30)
+    arm.clock.advance(60)
     _, _, done = call(arm, "GET", path)
     assert done["properties"]["provisioningState"] == "Succeeded"
     assert_same_shape(body_of(ex, "200"), done, optional=optional)

@@ -112,3 +112,19 @@ def test_fault_plan_round_trips() -> None:
 
     plan = FaultPlan(seed=1, latency=0.1, resource_failures=[ResourceFailure("A/b", "QuotaExceeded")])
     assert FaultPlan.from_json(plan.to_json()) == plan
+
+
+def test_fault_specs_of_the_served_sandbox_make_the_same_plan_as_in_process() -> None:
+    from sandbox.faults import ResourceFailure, parse_faults
+
+    plan = parse_faults(["throttle=0.33", "transient=0.1", "latency=0.2", "retry-after=3", "token-expiry=5",
+                         "fail=Microsoft.Search/searchServices:QuotaExceeded:2", "fail=Microsoft.KeyVault/vaults"],
+                        seed=9)
+    assert plan == FaultPlan(seed=9, throttle_rate=0.33, transient_rate=0.1, latency=0.2, retry_after=3,
+                             token_expiry_every=5, resource_failures=[
+                                 ResourceFailure("Microsoft.Search/searchServices", "QuotaExceeded", times=2),
+                                 ResourceFailure("Microsoft.KeyVault/vaults", "InsufficientQuota")])
+    assert plan.describe()[0] == "throttle: 33% of requests answered 429 TooManyRequests (Retry-After 3 s)"
+    for bad in ("throttle=2", "throttle", "latency=-1", "fail=nonsense", "fail=A/b:Code:0", "token-expiry=0", "x=1"):
+        with pytest.raises(ValueError, match=f"'{bad}' is not a fault the sandbox knows: use throttle=RATE"):
+            parse_faults([bad])

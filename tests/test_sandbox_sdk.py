@@ -6,7 +6,7 @@ import pytest
 import sandbox_fixtures
 from sandbox_fixtures import Sdk, make_arm
 
-from sandbox import seed
+from sandbox import durations, seed
 from sandbox.transport import ForeignHostError, SandboxTransport
 
 arm = sandbox_fixtures.arm
@@ -41,7 +41,7 @@ def test_providers_register_and_resource_groups(sdk: Sdk) -> None:
     client = sdk.client(ResourceManagementClient, seed.AIF_STAGE)
     assert client.providers.get("Microsoft.App").registration_state == "NotRegistered"
     assert client.providers.register("Microsoft.App").registration_state == "Registering"
-    sdk.arm.clock.advance(2.9)
+    sdk.arm.clock.advance(durations.REGISTRATION_SECONDS - 0.1)
     assert client.providers.get("Microsoft.App").registration_state == "Registering"
     sdk.arm.clock.advance(0.2)
     assert client.providers.get("Microsoft.App").registration_state == "Registered"

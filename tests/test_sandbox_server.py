@@ -62,7 +62,7 @@ def test_deployment_over_loopback_completes() -> None:
     from sandbox.arm import Arm
     from sandbox.transport import SandboxCredential
 
-    arm = Arm(clock=SandboxClock(), duration_scale=0.01, poll_interval=0)
+    arm = Arm(clock=SandboxClock(speed=1000), poll_interval=0)
     with SandboxServer(arm) as srv:
         credential = SandboxCredential()
         client = DeploymentsMgmtClient(credential, seed.AIF_DEV, base_url=srv.base_url, polling_interval=0.01,

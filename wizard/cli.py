@@ -738,20 +738,44 @@ def sandbox() -> None:
     """The offline stand-in for Azure Resource Manager."""
 
 
+def _fault_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Check `--fault` specs early, so a typo is a usage error naming the forms that work."""
+    from sandbox.faults import parse_faults
+
+    try:
+        parse_faults(list(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @sandbox.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free port",
               help="Port on 127.0.0.1.")
 @click.option("--fresh", is_flag=True, help="Start from the seeded demo tenant, not the saved demo state.")
-def sandbox_serve(port: int, fresh: bool) -> None:
+@click.option("--fault", "faults", multiple=True, callback=_fault_specs, metavar="NAME=VALUE",
+              help="Inject a fault (repeatable): throttle=RATE, transient=RATE, latency=SECONDS, retry-after=SECONDS, "
+                   "token-expiry=N, fail=TYPE[:CODE[:TIMES]].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the faults' random draws and jitter.")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Demo speed factor: ARM work takes 1/SPEED of its time in Azure (saved with the state; "
+                   "default 30 for a new state).")
+def sandbox_serve(port: int, fresh: bool, faults: tuple[str, ...], seed: int, speed: float | None) -> None:
     """Serve the sandbox on 127.0.0.1 for other tools (and end-to-end tests); Ctrl+C stops it."""
+    from sandbox.arm import Arm
+    from sandbox.faults import parse_faults
     from sandbox.server import PortError
     from sandbox.server import main as serve
     from sandbox.state_file import StateFileError
     from wizard.azure.demo import STATE_HINT, open_sandbox, state_path
 
     path = state_path()
+    plan = parse_faults(list(faults), seed)
     try:
-        serve(port, state_path=None if fresh else path, arm=None if fresh else open_sandbox(path))
+        arm = Arm(faults=plan) if fresh else open_sandbox(path, faults=plan)
+        if speed is not None:
+            arm.set_speed(speed)
+        serve(port, state_path=None if fresh else path, arm=arm)
     except StateFileError as exc:
         fail(f"the demo sandbox state {exc}", STATE_HINT)
     except PortError as exc:

@@ -67,7 +67,7 @@ def demo_session(*, faults: Any = None, path: Path | None = None, fresh: bool = 
         where = path or state_path()
         arm = open_sandbox(where, **options)
         note = f"demo: checking against the sandbox (state in {where}), not Azure"
-    transport = SandboxTransport(arm, skip_sleep=True)
+    transport = SandboxTransport(arm)
     session = AzureSession(SandboxCredential(), transport=transport, tenant_id=CONTOSO_TENANT)
     return session, CONTOSO_TENANT, [note]
 
