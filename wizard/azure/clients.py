@@ -162,7 +162,8 @@ class AzureSession:
                     self.stats.cache_hits += 1
             assert slot is not None
             if owner:
-                self._run_cancel.value = cancel
+                outer = getattr(self._run_cancel, "value", None)  # a read nested in another's fetch
+                self._run_cancel.value = cancel or outer
                 try:
                     slot.value = fetch()
                 except BaseException as exc:
@@ -172,7 +173,7 @@ class AzureSession:
                             if self._slots.get(key) is slot:
                                 del self._slots[key]
                 finally:
-                    self._run_cancel.value = None
+                    self._run_cancel.value = outer
                     slot.event.set()
             else:
                 slot.event.wait()
