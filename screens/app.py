@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from screens.messages import (
     ApplyFix,
     ConfigReplaced,
+    DeployRequested,
     ExportRequested,
     FieldEdited,
     LiveEvent,
@@ -478,6 +479,45 @@ class WizardApp(App[None]):
                 self.action_save_as()
 
         self.push_screen(QuitScreen(self.draft.name), answered)
+
+    # ------------------------------------------------------------------ deploy
+
+    def on_deploy_requested(self, message: DeployRequested) -> None:
+        """Open the dashboard on a new run of the draft (in the session the checks use)."""
+        message.stop()
+        if self.draft is None:
+            return
+        if self.live is None:
+            self.notify("deploying needs the session: sign in first (or wait for the demo sandbox to open)",
+                        title="not deployed", severity="warning", markup=False)
+            return
+        from screens.dashboard.screen import DeployScreen
+
+        live, config = self.live, self.draft.config
+
+        def start() -> Any:
+            from deploy.launch import start_run
+
+            prepared, _ = live.prepare(config)
+            return start_run(prepared, live.session, consent=self._consent)
+
+        self.push_screen(DeployScreen(start, name=self.draft.name or self.draft.extends or "new configuration",
+                                      demo=self.demo))
+
+    def _consent(self, subscription_id: str, namespaces: list[str]) -> bool:
+        """Asked from the run's threads: may these providers be registered? (a modal answers)"""
+        from screens.dashboard.questions import ConsentScreen
+
+        answer = [False]
+        done = threading.Event()
+
+        def answered(value: bool | None) -> None:
+            answer[0] = bool(value)
+            done.set()
+
+        self.call_from_thread(self.push_screen, ConsentScreen(subscription_id, namespaces), answered)
+        done.wait()
+        return answer[0]
 
     def action_show_keys(self) -> None:
         self.action_show_help_panel()

@@ -112,3 +112,8 @@ class ExportRequested(Message):
     """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml) or `preset`."""
 
     fmt: str
+
+
+@dataclass
+class DeployRequested(Message):
+    """Deploy the configuration now (the review's Deploy button): the App opens the dashboard."""

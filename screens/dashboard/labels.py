@@ -1,0 +1,264 @@
+"""The dashboard's lines as Rich Text: lanes, stage rows, resource rows, the header and the summary.
+
+Every mark is a glyph first and a colour second, so a run reads the same under NO_COLOR and in
+either theme; names, messages and fixes come from Azure and the configuration and are appended
+as plain text, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.style import Style
+from rich.text import Text
+
+from deploy.progress import ResourceView, RunProgress, StageView
+
+STAGE_MARKS = {
+    "pending": ("·", "dim"), "running": ("⟳", "cyan"), "succeeded": ("✓", "green"), "failed": ("✗", "bold red"),
+    "canceled": ("■", "yellow"), "blocked": ("⊘", "dim"), "skipped": ("↷", "green"),
+}
+"""Stage status -> glyph and style."""
+
+RESOURCE_MARKS = {
+    "Pending": ("·", "dim"), "Accepted": ("⟳", "cyan"), "Running": ("⟳", "cyan"), "Succeeded": ("✓", "green"),
+    "Failed": ("✗", "bold red"), "Canceled": ("■", "yellow"),
+}
+"""ARM provisioning state -> glyph and style (an unknown state shows as running)."""
+
+KIND_SHORT = {
+    "common_rg": "rg", "common_network": "network", "common_services": "services",
+    "project_network": "network", "project_services": "services", "project_rbac": "roles",
+}
+"""A stage kind as a lane names it."""
+
+BAR_FULL, BAR_EMPTY = "█", "░"
+
+
+def clock(seconds: float) -> str:
+    """`m:ss`, or `h:mm:ss` from an hour on."""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def time_left(seconds: float | None) -> str:
+    """How long the rest should take, as a person says it."""
+    if seconds is None:
+        return "estimating time left…"
+    if seconds < 60:
+        return "under a minute left"
+    minutes = round(seconds / 60)
+    return f"about {minutes} min left"
+
+
+def bar(done: int, total: int, width: int) -> Text:
+    """A bar of `width` cells, filled in proportion (█ and ░ tell it apart without colour)."""
+    filled = width if total == 0 else round(width * done / total)
+    text = Text(BAR_FULL * filled, style="green")
+    text.append(BAR_EMPTY * (width - filled), style="dim")
+    return text
+
+
+def stage_mark(status: str) -> Text:
+    """The glyph of a stage status."""
+    glyph, style = STAGE_MARKS.get(status, ("?", "dim"))
+    return Text(glyph, style=style)
+
+
+def short_type(resource_type: str, width: int) -> str:
+    """An ARM type within `width` cells, keeping its end (`Microsoft.Cognitive…/accounts`)."""
+    if len(resource_type) <= width:
+        return resource_type
+    provider, _, rest = resource_type.partition("/")
+    keep = width - len(rest) - 2
+    if keep >= 6:
+        return f"{provider[:keep]}…/{rest}"
+    return "…" + resource_type[-(width - 1):]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells with an ellipsis."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def lane(progress: RunProgress, environment: str, width: int) -> Text:
+    """`dev   ████░░░  12/40  rg ✓ network ✓ services ⟳  projects ✓3 ⟳2 ·19`."""
+    done, total = progress.counts(environment)
+    text = Text(f"{environment:<6}", style="bold")
+    text.append_text(bar(done, total, max(6, min(24, width // 5))))
+    text.append(f" {done:>3}/{total:<3} ")
+    projects: dict[str, int] = {}
+    project_status: dict[str, str] = {}
+    for stage in progress.for_environment(environment):
+        if stage.info.project is None:
+            text.append(f" {KIND_SHORT.get(stage.info.kind, stage.info.kind)} ")
+            text.append_text(stage_mark(stage.status))
+        else:
+            projects.setdefault(stage.info.project, 0)
+            project_status[stage.info.project] = _worst(project_status.get(stage.info.project), stage.status)
+    if projects:
+        tally: dict[str, int] = {}
+        for status in project_status.values():
+            tally[status] = tally.get(status, 0) + 1
+        text.append("  projects", style="bold" if len(projects) > 1 else "")
+        for status in ("failed", "running", "succeeded", "skipped", "canceled", "blocked", "pending"):
+            if tally.get(status):
+                text.append(" ")
+                text.append_text(stage_mark(status))
+                text.append(str(tally[status]))
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+_SEVERITY = ["failed", "canceled", "blocked", "running", "pending", "skipped", "succeeded"]
+
+
+def _worst(current: str | None, status: str) -> str:
+    """A project's status is the most telling of its stages' (failed before running before done)."""
+    if current is None:
+        return status
+    if current == "succeeded" and status == "pending":
+        return "running"  # some of it done, some to go
+    return min(current, status, key=_SEVERITY.index)
+
+
+def stage_line(stage: StageView, now: float, width: int) -> Text:
+    """`✓ project 001 · services   12/12  0:48  (attempt 2)` for the stage's row."""
+    text = stage_mark(stage.status)
+    title = stage.info.title.removeprefix(f"{stage.info.environment} · ")
+    done, total = stage.counts()
+    tail = f"{done:>3}/{total:<3} {clock(stage.elapsed_at(now)) if stage.status != 'pending' else '':>7}"
+    room = max(10, width - len(tail) - 3)
+    text.append(f" {fit(title, room):<{room}} ")
+    text.append(tail, style="dim" if stage.status in ("pending", "blocked") else "")
+    extra = []
+    if stage.attempt > 1:
+        extra.append(f"attempt {stage.attempt}")
+    if stage.status == "failed" and stage.failure is not None:
+        extra.append(stage.failure.code)
+    elif stage.status == "blocked":
+        extra.append("waits on a failed stage")
+    if stage.note:
+        extra.append(stage.note)
+    if extra:
+        text.append("  " + " · ".join(extra), style="red" if stage.status == "failed" else "italic")
+    return text
+
+
+def resource_line(resource: ResourceView, now: float, width: int) -> Text:
+    """`✓ Microsoft.KeyVault/vaults   kv-p001-weu-dev   Succeeded 0:18`."""
+    glyph, style = RESOURCE_MARKS.get(resource.state, ("⟳", "cyan"))
+    type_width = max(16, min(40, width * 2 // 5))
+    state_width = 16
+    name_width = max(10, width - type_width - state_width - 4)
+    text = Text(glyph, style=style)
+    text.append(f" {short_type(resource.type, type_width):<{type_width}} ", style="dim")
+    text.append(f"{fit(resource.name, name_width):<{name_width}} ")
+    elapsed = clock(resource.elapsed_at(now)) if resource.state != "Pending" else ""
+    text.append(f"{resource.state:<10}{elapsed:>6}", style=style if resource.state != "Pending" else "dim")
+    return text
+
+
+def failure_lines(stage: StageView, width: int) -> list[Text]:
+    """The cause and the fix of a failed stage, wrapped to `width` (a tree row holds one line)."""
+    failure = stage.failure
+    if failure is None:
+        return []
+    lines: list[Text] = []
+    cause = f"{failure.code}: {failure.message}"
+    if stage.error_class:
+        cause += f" ({stage.error_class})"
+    for i, part in enumerate(textwrap.wrap(cause, max(20, width - 2)) or [""]):
+        line = Text("✗ " if i == 0 else "  ", style="bold red")
+        line.append(part)
+        lines.append(line)
+    fix = failure.hint or (failure.fix.describe() if failure.fix is not None else "")
+    fix = f"{fix} · r retries this stage" if fix else "r retries this stage"
+    for i, part in enumerate(textwrap.wrap(fix, max(20, width - 2))):
+        line = Text("→ " if i == 0 else "  ", style="bold")
+        line.append(part, style="italic")
+        lines.append(line)
+    return lines
+
+
+def portal_line(stage: StageView) -> Text:
+    """A link to the deployment in the Azure portal (clickable where the terminal allows)."""
+    text = Text("↗ ", style="bold")
+    text.append("open in the portal", style=Style(link=stage.portal_url, underline=True))
+    text.append(f"  {stage.info.deployment_name}  (o open · y copy link)", style="dim")
+    return text
+
+
+def header(progress: RunProgress, name: str) -> Text:
+    """`Deploying poc · 4:12 elapsed · about 6 min left` (or how it ended)."""
+    text = Text()
+    finished = progress.finished
+    if progress.refused is not None:
+        text.append(f"Not deployed: {name}", style="bold")
+        return text
+    verb = {"succeeded": "Deployed", "failed": "Deployment failed:", "canceled": "Canceled:",
+            "interrupted": "Left running:"}.get(finished.status, "") if finished else "Deploying"
+    text.append(f"{verb} {name}", style="bold")
+    if progress.started_at is None:
+        text.append(" · starting…")
+        return text
+    text.append(f" · {clock(progress.elapsed())} {'in all' if finished else 'elapsed'}")
+    if finished is None:
+        text.append(f" · {time_left(progress.remaining())}")
+    return text
+
+
+def overall(progress: RunProgress, width: int) -> Text:
+    """The whole run's bar with `41 of 63 resources · 5 of 9 stages · 1 failed`."""
+    done, total = progress.counts()
+    counts = progress.stage_counts()
+    stages_done = counts.get("succeeded", 0) + counts.get("skipped", 0)
+    tail = f" {done} of {total} resources · {stages_done} of {len(progress.stages)} stages"
+    for status in ("running", "failed", "blocked", "canceled"):
+        if counts.get(status):
+            tail += f" · {counts[status]} {status}"
+    text = bar(done, total, max(10, width - len(tail) - 1))
+    text.append(tail)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def summary(progress: RunProgress, name: str, report_hint: str) -> Text:
+    """What a finished run did, what is left to do, and where to look next."""
+    text = Text()
+    refused = progress.refused
+    if refused is not None:
+        text.append("✗ Nothing was deployed: ", style="bold red")
+        text.append(refused.reason)
+        for finding in refused.findings[:5]:
+            text.append(f"\n  ✗ {finding.environment + ' ' if finding.environment else ''}{finding.message}")
+            if finding.hint:
+                text.append(f"\n    → {finding.hint}", style="italic")
+        return text
+    finished = progress.finished
+    if finished is None:
+        return text
+    done, total = progress.counts()
+    if finished.status == "succeeded":
+        text.append("✓ ", style="bold green")
+        text.append(f"{name}: {finished.succeeded} stages, {done} resources deployed in {clock(finished.elapsed)}.")
+    elif finished.status == "failed":
+        text.append("✗ ", style="bold red")
+        text.append(f"{name}: {finished.failed} stage(s) failed, {finished.succeeded} succeeded "
+                    f"({done} of {total} resources).")
+        for stage in progress.failed()[:3]:
+            text.append(f"\n  ✗ {stage.info.title}: ")
+            text.append(stage.failure.code if stage.failure else "failed")
+        text.append("\n  Select a failed stage and press r to retry it.", style="italic")
+    elif finished.status == "canceled":
+        text.append("■ ", style="bold yellow")
+        text.append(f"{name}: canceled in Azure after {clock(finished.elapsed)} ({done} of {total} resources).")
+    else:
+        text.append("■ ", style="bold yellow")
+        text.append(f"{name}: left running in Azure; `aifactory resume` picks it up where it is.")
+    text.append(f"\n  {report_hint}", style="dim")
+    if finished.journal:
+        text.append(f"\n  journal: {finished.journal}", style="dim")
+    return text
