@@ -68,7 +68,11 @@ def stage_mark(status: str) -> Text:
 
 
 def short_type(resource_type: str, width: int) -> str:
-    """An ARM type within `width` cells, keeping its end (`Microsoft.Cognitive…/accounts`)."""
+    """An ARM type within `width` cells: without `Microsoft.` when it must, then keeping its end
+    (`Cognitive…/accounts`)."""
+    if len(resource_type) <= width:
+        return resource_type
+    resource_type = resource_type.removeprefix("Microsoft.")
     if len(resource_type) <= width:
         return resource_type
     provider, _, rest = resource_type.partition("/")

@@ -81,7 +81,9 @@ class NodeRef:
 class StageTree(Tree[NodeRef]):
     """The stages of every environment; enter or a click opens a stage to its resources."""
 
-    DEFAULT_CSS = "StageTree { height: 1fr; padding: 0 1; background: $surface; }"
+    DEFAULT_CSS = """
+    StageTree { height: 1fr; padding: 0 1; background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    """
 
     def process_label(self, label: str | Text) -> Text:  # type: ignore[override]
         """Labels are built as Text; a plain string is shown as it is, never parsed as markup."""
@@ -97,11 +99,13 @@ class DeployScreen(Screen[None]):
     DeployScreen #banner { width: auto; color: $warning; text-style: bold; }
     DeployScreen #overall, DeployScreen #lanes { padding: 0 1; height: auto; }
     DeployScreen #lanes { margin-bottom: 1; }
+    DeployScreen.-narrow #lanes { margin-bottom: 0; }
     DeployScreen #summary { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
     DeployScreen #summary.-hidden { display: none; }
-    DeployScreen #log { height: 7; border-top: solid $panel-lighten-2; padding: 0 1; }
+    DeployScreen #log { height: 7; border-top: solid $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1; }
     DeployScreen #log.-hidden { display: none; }
-    DeployScreen.-narrow #log { height: 5; }
+    DeployScreen.-narrow #log { height: 4; }
+    DeployScreen.-narrow #summary { max-height: 5; }
     """
     AUTO_FOCUS = "#stages"
     BINDINGS = [
@@ -147,7 +151,8 @@ class DeployScreen(Screen[None]):
         self._env_rows: dict[str, TreeNode[NodeRef]] = {}
         self._dirty: set[str] = set()
         self._redraw_pending = False
-        self._log_wanted = True
+        self._log_toggled = False
+        """True once the person chose to show or hide the log (then it stays as they chose)."""
         self.start_error = ""
         """Why the run could not start, when it could not."""
 
@@ -165,7 +170,7 @@ class DeployScreen(Screen[None]):
         tree.guide_depth = 2
         yield tree
         yield Static("", id="summary", classes="-hidden")
-        yield RichLog(id="log", max_lines=LOG_LINES, wrap=False, markup=False, highlight=False)
+        yield RichLog(id="log", max_lines=LOG_LINES, wrap=True, markup=False, highlight=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -186,8 +191,9 @@ class DeployScreen(Screen[None]):
 
     @property
     def _width(self) -> int:
-        """Cells a tree row may use (inside the tree's padding and guides)."""
-        return max(40, self.size.width - 4)
+        """Cells a stage or resource row may use: the width less the tree's padding, scrollbar and
+        the guides before a row (two levels of two cells)."""
+        return max(40, self.size.width - 8)
 
     # ------------------------------------------------------------------ the run
 
@@ -282,6 +288,8 @@ class DeployScreen(Screen[None]):
             label.append(f"  {done}/{total} resources", style="dim")
             env_node.set_label(label)
         if progress.finished is not None or progress.refused is not None:
+            if self.has_class("-narrow") and not self._log_toggled:
+                self.query_one("#log", RichLog).add_class("-hidden")  # the summary takes its place
             summary = self.query_one("#summary", Static)
             summary.update(labels.summary(progress, self.deployment, self.report_hint))
             summary.remove_class("-hidden")
@@ -289,11 +297,11 @@ class DeployScreen(Screen[None]):
 
     def _draw_stage(self, node: TreeNode[NodeRef], stage: StageView, now: float, width: int) -> None:
         """A stage's row; its resources, failure and portal link when it is open (a failure opens it)."""
-        node.set_label(labels.stage_line(stage, now, width - 4))
+        node.set_label(labels.stage_line(stage, now, width))
         if stage.status == "failed" and not node.is_expanded:
             node.expand()
         if node.is_expanded:
-            self._draw_children(node, stage, now, width - 8)
+            self._draw_children(node, stage, now, width)
 
     def _draw_children(self, node: TreeNode[NodeRef], stage: StageView, now: float, width: int) -> None:
         lines: list[tuple[Text, NodeRef]] = [(line, NodeRef("note", stage.id)) for line in
@@ -315,7 +323,10 @@ class DeployScreen(Screen[None]):
         ref = event.node.data
         if ref is not None and ref.kind == "stage":
             stage = self.progress.stages[ref.stage]
-            self._draw_children(event.node, stage, self.progress.now(), self._width - 8)
+            self._draw_children(event.node, stage, self.progress.now(), self._width)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        self.refresh_bindings()  # the portal keys follow the row under the cursor
 
     # ------------------------------------------------------------------ keys
 
@@ -379,8 +390,9 @@ class DeployScreen(Screen[None]):
             self.notify(stage.portal_url, title="copied to the clipboard", markup=False)
 
     def action_toggle_log(self) -> None:
-        self._log_wanted = not self._log_wanted
-        self.query_one("#log", RichLog).set_class(not self._log_wanted, "-hidden")
+        log = self.query_one("#log", RichLog)
+        self._log_toggled = True
+        log.set_class(not log.has_class("-hidden"), "-hidden")
 
     def action_next_failure(self) -> None:
         failed = self.progress.failed()
