@@ -79,9 +79,11 @@ class WizardApp(App[None]):
     ]
 
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
-                 sandbox_state: Path | None = None) -> None:
+                 sandbox_state: Path | None = None, faults: Any = None) -> None:
         super().__init__()
         self.demo = demo
+        self.faults = faults
+        """The demo sandbox's FaultPlan (`aifactory --demo --fault ...`), or None."""
         self.draft = draft
         self._store = store
         self.sandbox_state = sandbox_state
@@ -159,7 +161,7 @@ class WizardApp(App[None]):
 
         try:
             live = open_session(demo=self.demo, device_code=device_code, choose_tenant=self._choose_tenant,
-                                sandbox_state=self.sandbox_state)
+                                sandbox_state=self.sandbox_state, faults=self.faults)
         except LiveRunError as exc:
             self.post_message(SessionFailed(exc.message, exc.hint))
             return
@@ -550,6 +552,7 @@ class WizardApp(App[None]):
 
 
 def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,
-             sandbox_state: Path | None = None) -> WizardApp:
-    """The one factory of the wizard, used by the CLI and the tests."""
-    return WizardApp(demo=demo, draft=draft, store=store, sandbox_state=sandbox_state)
+             sandbox_state: Path | None = None, faults: Any = None) -> WizardApp:
+    """The one factory of the wizard, used by the CLI and the tests (`faults`: the demo sandbox's
+    FaultPlan)."""
+    return WizardApp(demo=demo, draft=draft, store=store, sandbox_state=sandbox_state, faults=faults)
