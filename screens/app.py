@@ -516,15 +516,17 @@ class WizardApp(App[None]):
         from screens.dashboard.screen import DeployScreen
 
         live, config = self.live, self.draft.config
+        name = self.draft.name or self.draft.extends or "new configuration"
 
         def start() -> Any:
+            """In the dashboard's worker: plan, preflight, open the journal (nothing submitted yet)."""
             from deploy.launch import start_run
 
-            prepared, _ = live.prepare(config)
-            return start_run(prepared, live.session, consent=self._consent)
+            return start_run(config, live, consent=self._consent, config_name=name)
 
-        self.push_screen(DeployScreen(start, name=self.draft.name or self.draft.extends or "new configuration",
-                                      demo=self.demo))
+        source = f"--preset {self.draft.name or self.draft.extends}" if self.draft.name or self.draft.extends else ""
+        report = f"aifactory report {source}{' --demo' if self.demo else ''}" if source else ""
+        self.push_screen(DeployScreen(start, name=name, demo=self.demo, report=report))
 
     def _consent(self, subscription_id: str, namespaces: list[str]) -> bool:
         """Asked from the run's threads: may these providers be registered? (a modal answers)"""

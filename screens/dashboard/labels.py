@@ -8,6 +8,7 @@ as plain text, never parsed as markup.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
@@ -229,8 +230,9 @@ def overall(progress: RunProgress, width: int) -> Text:
     return text
 
 
-def summary(progress: RunProgress, name: str, report_hint: str) -> Text:
-    """What a finished run did, what is left to do, and where to look next."""
+def summary(progress: RunProgress, name: str, report: str) -> Text:
+    """What a finished run did, what is left to do, and where to look next: `report` is the
+    `aifactory report ...` command for this configuration (the run and the output file are added)."""
     text = Text()
     refused = progress.refused
     if refused is not None:
@@ -262,7 +264,15 @@ def summary(progress: RunProgress, name: str, report_hint: str) -> Text:
     else:
         text.append("■ ", style="bold yellow")
         text.append(f"{name}: left running in Azure; `aifactory resume` picks it up where it is.")
-    text.append(f"\n  {report_hint}", style="dim")
+    if report:
+        text.append("\n  handover report: ", style="dim")
+        text.append(f"{report} --run {progress.run_id} -o report.html")
     if finished.journal:
-        text.append(f"\n  journal: {finished.journal}", style="dim")
+        text.append(f"\n  journal: {home_relative(finished.journal)}", style="dim")
     return text
+
+
+def home_relative(path: str) -> str:
+    """`path` with the home folder written `~` (shorter, and the same on every machine)."""
+    home = str(Path.home())
+    return "~" + path[len(home):] if path.startswith(home + "/") else path

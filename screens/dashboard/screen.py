@@ -135,15 +135,15 @@ class DeployScreen(Screen[None]):
             return (isinstance(message, DeployScreen.RunEvent) and isinstance(self.event, ResourceProgress)
                     and self.event.can_replace(message.event))
 
-    def __init__(self, start: Callable[[], Run], *, name: str, demo: bool,
-                 report_hint: str = "`aifactory report` shows what was deployed, per environment.",
+    def __init__(self, start: Callable[[], Run], *, name: str, demo: bool, report: str = "",
                  clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.start = start
         """Starts the run; called in the worker thread (it may read Azure before it returns)."""
         self.deployment = name
         self.demo = demo
-        self.report_hint = report_hint
+        self.report = report
+        """`aifactory report ...` for this configuration, shown in the summary with the run's id."""
         self.progress = RunProgress(clock)
         self.run: Run | None = None
         self._stage_rows: dict[str, TreeNode[NodeRef]] = {}
@@ -291,7 +291,7 @@ class DeployScreen(Screen[None]):
             if self.has_class("-narrow") and not self._log_toggled:
                 self.query_one("#log", RichLog).add_class("-hidden")  # the summary takes its place
             summary = self.query_one("#summary", Static)
-            summary.update(labels.summary(progress, self.deployment, self.report_hint))
+            summary.update(labels.summary(progress, self.deployment, self.report))
             summary.remove_class("-hidden")
         self.refresh_bindings()
 
