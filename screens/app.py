@@ -543,6 +543,11 @@ class WizardApp(App[None]):
         done.wait()
         return answer[0]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Editing keys do nothing on the deployment dashboard: hide them there."""
+        on_dashboard = any(type(screen).__name__ == "DeployScreen" for screen in self.screen_stack)
+        return not (on_dashboard and action in ("save", "save_as", "recheck", "undo"))
+
     def action_show_keys(self) -> None:
         self.action_show_help_panel()
 

@@ -35,6 +35,9 @@ KIND_SHORT = {
 
 BAR_FULL, BAR_EMPTY = "█", "░"
 
+FIX_VERBS = {"OpenLink": "opens the link", "RunCommand": "copies the command"}
+"""Fixes the dashboard's `a` key applies, and what it says it does."""
+
 
 def clock(seconds: float) -> str:
     """`m:ss`, or `h:mm:ss` from an hour on."""
@@ -57,7 +60,8 @@ def time_left(seconds: float | None) -> str:
 def bar(done: int, total: int, width: int) -> Text:
     """A bar of `width` cells, filled in proportion (█ and ░ tell it apart without colour)."""
     filled = width if total == 0 else round(width * done / total)
-    text = Text(BAR_FULL * filled, style="green")
+    text = Text()
+    text.append(BAR_FULL * filled, style="green")
     text.append(BAR_EMPTY * (width - filled), style="dim")
     return text
 
@@ -86,6 +90,15 @@ def short_type(resource_type: str, width: int) -> str:
 def fit(text: str, width: int) -> str:
     """`text` cut to `width` cells with an ellipsis."""
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def fit_name(name: str, width: int) -> str:
+    """A resource name within `width` cells, cut in the middle: a child's or a private endpoint's
+    name starts like its parent's, and its end is what tells it apart."""
+    if len(name) <= width:
+        return name
+    tail = (width - 1) // 2
+    return name[: width - 1 - tail] + "…" + name[len(name) - tail:]
 
 
 def lane(progress: RunProgress, environment: str, width: int) -> Text:
@@ -141,8 +154,8 @@ def stage_line(stage: StageView, now: float, width: int) -> Text:
     extra = []
     if stage.attempt > 1:
         extra.append(f"attempt {stage.attempt}")
-    if stage.status == "failed" and stage.failure is not None:
-        extra.append(stage.failure.code)
+    if stage.status == "failed":
+        extra.append(stage.error_class or (stage.failure.code if stage.failure else "failed"))
     elif stage.status == "blocked":
         extra.append("waits on a failed stage")
     if stage.note:
@@ -160,7 +173,7 @@ def resource_line(resource: ResourceView, now: float, width: int) -> Text:
     name_width = max(10, width - type_width - state_width - 4)
     text = Text(glyph, style=style)
     text.append(f" {short_type(resource.type, type_width):<{type_width}} ", style="dim")
-    text.append(f"{fit(resource.name, name_width):<{name_width}} ")
+    text.append(f"{fit_name(resource.name, name_width):<{name_width}} ")
     elapsed = clock(resource.elapsed_at(now)) if resource.state != "Pending" else ""
     text.append(f"{resource.state:<10}{elapsed:>6}", style=style if resource.state != "Pending" else "dim")
     return text
@@ -172,15 +185,15 @@ def failure_lines(stage: StageView, width: int) -> list[Text]:
     if failure is None:
         return []
     lines: list[Text] = []
-    cause = f"{failure.code}: {failure.message}"
-    if stage.error_class:
-        cause += f" ({stage.error_class})"
+    cause = failure.message.removeprefix(f"{stage.info.title}: ")  # the row above names the stage
     for i, part in enumerate(textwrap.wrap(cause, max(20, width - 2)) or [""]):
         line = Text("✗ " if i == 0 else "  ", style="bold red")
         line.append(part)
         lines.append(line)
     fix = failure.hint or (failure.fix.describe() if failure.fix is not None else "")
-    fix = f"{fix} · r retries this stage" if fix else "r retries this stage"
+    keys = "a " + FIX_VERBS[type(failure.fix).__name__] + " · r retry" if type(failure.fix).__name__ in FIX_VERBS \
+        else "r retries this stage"
+    fix = f"{fix} ({keys})" if fix else keys
     for i, part in enumerate(textwrap.wrap(fix, max(20, width - 2))):
         line = Text("→ " if i == 0 else "  ", style="bold")
         line.append(part, style="italic")
@@ -188,11 +201,15 @@ def failure_lines(stage: StageView, width: int) -> list[Text]:
     return lines
 
 
-def portal_line(stage: StageView) -> Text:
+def portal_line(stage: StageView, width: int) -> Text:
     """A link to the deployment in the Azure portal (clickable where the terminal allows)."""
     text = Text("↗ ", style="bold")
     text.append("open in the portal", style=Style(link=stage.portal_url, underline=True))
-    text.append(f"  {stage.info.deployment_name}  (o open · y copy link)", style="dim")
+    keys = "  o open · y copy link"
+    room = width - len(text) - len(keys) - 2
+    if room >= 12:
+        text.append(f"  {fit_name(stage.info.deployment_name, room)}", style="dim")
+    text.append(keys, style="dim")
     return text
 
 
@@ -256,7 +273,7 @@ def summary(progress: RunProgress, name: str, report: str) -> Text:
                     f"({done} of {total} resources).")
         for stage in progress.failed()[:3]:
             text.append(f"\n  ✗ {stage.info.title}: ")
-            text.append(stage.failure.code if stage.failure else "failed")
+            text.append(stage.error_class or (stage.failure.code if stage.failure else "failed"))
         text.append("\n  Select a failed stage and press r to retry it.", style="italic")
     elif finished.status == "canceled":
         text.append("■ ", style="bold yellow")

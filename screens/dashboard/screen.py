@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from deploy.progress import RunProgress, StageView
 from screens.dashboard import labels
 from screens.dashboard.questions import InterruptScreen
+from screens.messages import ApplyFix
 from wizard.events import (
     DeployRefused,
     Event,
@@ -110,6 +111,8 @@ class DeployScreen(Screen[None]):
     AUTO_FOCUS = "#stages"
     BINDINGS = [
         Binding("r", "retry", "Retry stage", id="deploy.retry", tooltip="Submit the selected failed stage again"),
+        Binding("a", "apply_fix", "Apply fix", id="deploy.fix",
+                tooltip="Do what the selected failure's fix says (open the link, copy the command)"),
         Binding("o", "open_portal", "Open in portal", id="deploy.open",
                 tooltip="Open the selected stage's deployment in the Azure portal"),
         Binding("y", "copy_portal", "Copy link", id="deploy.copy", show=False,
@@ -309,7 +312,7 @@ class DeployScreen(Screen[None]):
         lines += [(labels.resource_line(r, now, width), NodeRef("resource", stage.id))
                   for r in stage.resources.values()]
         if stage.portal_url:
-            lines.append((labels.portal_line(stage), NodeRef("note", stage.id)))
+            lines.append((labels.portal_line(stage, width), NodeRef("note", stage.id)))
         children = list(node.children)
         if len(children) == len(lines) and all(c.data == ref for c, (_, ref) in zip(children, lines, strict=True)):
             for child, (label, _) in zip(children, lines, strict=True):
@@ -345,6 +348,10 @@ class DeployScreen(Screen[None]):
         if action in ("open_portal", "copy_portal"):
             stage = self._selected()
             return stage is not None and bool(stage.portal_url)
+        if action == "apply_fix":
+            stage = self._selected()
+            return (stage is not None and stage.failure is not None
+                    and type(stage.failure.fix).__name__ in labels.FIX_VERBS)
         if action == "next_failure":
             return bool(self.progress.failed())
         if action == "interrupt":
@@ -376,6 +383,12 @@ class DeployScreen(Screen[None]):
         self.run.retry(stage_id)
         if follow:
             self.app.call_from_thread(self._follow)
+
+    def action_apply_fix(self) -> None:
+        """The App applies a fix the same way wherever a finding shows (open a link, copy a command)."""
+        stage = self._selected()
+        if stage is not None and stage.failure is not None:
+            self.post_message(ApplyFix(stage.failure))
 
     def action_open_portal(self) -> None:
         stage = self._selected()
