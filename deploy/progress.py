@@ -84,6 +84,8 @@ class StageView:
     error_class: str | None = None
     note: str = ""
     """The latest remark worth showing beside it (a retry after a throttle, a registration)."""
+    succeeded: int = 0
+    """How many of its resources succeeded (kept as they change: the lanes read it every frame)."""
 
     @property
     def id(self) -> str:
@@ -92,7 +94,11 @@ class StageView:
 
     def counts(self) -> tuple[int, int]:
         """(resources succeeded, resources in all)."""
-        return sum(r.state == "Succeeded" for r in self.resources.values()), len(self.resources)
+        return self.succeeded, len(self.resources)
+
+    def recount(self) -> None:
+        """Count the succeeded resources again (after a change to many at once)."""
+        self.succeeded = sum(r.state == "Succeeded" for r in self.resources.values())
 
     def elapsed_at(self, now: float) -> float:
         """How long it has run, or took."""
@@ -106,18 +112,21 @@ class Durations:
     """Seconds each ARM type took in this run, learnt as resources succeed."""
 
     by_type: dict[str, list[float]] = field(default_factory=dict)
+    _medians: dict[str, float | None] = field(default_factory=dict)
+    """Answers of `expected` since the last `learn` (an ETA asks it for every resource)."""
 
     def learn(self, resource_type: str, seconds: float) -> None:
         """One more resource of `resource_type` took `seconds`."""
         self.by_type.setdefault(resource_type.lower(), []).append(seconds)
+        self._medians.clear()
 
     def expected(self, resource_type: str) -> float | None:
         """The median seen for this type; else the median over every type; None before any."""
-        seen = self.by_type.get(resource_type.lower())
-        if seen:
-            return median(seen)
-        every = [s for values in self.by_type.values() for s in values]
-        return median(every) if every else None
+        kind = resource_type.lower()
+        if kind not in self._medians:
+            seen = self.by_type.get(kind) or [s for values in self.by_type.values() for s in values]
+            self._medians[kind] = median(seen) if seen else None
+        return self._medians[kind]
 
 
 class RunProgress:
@@ -198,6 +207,7 @@ class RunProgress:
         for resource in stage.resources.values():
             if resource.state != "Succeeded":
                 resource.state, resource.elapsed, resource.reported_at = "Pending", 0.0, None
+        stage.recount()
         return (stage.id, *self._unblock())
 
     def _unblock(self) -> tuple[str, ...]:
@@ -220,8 +230,8 @@ class RunProgress:
         stage.note = ""
         if event.status in ("succeeded", "skipped"):
             for resource in stage.resources.values():
-                if resource.state != "Succeeded":
-                    resource.state = "Succeeded"
+                resource.state = "Succeeded"
+            stage.succeeded = len(stage.resources)
         return (stage.id,)
 
     def _resource(self, event: ResourceProgress) -> tuple[str, ...]:
@@ -229,13 +239,28 @@ class RunProgress:
         if stage is None:
             return ()
         key = (event.resource_type, event.resource_name)
-        resource = stage.resources.get(key)
+        resource = stage.resources.get(key) or self._planned(stage, event)
         if resource is None:
             resource = stage.resources[key] = ResourceView(*key)
         if event.state == "Succeeded" and resource.state != "Succeeded":
             self.durations.learn(event.resource_type, event.elapsed)
+        stage.succeeded += (event.state == "Succeeded") - (resource.state == "Succeeded")
         resource.state, resource.elapsed, resource.reported_at = event.state, event.elapsed, self.clock()
         return (stage.id,)
+
+    @staticmethod
+    def _planned(stage: StageView, event: ResourceProgress) -> ResourceView | None:
+        """The planned resource ARM reports under a shorter name: an extension resource (a
+        diagnostic setting) is planned as `parent/name` but its operation names only `name`.
+        Several with one name (a setting on each vault) are told apart by the parent in the id."""
+        kind, name = event.resource_type.lower(), event.resource_name
+        candidates = [r for (t, n), r in stage.resources.items()
+                      if t.lower() == kind and n != name and n.endswith("/" + name)]
+        if len(candidates) > 1:
+            resource_id = str(getattr(event, "resource_id", "")).lower()  # the runner's field, once merged
+            by_parent = [r for r in candidates if f"/{r.name.split('/')[0].lower()}/" in resource_id]
+            candidates = by_parent or candidates
+        return candidates[0] if candidates else None
 
     # ------------------------------------------------------------------ reading
 

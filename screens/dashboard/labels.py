@@ -69,7 +69,7 @@ def bar(done: int, total: int, width: int) -> Text:
 def stage_mark(status: str) -> Text:
     """The glyph of a stage status."""
     glyph, style = STAGE_MARKS.get(status, ("?", "dim"))
-    return Text(glyph, style=style)
+    return Text.assemble((glyph, style))
 
 
 def short_type(resource_type: str, width: int) -> str:
@@ -104,7 +104,7 @@ def fit_name(name: str, width: int) -> str:
 def lane(progress: RunProgress, environment: str, width: int) -> Text:
     """`dev   ████░░░  12/40  rg ✓ network ✓ services ⟳  projects ✓3 ⟳2 ·19`."""
     done, total = progress.counts(environment)
-    text = Text(f"{environment:<6}", style="bold")
+    text = Text.assemble((f"{environment:<6}", "bold"))
     text.append_text(bar(done, total, max(6, min(24, width // 5))))
     text.append(f" {done:>3}/{total:<3} ")
     projects: dict[str, int] = {}
@@ -143,14 +143,12 @@ def _worst(current: str | None, status: str) -> str:
 
 
 def stage_line(stage: StageView, now: float, width: int) -> Text:
-    """`✓ project 001 · services   12/12  0:48  (attempt 2)` for the stage's row."""
-    text = stage_mark(stage.status)
+    """`✓ project 001 · services  attempt 2      12/12    0:48` for the stage's row: the title, what
+    is worth knowing (attempt, error class, a retry's reason), then its counts and time at the right."""
     title = stage.info.title.removeprefix(f"{stage.info.environment} · ")
     done, total = stage.counts()
-    tail = f"{done:>3}/{total:<3} {clock(stage.elapsed_at(now)) if stage.status != 'pending' else '':>7}"
-    room = max(10, width - len(tail) - 3)
-    text.append(f" {fit(title, room):<{room}} ")
-    text.append(tail, style="dim" if stage.status in ("pending", "blocked") else "")
+    ran = clock(stage.elapsed_at(now)) if stage.status not in ("pending", "blocked") else ""
+    tail = f"{done:>4}/{total:<4}{ran:>7}"
     extra = []
     if stage.attempt > 1:
         extra.append(f"attempt {stage.attempt}")
@@ -160,8 +158,15 @@ def stage_line(stage: StageView, now: float, width: int) -> Text:
         extra.append("waits on a failed stage")
     if stage.note:
         extra.append(stage.note)
-    if extra:
-        text.append("  " + " · ".join(extra), style="red" if stage.status == "failed" else "italic")
+    room = max(10, width - len(tail) - 3)
+    note = "  " + " · ".join(extra) if extra else ""
+    title = fit(title, min(room, max(min(len(title), 24), room - len(note))))  # a note gives way first
+    note = fit(note, room - len(title))
+    text = stage_mark(stage.status)
+    text.append(f" {title}")
+    text.append(note, style="bold red" if stage.status == "failed" else "italic")
+    text.append(" " * max(1, room - len(title) - len(note) + 1))
+    text.append(tail, style="dim" if stage.status in ("pending", "blocked") else "")
     return text
 
 
@@ -171,7 +176,7 @@ def resource_line(resource: ResourceView, now: float, width: int) -> Text:
     type_width = max(16, min(40, width * 2 // 5))
     state_width = 16
     name_width = max(10, width - type_width - state_width - 4)
-    text = Text(glyph, style=style)
+    text = Text.assemble((glyph, style))
     text.append(f" {short_type(resource.type, type_width):<{type_width}} ", style="dim")
     text.append(f"{fit_name(resource.name, name_width):<{name_width}} ")
     elapsed = clock(resource.elapsed_at(now)) if resource.state != "Pending" else ""
@@ -187,7 +192,7 @@ def failure_lines(stage: StageView, width: int) -> list[Text]:
     lines: list[Text] = []
     cause = failure.message.removeprefix(f"{stage.info.title}: ")  # the row above names the stage
     for i, part in enumerate(textwrap.wrap(cause, max(20, width - 2)) or [""]):
-        line = Text("✗ " if i == 0 else "  ", style="bold red")
+        line = Text.assemble(("✗ " if i == 0 else "  ", "bold red"))
         line.append(part)
         lines.append(line)
     fix = failure.hint or (failure.fix.describe() if failure.fix is not None else "")
@@ -195,7 +200,7 @@ def failure_lines(stage: StageView, width: int) -> list[Text]:
         else "r retries this stage"
     fix = f"{fix} ({keys})" if fix else keys
     for i, part in enumerate(textwrap.wrap(fix, max(20, width - 2))):
-        line = Text("→ " if i == 0 else "  ", style="bold")
+        line = Text.assemble(("→ " if i == 0 else "  ", "bold"))
         line.append(part, style="italic")
         lines.append(line)
     return lines
@@ -203,7 +208,7 @@ def failure_lines(stage: StageView, width: int) -> list[Text]:
 
 def portal_line(stage: StageView, width: int) -> Text:
     """A link to the deployment in the Azure portal (clickable where the terminal allows)."""
-    text = Text("↗ ", style="bold")
+    text = Text.assemble(("↗ ", "bold"))
     text.append("open in the portal", style=Style(link=stage.portal_url, underline=True))
     keys = "  o open · y copy link"
     room = width - len(text) - len(keys) - 2
@@ -213,8 +218,9 @@ def portal_line(stage: StageView, width: int) -> Text:
     return text
 
 
-def header(progress: RunProgress, name: str) -> Text:
-    """`Deploying poc · 4:12 elapsed · about 6 min left` (or how it ended)."""
+def header(progress: RunProgress, name: str, remaining: float | None) -> Text:
+    """`Deploying poc · 4:12 elapsed · about 6 min left` (or how it ended); `remaining` is
+    `progress.remaining()` as last worked out."""
     text = Text()
     finished = progress.finished
     if progress.refused is not None:
@@ -228,7 +234,7 @@ def header(progress: RunProgress, name: str) -> Text:
         return text
     text.append(f" · {clock(progress.elapsed())} {'in all' if finished else 'elapsed'}")
     if finished is None:
-        text.append(f" · {time_left(progress.remaining())}")
+        text.append(f" · {time_left(remaining)}")
     return text
 
 
@@ -269,12 +275,15 @@ def summary(progress: RunProgress, name: str, report: str) -> Text:
         text.append(f"{name}: {finished.succeeded} stages, {done} resources deployed in {clock(finished.elapsed)}.")
     elif finished.status == "failed":
         text.append("✗ ", style="bold red")
-        text.append(f"{name}: {finished.failed} stage(s) failed, {finished.succeeded} succeeded "
-                    f"({done} of {total} resources).")
-        for stage in progress.failed()[:3]:
+        failed = progress.failed()
+        text.append(f"{name}: {len(failed)} stage{'s' if len(failed) != 1 else ''} failed, "
+                    f"{finished.succeeded} succeeded ({done} of {total} resources). ")
+        text.append("f selects a failure, r retries it.", style="italic")
+        for stage in failed[:2]:
             text.append(f"\n  ✗ {stage.info.title}: ")
             text.append(stage.error_class or (stage.failure.code if stage.failure else "failed"))
-        text.append("\n  Select a failed stage and press r to retry it.", style="italic")
+        if len(failed) > 2:
+            text.append(f"\n  … and {len(failed) - 2} more")
     elif finished.status == "canceled":
         text.append("■ ", style="bold yellow")
         text.append(f"{name}: canceled in Azure after {clock(finished.elapsed)} ({done} of {total} resources).")

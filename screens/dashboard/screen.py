@@ -90,6 +90,12 @@ class StageTree(Tree[NodeRef]):
         """Labels are built as Text; a plain string is shown as it is, never parsed as markup."""
         return (Text(label) if isinstance(label, str) else label).split()[0]
 
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        """Rows are cut to the tree's width (it never scrolls sideways), so their length will do:
+        Tree measures every row's rendered width whenever a row opens or closes, which costs tens
+        of milliseconds with a few thousand rows."""
+        return len(node.label)
+
 
 class DeployScreen(Screen[None]):
     """The dashboard of one deployment run."""
@@ -103,17 +109,19 @@ class DeployScreen(Screen[None]):
     DeployScreen.-narrow #lanes { margin-bottom: 0; }
     DeployScreen #summary { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
     DeployScreen #summary.-hidden { display: none; }
-    DeployScreen #log { height: 7; border-top: solid $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1; }
+    DeployScreen #log {
+        height: 7; border-top: solid $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1; overflow-x: hidden;
+    }
     DeployScreen #log.-hidden { display: none; }
     DeployScreen.-narrow #log { height: 4; }
-    DeployScreen.-narrow #summary { max-height: 5; }
+    DeployScreen.-narrow #summary { max-height: 6; }
     """
     AUTO_FOCUS = "#stages"
     BINDINGS = [
-        Binding("r", "retry", "Retry stage", id="deploy.retry", tooltip="Submit the selected failed stage again"),
-        Binding("a", "apply_fix", "Apply fix", id="deploy.fix",
+        Binding("r", "retry", "Retry", id="deploy.retry", tooltip="Submit the selected failed stage again"),
+        Binding("a", "apply_fix", "Fix", id="deploy.fix",
                 tooltip="Do what the selected failure's fix says (open the link, copy the command)"),
-        Binding("o", "open_portal", "Open in portal", id="deploy.open",
+        Binding("o", "open_portal", "Portal", id="deploy.open",
                 tooltip="Open the selected stage's deployment in the Azure portal"),
         Binding("y", "copy_portal", "Copy link", id="deploy.copy", show=False,
                 tooltip="Copy the selected stage's portal link"),
@@ -156,6 +164,12 @@ class DeployScreen(Screen[None]):
         self._redraw_pending = False
         self._log_toggled = False
         """True once the person chose to show or hide the log (then it stays as they chose)."""
+        self._shown: dict[str, Text] = {}
+        """What each Static was last given (`_show` skips what is already there)."""
+        self._remaining: float | None = None
+        """Seconds the run should still take, as last worked out (`_tick`)."""
+        self._keys_for: tuple[bool, ...] = ()
+        """What the footer's keys were last worked out for (started, running, any failed)."""
         self.start_error = ""
         """Why the run could not start, when it could not."""
 
@@ -163,7 +177,7 @@ class DeployScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static(labels.header(self.progress, self.deployment), id="title")
+            yield Static(labels.header(self.progress, self.deployment, None), id="title")
             if self.demo:
                 yield Static("DEMO: nothing is deployed to Azure", id="banner")
         yield Static("", id="overall")
@@ -229,7 +243,7 @@ class DeployScreen(Screen[None]):
         error = event.worker.error
         self.start_error = str(error) if error is not None else "the run stopped"
         summary = self.query_one("#summary", Static)
-        text = Text("✗ The deployment stopped: ", style="bold red")
+        text = Text.assemble(("✗ The deployment stopped: ", "bold red"))
         text.append(self.start_error)
         summary.update(text)
         summary.remove_class("-hidden")
@@ -238,7 +252,7 @@ class DeployScreen(Screen[None]):
         """A line in the log for what a person follows: stages, failures, retries, registrations."""
         line = _log_line(event, self.progress)
         if line is not None:
-            stamp = Text(time.strftime("%H:%M:%S "), style="dim")
+            stamp = Text.assemble((time.strftime("%H:%M:%S "), "dim"))
             self.query_one("#log", RichLog).write(stamp + line)
 
     # ------------------------------------------------------------------ drawing
@@ -249,8 +263,10 @@ class DeployScreen(Screen[None]):
             self.set_timer(REDRAW_INTERVAL, self._redraw)
 
     def _tick(self) -> None:
-        """Running clocks move on even when no event arrives."""
+        """Running clocks move on even when no event arrives; the time left is worked out again
+        (once a second is enough for a figure in minutes, and it walks every resource)."""
         if self.progress.finished is None:
+            self._remaining = self.progress.remaining()
             self._dirty.update(s.id for s in self.progress.stages.values() if s.status == "running")
             self._schedule()
 
@@ -274,11 +290,10 @@ class DeployScreen(Screen[None]):
             return
         progress = self.progress
         width = self._width
-        self.query_one("#title", Static).update(labels.header(progress, self.deployment))
+        self._show("#title", labels.header(progress, self.deployment, self._remaining))
         if progress.stages:
-            self.query_one("#overall", Static).update(labels.overall(progress, width))
-            lanes = Text("\n").join(labels.lane(progress, env, width) for env in progress.environments)
-            self.query_one("#lanes", Static).update(lanes)
+            self._show("#overall", labels.overall(progress, width))
+            self._show("#lanes", Text("\n").join(labels.lane(progress, env, width) for env in progress.environments))
         now = progress.now()
         dirty, self._dirty = self._dirty, set()
         for stage_id in dirty:
@@ -287,20 +302,32 @@ class DeployScreen(Screen[None]):
                 self._draw_stage(node, progress.stages[stage_id], now, width)
         for env, env_node in self._env_rows.items():
             done, total = progress.counts(env)
-            label = Text(env, style="bold")
-            label.append(f"  {done}/{total} resources", style="dim")
-            env_node.set_label(label)
+            label = Text.assemble((env, "bold"), (f"  {done}/{total} resources", "dim"))
+            _relabel(env_node, label)
         if progress.finished is not None or progress.refused is not None:
             if self.has_class("-narrow") and not self._log_toggled:
                 self.query_one("#log", RichLog).add_class("-hidden")  # the summary takes its place
-            summary = self.query_one("#summary", Static)
-            summary.update(labels.summary(progress, self.deployment, self.report))
-            summary.remove_class("-hidden")
-        self.refresh_bindings()
+            self._show("#summary", labels.summary(progress, self.deployment, self.report))
+            self.query_one("#summary").remove_class("-hidden")
+        keys = (self.run is not None, progress.finished is None, bool(progress.failed()))
+        if keys != self._keys_for:  # the footer recomposes on a refresh: only when what applies changed
+            self._keys_for = keys
+            self.refresh_bindings()
+
+    def _show(self, selector: str, text: Text) -> None:
+        """Update a Static when its text changed; lay the screen out again only when its height did
+        (a layout of the whole screen costs more than everything else in a frame)."""
+        before = self._shown.get(selector)
+        if before == text:
+            return
+        self._shown[selector] = text
+        height = text.plain.count("\n")
+        self.query_one(selector, Static).update(text, layout=before is None or before.plain.count("\n") != height
+                                                or selector == "#summary")
 
     def _draw_stage(self, node: TreeNode[NodeRef], stage: StageView, now: float, width: int) -> None:
         """A stage's row; its resources, failure and portal link when it is open (a failure opens it)."""
-        node.set_label(labels.stage_line(stage, now, width))
+        _relabel(node, labels.stage_line(stage, now, width))
         if stage.status == "failed" and not node.is_expanded:
             node.expand()
         if node.is_expanded:
@@ -316,7 +343,7 @@ class DeployScreen(Screen[None]):
         children = list(node.children)
         if len(children) == len(lines) and all(c.data == ref for c, (_, ref) in zip(children, lines, strict=True)):
             for child, (label, _) in zip(children, lines, strict=True):
-                child.set_label(label)
+                _relabel(child, label)
             return
         node.remove_children()
         for label, ref in lines:
@@ -417,8 +444,9 @@ class DeployScreen(Screen[None]):
         index = (ids.index(current.id) + 1) % len(ids) if current is not None and current.id in ids else 0
         node = self._stage_rows.get(ids[index])
         if node is not None:
-            tree.select_node(node)
-            tree.move_cursor(node)
+            node.expand()
+            tree.move_cursor(node)  # not select_node: selecting toggles the row shut
+            tree.scroll_to_node(node)
 
     def action_interrupt(self) -> None:
         """Ask whether to cancel in Azure or leave the deployment running."""
@@ -443,6 +471,12 @@ class DeployScreen(Screen[None]):
         run = self.run
         if run is not None and self.progress.finished is None and self.progress.refused is None:
             run.interrupt(cancel_in_azure=False)  # leaving the screen never cancels work in Azure
+
+
+def _relabel(node: TreeNode[NodeRef], label: Text) -> None:
+    """Set a row's label when it changed (each change repaints the row)."""
+    if node.label != label:
+        node.set_label(label)
 
 
 def _log_line(event: Event, progress: RunProgress) -> Text | None:
