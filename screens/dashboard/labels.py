@@ -261,10 +261,12 @@ def summary(progress: RunProgress, name: str, report: str) -> Text:
     if refused is not None:
         text.append("✗ Nothing was deployed: ", style="bold red")
         text.append(refused.reason)
-        for finding in refused.findings[:5]:
+        if refused.findings:
+            text.append("\n  esc goes back to the review, where each has its fix.", style="italic")
+        for finding in refused.findings[:3]:
             text.append(f"\n  ✗ {finding.environment + ' ' if finding.environment else ''}{finding.message}")
-            if finding.hint:
-                text.append(f"\n    → {finding.hint}", style="italic")
+        if len(refused.findings) > 3:
+            text.append(f"\n  … and {len(refused.findings) - 3} more")
         return text
     finished = progress.finished
     if finished is None:
