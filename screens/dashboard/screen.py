@@ -219,7 +219,10 @@ class DeployScreen(Screen[None]):
         """Start the run (when not yet started) and pass its events to the screen until it ends."""
         worker = get_current_worker()
         if self.run is None:
-            self.run = self.start()
+            run = self.start()
+            if worker.is_cancelled:  # closed while it was planning: nothing was submitted, so nothing is
+                return
+            self.run = run
         for event in self.run.events():
             self.post_message(self.RunEvent(event))
             if worker.is_cancelled:  # the screen went away: let Azure finish, a resume picks it up
