@@ -108,6 +108,11 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ start
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on a configuration are hidden until one is open (the start screen shows
+        only what it can do)."""
+        return self.draft is not None or action not in ("save", "save_as", "recheck", "undo")
+
     def get_default_screen(self) -> Screen[Any]:
         """The start screen is the first screen itself (no blank screen painted before it)."""
         return StartScreen(self._store.user_dir if self._store else None)
