@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wizard.model import EnvName
+from wizard.model import EnvName, FactoryConfig
 
 StageKind = Literal[
     "common_rg", "common_network", "common_services", "project_network", "project_services", "project_rbac",
@@ -78,6 +78,14 @@ class Stage:
     resources: tuple[PlannedResource, ...] = ()
     """What it creates, in template order (nested deployments flattened)."""
 
+    def request_body(self) -> dict[str, Any]:
+        """The body of the PUT (or what-if) that submits this stage: incremental, the template
+        inline, and the location a subscription-scope deployment needs."""
+        body: dict[str, Any] = {"properties": {"mode": "Incremental", "template": self.template}}
+        if self.scope.resource_group is None:
+            body["location"] = self.scope.location
+        return body
+
     @property
     def fingerprint(self) -> str:
         """A digest of what this stage would submit: equal fingerprints deploy the same thing."""
@@ -125,3 +133,105 @@ class Plan:
     def for_environment(self, environment: str) -> tuple[Stage, ...]:
         """The stages of one environment, in order."""
         return tuple(s for s in self.stages if s.environment == environment)
+
+
+# ------------------------------------------------------------------------------------ building
+
+
+def _planned(template: dict[str, Any]) -> tuple[PlannedResource, ...]:
+    """What a template creates, nested deployments flattened; extension resources named by their target."""
+    out: list[PlannedResource] = []
+    for item in template.get("resources", []):
+        if item["type"] == "Microsoft.Resources/deployments":
+            out += _planned(item["properties"]["template"])
+            continue
+        name = item["name"]
+        if "scope" in item:
+            name = f"{item['scope'].rsplit('/', 1)[-1]}/{name}"
+        out.append(PlannedResource(item["type"], name, item["apiVersion"]))
+    return tuple(out)
+
+
+def build_plan(config: FactoryConfig) -> Plan:
+    """The stage graph of a configuration, in the AI Factory's order (aifactory.md §5.2).
+
+    Per enabled environment: C1 the common resource group, C2 the common network, C3 the common
+    services; per project that has room in the VNet: P6 its subnets, the service steps 61-69 its
+    switches ask for, and the role assignments 100/101. Each stage depends only on what it
+    really needs, so the runner can start, e.g., every project's step 61 at once. Raises
+    `wizard.network.TemplateError` (a UserError) when an address template does not resolve.
+    """
+    from deploy.templates import (
+        common_network,
+        common_rg,
+        common_services,
+        project_network,
+        project_rbac,
+        project_services,
+    )
+    from deploy.templates.context import EnvContext
+    from wizard import naming, network
+
+    stages: list[Stage] = []
+    notes: list[str] = []
+    left_out: dict[str, list[str]] = {}
+    for env, _ in config.environments.enabled():
+        ctx = EnvContext(config, env)
+        if ctx.subscription == naming.PLACEHOLDER_SUBSCRIPTION:
+            notes.append(f"{env}: no subscription yet, so ids use {naming.PLACEHOLDER_SUBSCRIPTION} and names a "
+                         f"provisional salt; set environments.{env}.subscription_id (or use --demo)")
+        sub_scope = Scope(ctx.subscription, ctx.region)
+        common = naming.common_deployment_names(config, env)
+
+        def add(stage_id: str, kind: StageKind, title: str, name: str, scope: Scope, template: dict[str, Any],
+                depends_on: tuple[str, ...], project: str | None = None, env: EnvName = env) -> None:
+            stages.append(Stage(f"{env}/{stage_id}", env, project, kind, f"{env} · {title}", name, scope, template,
+                                tuple(f"{env}/{d}" for d in depends_on), _planned(template)))
+
+        add("common-rg", "common_rg", "common · resource group", common["C1"], sub_scope, common_rg.build(ctx), ())
+        add("common-network", "common_network", "common · network", common["C2"],
+            Scope(ctx.subscription, ctx.region, ctx.vnet_rg), common_network.build(ctx, common["C2"]),
+            ("common-rg",))
+        add("common-services", "common_services", "common · services", common["C3"],
+            Scope(ctx.subscription, ctx.region, ctx.common_rg), common_services.build(ctx), ("common-network",))
+        address_plan = network.plan_environment(config, env)
+        placed = {p.number: p for p in address_plan.projects}
+        for number in address_plan.unplaced:
+            notes.append(f"{env}: project {number} has no room in {ctx.vnet} ({address_plan.vnet}), so it is "
+                         "not planned; see `aifactory network`")
+        for project in config.projects:
+            if project.number not in placed:
+                continue
+            nr = project.number
+            names = naming.project_deployment_names(config, env, nr)
+            group = Scope(ctx.subscription, ctx.region, naming.project_resource_group(config, env, nr))
+            prefix = f"prj{nr}"
+            add(f"{prefix}/network", "project_network", f"project {nr} · subnets", names["P6"],
+                Scope(ctx.subscription, ctx.region, ctx.vnet_rg), project_network.build(ctx, placed[nr]),
+                ("common-network",), nr)
+            done: list[str] = []
+            for step in project_services.build(ctx, project, placed[nr], lambda s, n=names: n[s]):
+                needs = tuple(f"{prefix}/{naming.PROJECT_STEPS[n]}" if n[0].isdigit() else
+                              (f"{prefix}/network" if n == "network" else n) for n in step.needs)
+                tail = naming.PROJECT_STEPS[step.step]
+                add(f"{prefix}/{tail}", "project_services", f"project {nr} · {tail.replace('-', ' ', 1)}",
+                    names[step.step], sub_scope if step.subscription_scope else group, step.template, needs, nr)
+                done.append(f"{prefix}/{tail}")
+            add(f"{prefix}/{naming.PROJECT_STEPS['100']}", "project_rbac", f"project {nr} · role assignments",
+                names["100"], group, project_rbac.project_group(ctx, project), tuple(done), nr)
+            add(f"{prefix}/{naming.PROJECT_STEPS['101']}", "project_rbac", f"project {nr} · roles in common",
+                names["101"], Scope(ctx.subscription, ctx.region, ctx.common_rg),
+                project_rbac.common_group(ctx, project), (done[0], "common-services"), nr)
+            for service in project_services.not_deployed(ctx, project):
+                left_out.setdefault(service, [])
+                if nr not in left_out[service]:
+                    left_out[service].append(nr)
+    from wizard import catalog
+
+    for service, projects in left_out.items():
+        notes.append(f"{catalog.SERVICES[service].display_name} (services.{service}) is switched on for project(s) "
+                     f"{', '.join(projects)} but not deployed: the plan has no template for it yet")
+    if config.access.admin_vm or config.access.project_vm:
+        notes.append("the admin and project VMs (access.admin_vm, access.project_vm) are not deployed: the plan has "
+                     "no template for virtual machines yet")
+    return Plan(tuple(stages), tuple(notes))

@@ -11,6 +11,6 @@ evaluates templates with the very same function; see that module for how ARM com
 
 from __future__ import annotations
 
-from sandbox.arm_functions import ALPHABET, base32_13, murmur_hash64, unique_string
+from sandbox.arm_functions import ALPHABET, base32_13, guid, murmur_hash64, unique_string
 
-__all__ = ["ALPHABET", "base32_13", "murmur_hash64", "unique_string"]
+__all__ = ["ALPHABET", "base32_13", "guid", "murmur_hash64", "unique_string"]
