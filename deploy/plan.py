@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.model import EnvName, FactoryConfig
+
+if TYPE_CHECKING:
+    from wizard.network import LiveVnet
 
 StageKind = Literal[
     "common_rg", "common_network", "common_services", "project_network", "project_services", "project_rbac",
@@ -152,13 +155,15 @@ def _planned(template: dict[str, Any]) -> tuple[PlannedResource, ...]:
     return tuple(out)
 
 
-def build_plan(config: FactoryConfig) -> Plan:
+def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = None) -> Plan:
     """The stage graph of a configuration, in the AI Factory's order (aifactory.md §5.2).
 
     Per enabled environment: C1 the common resource group, C2 the common network, C3 the common
     services; per project that has room in the VNet: P6 its subnets, the service steps 61-69 its
     switches ask for, and the role assignments 100/101. Each stage depends only on what it
-    really needs, so the runner can start, e.g., every project's step 61 at once. Raises
+    really needs, so the runner can start, e.g., every project's step 61 at once. `live` holds
+    the AI Factory VNets that already exist (`LiveSession.live_vnets`): projects are then carved
+    after their highest subnet, as the AI Factory's calculator does; without, from fresh VNets. Raises
     `wizard.network.TemplateError` (a UserError) when an address template does not resolve.
     """
     from deploy.templates import (
@@ -194,7 +199,7 @@ def build_plan(config: FactoryConfig) -> Plan:
             ("common-rg",))
         add("common-services", "common_services", "common · services", common["C3"],
             Scope(ctx.subscription, ctx.region, ctx.common_rg), common_services.build(ctx), ("common-network",))
-        address_plan = network.plan_environment(config, env)
+        address_plan = network.plan_environment(config, env, (live or {}).get(env))
         placed = {p.number: p for p in address_plan.projects}
         for number in address_plan.unplaced:
             notes.append(f"{env}: project {number} has no room in {ctx.vnet} ({address_plan.vnet}), so it is "

@@ -93,14 +93,18 @@ class Preview:
 
 
 def _type_and_name(resource_id: str) -> tuple[str, str]:
-    """`Microsoft.X/a/b` and `n1/n2` of a resource id (a resource group: its type and name)."""
+    """`Microsoft.X/a/b` and `n1/n2` of a resource id, named as the plan names it (a resource group:
+    its type and name; an extension resource such as diagnostic settings: `target/name`)."""
     parts = [p for p in resource_id.split("/") if p]
     lowered = [p.lower() for p in parts]
     if "providers" not in lowered:
         return "Microsoft.Resources/resourceGroups", parts[-1]
     at = len(lowered) - 1 - lowered[::-1].index("providers")
     rest = parts[at + 1:]
-    return "/".join([rest[0], *rest[1::2]]), "/".join(rest[2::2])
+    name = "/".join(rest[2::2])
+    if lowered.count("providers") > 1:
+        name = f"{parts[at - 1]}/{name}"
+    return "/".join([rest[0], *rest[1::2]]), name
 
 
 def _predicted(stage: Stage) -> StagePreview:
