@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -80,6 +81,9 @@ class Stage:
     """Ids of the stages that must succeed before this one starts."""
     resources: tuple[PlannedResource, ...] = ()
     """What it creates, in template order (nested deployments flattened)."""
+    reads: tuple[str, ...] = ()
+    """Ids of resources earlier stages create that its template reads when it runs (`reference()`,
+    e.g. an identity's principal id): what-if can answer for it only once they exist."""
 
     def request_body(self) -> dict[str, Any]:
         """The body of the PUT (or what-if) that submits this stage: incremental, the template
@@ -155,6 +159,11 @@ def _planned(template: dict[str, Any]) -> tuple[PlannedResource, ...]:
     return tuple(out)
 
 
+def _reads(template: dict[str, Any]) -> tuple[str, ...]:
+    """The resource ids a template's `reference('<id>', ...)` expressions read."""
+    return tuple(dict.fromkeys(re.findall(r"\[reference\('(/subscriptions/[^']+)'", json.dumps(template))))
+
+
 def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = None) -> Plan:
     """The stage graph of a configuration, in the AI Factory's order (aifactory.md §5.2).
 
@@ -191,7 +200,7 @@ def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = 
         def add(stage_id: str, kind: StageKind, title: str, name: str, scope: Scope, template: dict[str, Any],
                 depends_on: tuple[str, ...], project: str | None = None, env: EnvName = env) -> None:
             stages.append(Stage(f"{env}/{stage_id}", env, project, kind, f"{env} · {title}", name, scope, template,
-                                tuple(f"{env}/{d}" for d in depends_on), _planned(template)))
+                                tuple(f"{env}/{d}" for d in depends_on), _planned(template), _reads(template)))
 
         add("common-rg", "common_rg", "common · resource group", common["C1"], sub_scope, common_rg.build(ctx), ())
         add("common-network", "common_network", "common · network", common["C2"],

@@ -4,8 +4,10 @@ Every stage is asked with the real `DeploymentsMgmtClient` (`begin_what_if` at i
 sandbox or Azure answering, concurrently: previews change nothing, so nothing orders them. A
 stage whose resource group does not exist yet (an earlier stage of the plan creates it) cannot be
 asked, since what-if needs its scope to exist: everything in it is predicted as Create, which is
-what an empty, new group means, and the stage says so. Resources outside the plan that what-if
-mentions (Ignore, in incremental mode) are counted, not listed.
+what an empty, new group means, and the stage says so. The same holds for a stage that reads a
+resource an earlier stage has not created yet (the role assignments read the project identity's
+principal id): ARM cannot evaluate it, so its assignments are predicted as Create. Resources
+outside the plan that what-if mentions (Ignore, in incremental mode) are counted, not listed.
 
 The preview carries the plan's fingerprint: the deploy command compares it with the plan it is
 about to run and previews again when the configuration changed since.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deploy.plan import Plan, Stage
+from deploy.templates.arm import API
 
 CHANGE_TYPES = ("Create", "Modify", "Delete", "NoChange", "Deploy", "Unsupported")
 """What-if change types shown, in the order a summary lists them (Ignore is only counted)."""
@@ -127,6 +130,17 @@ def _from_result(stage: Stage, result: Any) -> StagePreview:
     return StagePreview(stage.id, tuple(changes), ignored)
 
 
+def _exists(resources: Any, resource_id: str) -> bool:
+    """Whether a resource exists: a GET by id (HEAD is not served by every provider)."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        resources.resources.get_by_id(resource_id, api_version=API[_type_and_name(resource_id)[0]])
+    except ResourceNotFoundError:
+        return False
+    return True
+
+
 def preview_stage(session: Any, stage: Stage, created_by_plan: set[str]) -> StagePreview:
     """What-if for one stage through the session's DeploymentsMgmtClient.
 
@@ -136,10 +150,13 @@ def preview_stage(session: Any, stage: Stage, created_by_plan: set[str]) -> Stag
 
     scope = stage.scope
     try:
+        resources = session.resources(scope.subscription_id)
+        if scope.resource_group and scope.id.lower() in created_by_plan and not \
+                resources.resource_groups.check_existence(scope.resource_group):
+            return _predicted(stage)
+        if not all(_exists(resources, read) for read in stage.reads):
+            return _predicted(stage)
         if scope.resource_group:
-            if scope.id.lower() in created_by_plan and not session.resources(
-                    scope.subscription_id).resource_groups.check_existence(scope.resource_group):
-                return _predicted(stage)
             poller = session.deployments(scope.subscription_id).deployments.begin_what_if(
                 scope.resource_group, stage.deployment_name, stage.request_body())
         else:

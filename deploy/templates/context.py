@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from deploy.templates.arm import Expr, rid
 from wizard import catalog, naming
-from wizard.model import TODO, EnvName, FactoryConfig, ProjectConfig
+from wizard.model import TODO, EnvironmentConfig, EnvName, FactoryConfig, ProjectConfig
 
 WORKSPACE = "Microsoft.OperationalInsights/workspaces"
 
@@ -25,7 +24,7 @@ class EnvContext:
     env: EnvName
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> EnvironmentConfig:
         return self.config.environments.get(self.env)
 
     @property

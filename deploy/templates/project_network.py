@@ -31,12 +31,12 @@ the project's own, and Foundry's injected agents)."""
 
 def build(ctx: EnvContext, plan: ProjectPlan) -> dict[str, Any]:
     """The template of P6 for one project (resource-group scope: the VNet's group)."""
-    nsgs = naming.project_nsgs(ctx.config, ctx.env, plan.number)
+    nsgs: dict[str, str] = {role: name for role, name in naming.project_nsgs(ctx.config, ctx.env, plan.number).items()}
     resources: list[dict[str, Any]] = []
     previous: str | None = None
     for subnet in plan.subnets:
-        nsg_id = ctx.id_in(ctx.vnet_rg, NSG, nsgs[subnet.role])  # type: ignore[index]
-        resources.append(resource(NSG, nsgs[subnet.role], location=ctx.region,  # type: ignore[index]
+        nsg_id = ctx.id_in(ctx.vnet_rg, NSG, nsgs[subnet.role])
+        resources.append(resource(NSG, nsgs[subnet.role], location=ctx.region,
                                   properties={"securityRules": []}))
         properties: dict[str, Any] = {"addressPrefix": str(subnet.network), "networkSecurityGroup": {"id": nsg_id},
                                       "privateEndpointNetworkPolicies": "Disabled"}

@@ -86,7 +86,8 @@ class Project:
         return self.ctx.id_in(self.rg, rtype, *names)
 
     def subnet(self, role: str) -> str:
-        return self.ctx.subnet_id(naming.project_subnets(self.nr)[role])  # type: ignore[index]
+        subnets: dict[str, str] = {kind: name for kind, name in naming.project_subnets(self.nr).items()}
+        return self.ctx.subnet_id(subnets[role])
 
     def endpoint(self, target_type: str, name: str, group: str) -> list[dict[str, Any]]:
         return endpoint(self.ctx, self.rg, self.id(target_type, name), name, group, self.subnet("genai"))
