@@ -240,12 +240,30 @@ def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = 
                 left_out.setdefault(service, [])
                 if nr not in left_out[service]:
                     left_out[service].append(nr)
-    from wizard import catalog
+    return Plan(tuple(stages), tuple(notes + _left_out_notes(config, left_out)))
 
+
+def _left_out_notes(config: FactoryConfig, left_out: dict[str, list[str]]) -> list[str]:
+    """What the configuration asks for that the plan does not do, one sentence each."""
+    from wizard import catalog
+    from wizard.model import HubSpokeZone
+
+    everyone = len(config.projects) > 1
+    notes = []
     for service, projects in left_out.items():
-        notes.append(f"{catalog.SERVICES[service].display_name} (services.{service}) is switched on for project(s) "
-                     f"{', '.join(projects)} but not deployed: the plan has no template for it yet")
+        who = "every project" if everyone and len(projects) == len(config.projects) else \
+            f"project{'s' if len(projects) > 1 else ''} {', '.join(projects)}"
+        notes.append(f"{catalog.SERVICES[service].display_name} (services.{service}) is switched on for {who} but "
+                     "not deployed: the plan has no template for it yet")
     if config.access.admin_vm or config.access.project_vm:
         notes.append("the admin and project VMs (access.admin_vm, access.project_vm) are not deployed: the plan has "
                      "no template for virtual machines yet")
-    return Plan(tuple(stages), tuple(notes))
+    if config.security.cmk or config.security.defender_for_ai_resource:
+        notes.append("customer-managed keys (security.cmk) and Defender for AI per resource "
+                     "(security.defender_for_ai_resource) are not configured by the plan")
+    if isinstance(config.landing_zone, HubSpokeZone):
+        notes.append("the plan peers each environment's VNet to the hub; the hub's side of each peering is the "
+                     "network team's to add (the AI Factory deploys neither)")
+    if config.aifactory_extra.get("BYO_SUBNETS", "").lower() == "true":
+        notes.append("BYO_SUBNETS is set, but the plan still creates the AI Factory's own VNet and subnets")
+    return notes

@@ -31,6 +31,9 @@ def test_plan_lists_stages_and_resources_per_environment() -> None:
          "api_version": "2025-04-01"},
         {"type": "Microsoft.Security/pricings", "name": "AI", "api_version": "2024-01-01"}]
     assert any("no subscription yet" in note for note in data["notes"])
+    builtin = Path(__file__).resolve().parents[1] / "presets" / "builtin" / "enterprise-hub-spoke.yaml"
+    from_file = json.loads(run("plan", "--config", str(builtin), "--json").stdout)
+    assert from_file["fingerprint"] == data["fingerprint"]
     human = run("plan", "--preset", "poc-standalone")
     assert human.returncode == 0
     for text in ("poc-standalone: 10 stages, 95 resources", "prj001/69-aif-a",

@@ -35,7 +35,7 @@ def key_vault(ctx: EnvContext, name: str, ips: list[str]) -> dict[str, Any]:
 
 
 def storage_account(ctx: EnvContext, name: str, ips: list[str], *, lake: bool = False) -> dict[str, Any]:
-    """A StorageV2 account without shared keys or public blobs; the data lake has a hierarchical namespace."""
+    """A StorageV2 account without public blobs, TLS 1.2; the data lake has a hierarchical namespace."""
     return resource(STORAGE, name, location=ctx.region, kind="StorageV2", sku={"name": "Standard_LRS"}, properties={
         "isHnsEnabled": lake, "minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False,
         "supportsHttpsTrafficOnly": True, **firewall(ips, public=ctx.public(genai=False), action=True),
