@@ -19,12 +19,20 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from wizard.model import EnvName, FactoryConfig
-
-if TYPE_CHECKING:
-    from wizard.network import LiveVnet
+from deploy.templates import (
+    common_network,
+    common_rg,
+    common_services,
+    project_network,
+    project_rbac,
+    project_services,
+)
+from deploy.templates.context import EnvContext
+from wizard import catalog, naming, network
+from wizard.model import EnvName, FactoryConfig, HubSpokeZone
+from wizard.network import LiveVnet
 
 StageKind = Literal[
     "common_rg", "common_network", "common_services", "project_network", "project_services", "project_rbac",
@@ -172,20 +180,9 @@ def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = 
     switches ask for, and the role assignments 100/101. Each stage depends only on what it
     really needs, so the runner can start, e.g., every project's step 61 at once. `live` holds
     the AI Factory VNets that already exist (`LiveSession.live_vnets`): projects are then carved
-    after their highest subnet, as the AI Factory's calculator does; without, from fresh VNets. Raises
-    `wizard.network.TemplateError` (a UserError) when an address template does not resolve.
+    after their highest subnet, as the AI Factory's calculator does; without, from fresh VNets.
+    Raises `wizard.network.TemplateError` (a UserError) when an address template does not resolve.
     """
-    from deploy.templates import (
-        common_network,
-        common_rg,
-        common_services,
-        project_network,
-        project_rbac,
-        project_services,
-    )
-    from deploy.templates.context import EnvContext
-    from wizard import naming, network
-
     stages: list[Stage] = []
     notes: list[str] = []
     left_out: dict[str, list[str]] = {}
@@ -245,9 +242,6 @@ def build_plan(config: FactoryConfig, live: Mapping[EnvName, LiveVnet] | None = 
 
 def _left_out_notes(config: FactoryConfig, left_out: dict[str, list[str]]) -> list[str]:
     """What the configuration asks for that the plan does not do, one sentence each."""
-    from wizard import catalog
-    from wizard.model import HubSpokeZone
-
     everyone = len(config.projects) > 1
     notes = []
     for service, projects in left_out.items():
