@@ -253,7 +253,7 @@ class AzureSession:
                             lambda kw: ResourceManagementClient(self.credential, subscription_id, **kw))
 
     def deployments(self, subscription_id: str) -> Any:
-        """`DeploymentsMgmtClient`: deployments (what-if, create, get, cancel) and their operations."""
+        """`DeploymentsMgmtClient`: template deployments, what-if, their operations, cancel."""
         from azure.mgmt.resource.deployments import DeploymentsMgmtClient
 
         return self._client("deployments", subscription_id,
