@@ -78,6 +78,9 @@ def test_export_arm_writes_one_template_per_stage_and_a_manifest(tmp_path: Path)
         assert template["contentVersion"] == "1.0.0.0" and template["resources"]
     plan = json.loads(run("plan", "--preset", "hybrid-workshop", "--json").stdout)
     assert manifest["fingerprint"] == plan["fingerprint"]
+    killed = tmp_path / ".arm.99999999.abcdefgh.tmp"  # what a killed export leaves: its writer is gone
+    killed.mkdir()
+    (killed / "01-dev-common-rg.json").write_text("{")
     again = run("export", "--format", "arm", "--preset", "poc-standalone", "-o", str(out))
     assert again.returncode == 0 and "previous export kept as arm.bak" in again.stderr
     assert json.loads((out / "manifest.json").read_text())["configuration"] == "poc-standalone"
