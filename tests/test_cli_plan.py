@@ -70,6 +70,11 @@ def test_export_arm_writes_one_template_per_stage_and_a_manifest(tmp_path: Path)
     assert files == sorted([s["file"] for s in manifest["stages"]] + ["manifest.json"])
     assert [s["order"] for s in manifest["stages"]] == list(range(1, len(manifest["stages"]) + 1))
     assert manifest["stages"][0]["file"] == "01-dev-common-rg.json"
+    assert manifest["stages"][0]["az"] == (
+        "az deployment sub create --location westeurope --subscription 00000000-0000-0000-0000-000000000000 "
+        "--name esml-cmn-devweu-001-DeplRG --template-file 01-dev-common-rg.json")
+    assert manifest["stages"][1]["az"].startswith(
+        "az deployment group create --resource-group wks-ai-esml-common-weu-dev-001 ")
     seen: set[str] = set()
     for stage in manifest["stages"]:
         assert set(stage["depends_on"]) <= seen  # the order deploys what each needs first

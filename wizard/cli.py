@@ -753,7 +753,7 @@ def _export_arm(preset: str | None, config: Path | None, output: Path | None) ->
                       "scope": {"id": stage.scope.id, "subscription_id": stage.scope.subscription_id,
                                 "resource_group": stage.scope.resource_group, "location": stage.scope.location},
                       "depends_on": list(stage.depends_on), "fingerprint": stage.fingerprint,
-                      "resources": len(stage.resources)})
+                      "resources": len(stage.resources), "az": _az_command(stage, name)})
     manifest = {"configuration": loaded.name, "fingerprint": plan.fingerprint, "stages": order,
                 "notes": list(plan.notes)}
     files[ARM_MANIFEST] = json.dumps(manifest, indent=2) + "\n"
@@ -766,6 +766,15 @@ def _export_arm(preset: str | None, config: Path | None, output: Path | None) ->
     print_notes(list(plan.notes))
     kept = f" (previous export kept as {backup.name})" if backup else ""
     click.echo(f"wrote {len(plan.stages)} templates and {ARM_MANIFEST} to {output}{kept}", err=True)
+
+
+def _az_command(stage: Any, file: str) -> str:
+    """The Azure CLI command that deploys one exported template by hand, as the AI Factory's pipelines do."""
+    scope = stage.scope
+    where = (f"group create --resource-group {scope.resource_group}" if scope.resource_group else
+             f"sub create --location {scope.location}")
+    return (f"az deployment {where} --subscription {scope.subscription_id} --name {stage.deployment_name} "
+            f"--template-file {file}")
 
 
 ARM_MANIFEST = "manifest.json"

@@ -116,13 +116,3 @@ def nested(name: str, resources: list[dict[str, Any]], *, resource_group: str, s
         body["subscriptionId"] = subscription
     return body
 
-
-def flatten(template_body: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(type, name, api-version) of every resource, nested deployments' resources in their place."""
-    out: list[tuple[str, str, str]] = []
-    for item in template_body.get("resources", []):
-        if item["type"] == "Microsoft.Resources/deployments":
-            out += flatten(item["properties"]["template"])
-        else:
-            out.append((item["type"], item["name"], item["apiVersion"]))
-    return out
