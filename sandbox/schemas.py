@@ -126,7 +126,31 @@ class SchemaSet:
 @functools.lru_cache(maxsize=64)
 def _load(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    _open_all_of_branches(data)
+    return data
+
+
+def _open_all_of_branches(node: Any) -> None:
+    """Drop `additionalProperties: false` from the branches of every `allOf`, in place.
+
+    The schema generator writes discriminated types (an Azure ML compute: `computeType` and its
+    `properties`) as `allOf: [{common members, additionalProperties: false}, {oneOf: the kinds}]`.
+    Each branch is checked on its own, so the first refuses the members only the second defines:
+    no body fits. ARM itself checks no schema, so the sandbox reads the intent: the branches
+    together say what is allowed.
+    """
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for branch in item.get("allOf") or []:
+                if isinstance(branch, dict) and branch.get("additionalProperties") is False:
+                    del branch["additionalProperties"]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 @functools.lru_cache(maxsize=4)

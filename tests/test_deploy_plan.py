@@ -30,9 +30,24 @@ def in_one_subscription(name: str, subscription: str = seed.AIF_DEV) -> FactoryC
     return FactoryConfig.model_validate(data)
 
 
+MEMBER = "11111111-2222-4333-8444-555555555555"
+
+EVERY_SERVICE = ("azure_ml", "aks_for_azure_ml", "aks", "azure_openai", "vision", "speech", "document_intelligence",
+                 "content_safety", "cosmos_db")
+"""The switches the presets leave off whose templates the plan has: `everything` turns them on."""
+
+
+def everything() -> FactoryConfig:
+    """poc-standalone with every service the plan has a template for, and a project member."""
+    data = in_one_subscription("poc-standalone").model_dump(mode="json")
+    data["services"].update(dict.fromkeys(EVERY_SERVICE, True))
+    data["projects"][0]["members"] = [MEMBER]
+    return FactoryConfig.model_validate(data)
+
+
 @functools.cache
 def plan_of(name: str) -> Plan:
-    return build_plan(in_one_subscription(name))
+    return build_plan(everything() if name == "everything" else in_one_subscription(name))
 
 
 def template_resources(template: dict[str, Any], subscription_scope: bool) -> list[tuple[dict[str, Any], bool]]:
@@ -100,7 +115,7 @@ def test_only_real_dependencies_hold_stages_back(name: str) -> None:
         f"prj{p.number}/61-foundation" for p in in_one_subscription(name).projects}
 
 
-@pytest.mark.parametrize("name", BUILTIN)
+@pytest.mark.parametrize("name", [*BUILTIN, "everything"])
 def test_every_resource_fits_its_schema_at_the_listed_api_version(name: str) -> None:
     schemas = default_set()
     if schemas is None:
@@ -118,7 +133,7 @@ def test_every_resource_fits_its_schema_at_the_listed_api_version(name: str) -> 
     assert checked == sum(len(s.resources) for s in plan_of(name).stages)
 
 
-@pytest.mark.parametrize("name", BUILTIN)
+@pytest.mark.parametrize("name", [*BUILTIN, "everything"])
 def test_every_stage_deploys_to_the_sandbox_in_dependency_order(name: str) -> None:
     sdk = Sdk(make_arm())
     plan = plan_of(name)
@@ -131,7 +146,7 @@ def test_every_stage_deploys_to_the_sandbox_in_dependency_order(name: str) -> No
     from azure.mgmt.resource.resources import ResourceManagementClient
 
     client = sdk.client(ResourceManagementClient, seed.AIF_DEV)
-    config = in_one_subscription(name)
+    config = everything() if name == "everything" else in_one_subscription(name)
     for env, _ in config.environments.enabled():
         assert client.resource_groups.check_existence(naming.common_resource_group(config, env))
         for project in config.projects:
@@ -158,3 +173,31 @@ def test_literals_that_look_like_expressions_are_escaped() -> None:
     foundry = next(s for s in plan.stages if s.id == "dev/prj001/69-aif-a")
     project = next(r for r in foundry.template["resources"] if r["type"].endswith("/projects"))
     assert project["properties"]["displayName"] == "[[concat('a')]"
+
+
+def test_every_templated_service_has_its_step() -> None:
+    plan = plan_of("everything")
+    steps = [s.id.split("/")[-1] for s in plan.for_environment("dev") if s.project == "001"]
+    assert steps == ["network", "61-foundation", "62-core-infrastructure", "63-cognitive-services", "64-databases",
+                     "65-compute-services", "67-data-ml-platform", "69-aif-a", "100-rbac-security",
+                     "101-rbac-common-rg"]
+    types = {r.type for s in plan.stages for r in s.resources}
+    assert {"Microsoft.MachineLearningServices/workspaces/computes", "Microsoft.ContainerService/managedClusters",
+            "Microsoft.DocumentDB/databaseAccounts", "Microsoft.CognitiveServices/accounts/deployments"} <= types
+    ml = plan.stage("dev/prj001/67-data-ml-platform")
+    assert set(ml.depends_on) == {"dev/prj001/62-core-infrastructure", "dev/prj001/network", "dev/common-services"}
+
+
+def test_members_get_roles_on_the_project_and_common_groups() -> None:
+    plan = plan_of("everything")
+    project = plan.stage("dev/prj001/100-rbac-security").template["resources"]
+    mine = [r["properties"] for r in project if r["properties"]["principalId"] == MEMBER]
+    assert {p["principalType"] for p in mine} == {"Group"}  # identity.use_ad_groups
+    assert {p["description"] for p in mine} >= {"AI Factory: Reader", "AI Factory: Azure AI Developer",
+                                                "AI Factory: AzureML Data Scientist"}
+    identity = [r["properties"] for r in project if r["properties"]["principalType"] == "ServicePrincipal"]
+    assert identity and all(p["principalId"].startswith("[reference('/subscriptions/") for p in identity)
+    common = plan.stage("dev/prj001/101-rbac-common-rg").template["resources"]
+    assert sorted(r["properties"]["description"] for r in common) == ["AI Factory: AcrPull", "AI Factory: Reader"]
+    again = build_plan(everything()).stage("dev/prj001/100-rbac-security").template
+    assert [r["name"] for r in again["resources"]] == [r["name"] for r in project]  # guid(): the same each time

@@ -190,6 +190,18 @@ def test_names_are_left_to_the_providers_whatever_their_schema_limits(reference:
     assert result.properties.provisioning_state == "Succeeded"
 
 
+def test_a_discriminated_type_fits_its_schema(reference: Path) -> None:
+    """An Azure ML compute: the schema's `allOf` of the common members and the kind's own (`properties`)."""
+    schemas = SchemaSet(reference / "arm-schemas")
+    compute = {"type": "Microsoft.MachineLearningServices/workspaces/computes", "apiVersion": "2026-05-01",
+               "name": "name", "location": "westeurope", "properties": {
+                   "computeType": "AmlCompute", "properties": {"vmSize": "Standard_DS3_v2",
+                                                               "scaleSettings": {"maxNodeCount": 2}}}}
+    assert schemas.problems(compute["type"], compute["apiVersion"], compute) == []
+    wrong = {**compute, "properties": {**compute["properties"], "computeType": "Mainframe"}}
+    assert schemas.problems(compute["type"], compute["apiVersion"], wrong)
+
+
 def test_expressions_evaluate_as_arm_evaluates_them(sdk: Sdk) -> None:
     identity = {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2024-11-30",
                 "name": "[variables('identityName')]", "location": "westeurope"}
