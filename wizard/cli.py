@@ -30,8 +30,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 class FilePath(click.Path):
     """click.Path giving a pathlib.Path, without importing pathlib before a command runs."""
 
-    def __init__(self, exists: bool = False) -> None:
-        super().__init__(exists=exists, dir_okay=False)
+    def __init__(self, exists: bool = False, dir_okay: bool = False) -> None:
+        super().__init__(exists=exists, dir_okay=dir_okay)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
@@ -654,6 +654,133 @@ def prices_show(as_json: bool) -> None:
         click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
 
 
+# ------------------------------------------------------------------------------------ plan
+
+
+@cli.command("plan")
+@source_options
+@click.option("--demo", is_flag=True,
+              help="Use the demo tenant's subscriptions; with --what-if, preview against the built-in sandbox.")
+@click.option("--fresh", is_flag=True,
+              help="With --demo --what-if: a freshly seeded sandbox for this run; the saved demo state is not used.")
+@click.option("--what-if", "what_if", is_flag=True,
+              help="Ask ARM (Azure, or the sandbox with --demo) what each resource would become.")
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: environments, stages, resources (and what-if).")
+def plan_cmd(preset: str | None, config: Path | None, demo: bool, fresh: bool, what_if: bool, tenant: str | None,
+             device_code: bool, as_json: bool) -> None:
+    """List the deployment's stages and resources per environment, in the AI Factory's order.
+
+    With --what-if each resource shows what ARM would do: Create, Modify, Delete or NoChange.
+    Exit code 1 when ARM refuses to preview a stage (the message says why).
+    """
+    from deploy.plan import build_plan
+    from wizard.errors import UserError
+
+    if fresh and not (demo and what_if):
+        fail("--fresh only applies to --demo --what-if", "add --demo --what-if, or drop --fresh")
+    loaded = load_source(preset, config)
+    cfg = loaded.config
+    notes: list[str] = []
+    preview = None
+    try:
+        if what_if:
+            from deploy.whatif import preview as run_preview
+            from wizard.azure.run import LiveRunError, open_session
+
+            interactive = not as_json and sys.stdin.isatty()
+            try:
+                live = open_session(demo=demo, tenant=tenant, device_code=device_code, fresh=fresh,
+                                    choose_tenant=_ask_tenant if interactive else None)
+            except LiveRunError as exc:
+                fail(exc.message, exc.hint)
+            try:
+                cfg, prepared = live.prepare(cfg)
+                vnets, read_notes = live.live_vnets(cfg)
+                plan = build_plan(cfg, vnets)
+                if not as_json:
+                    click.echo(f"previewing {len(plan.stages)} stages with what-if…", err=True)
+                preview = run_preview(plan, live.session)
+            finally:
+                live.close()
+            notes += live.notes + prepared + read_notes
+        else:
+            if demo:
+                from wizard.azure.demo import with_demo_subscriptions
+
+                cfg, demo_notes = with_demo_subscriptions(cfg)
+                notes += demo_notes
+            plan = build_plan(cfg)
+    except UserError as exc:
+        fail(str(exc))
+    if as_json:
+        from deploy.report import plan_to_json
+
+        emit_json({**plan_to_json(plan, preview), "notes": notes + list(plan.notes)})
+    else:
+        from deploy.report import print_plan
+
+        print_notes(notes)
+        print_plan(plan, loaded.name, preview)
+    sys.exit(EXIT_FINDINGS if preview is not None and preview.errors else EXIT_OK)
+
+
+def _export_arm(preset: str | None, config: Path | None, output: Path | None) -> None:
+    """`export --format arm`: one template per stage and a manifest, written as one folder."""
+    import json
+
+    from deploy.plan import build_plan
+    from wizard.atomic_file import atomic_write_folder
+    from wizard.errors import UserError
+
+    if output is None:
+        fail("--format arm writes a folder: give it with -o DIR", "e.g. aifactory export --format arm "
+             "--preset poc-standalone -o arm-templates")
+    loaded = load_source(preset, config)
+    try:
+        plan = build_plan(loaded.config)
+    except UserError as exc:
+        fail(str(exc))
+    width = len(str(len(plan.stages)))
+    files: dict[str, str] = {}
+    order = []
+    for index, stage in enumerate(plan.stages, 1):
+        name = f"{index:0{width}d}-{stage.id.replace('/', '-')}.json"
+        files[name] = json.dumps(stage.template, indent=2) + "\n"
+        order.append({"order": index, "id": stage.id, "file": name, "title": stage.title, "kind": stage.kind,
+                      "deployment_name": stage.deployment_name,
+                      "scope": {"id": stage.scope.id, "subscription_id": stage.scope.subscription_id,
+                                "resource_group": stage.scope.resource_group, "location": stage.scope.location},
+                      "depends_on": list(stage.depends_on), "fingerprint": stage.fingerprint,
+                      "resources": len(stage.resources), "az": _az_command(stage, name)})
+    manifest = {"configuration": loaded.name, "fingerprint": plan.fingerprint, "stages": order,
+                "notes": list(plan.notes)}
+    files[ARM_MANIFEST] = json.dumps(manifest, indent=2) + "\n"
+    try:
+        backup = atomic_write_folder(output, files, marker=ARM_MANIFEST)
+    except FileExistsError as exc:
+        fail(str(exc), "choose a new or empty folder, or one an earlier `export --format arm` wrote")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", "check the folder's parent exists and is writable")
+    print_notes(list(plan.notes))
+    kept = f" (previous export kept as {backup.name})" if backup else ""
+    click.echo(f"wrote {len(plan.stages)} templates and {ARM_MANIFEST} to {output}{kept}", err=True)
+
+
+def _az_command(stage: Any, file: str) -> str:
+    """The Azure CLI command that deploys one exported template by hand, as the AI Factory's pipelines do."""
+    scope = stage.scope
+    where = (f"group create --resource-group {scope.resource_group}" if scope.resource_group else
+             f"sub create --location {scope.location}")
+    return (f"az deployment {where} --subscription {scope.subscription_id} --name {stage.deployment_name} "
+            f"--template-file {file}")
+
+
+ARM_MANIFEST = "manifest.json"
+"""The file of an ARM export that lists its templates in deployment order, with scopes and dependencies."""
+
+
 # ------------------------------------------------------------------------------------ import/export
 
 
@@ -700,14 +827,18 @@ def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: 
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema"]), required=True,
-              help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets.")
+@click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema", "arm"]), required=True,
+              help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets; "
+                   "arm: the deployment's ARM templates, one per stage, and a manifest (-o DIR).")
 @source_options
-@click.option("-o", "--output", type=FilePath(), help="Write to PATH.")
+@click.option("-o", "--output", type=FilePath(dir_okay=True), help="Write to PATH (a folder for --format arm).")
 @click.option("--base", type=FilePath(exists=True),
               help="Update this existing .env / variables.yaml in place (keeps its order and comments).")
 def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path | None, base: Path | None) -> None:
-    """Export a configuration as the AI Factory's own files."""
+    """Export a configuration as the AI Factory's own files, or as the ARM templates it deploys."""
+    if fmt == "arm":
+        _export_arm(preset, config, output)
+        return
     if fmt == "schema":
         import json
 
