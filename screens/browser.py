@@ -22,6 +22,7 @@ The extension is a subclass of textual-serve's `Server` plus a middleware on its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -287,7 +288,8 @@ class WizardServer(Server):
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
+                with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C arrives as KeyboardInterrupt
+                    loop.add_signal_handler(signum, stop.set)
             await stop.wait()
         finally:
             await runner.cleanup()

@@ -29,6 +29,7 @@ KEYS = {
     "up": {"key": "ArrowUp", "code": "ArrowUp", "windowsVirtualKeyCode": 38},
     "tab": {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9},
     "escape": {"key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27},
+    "ctrl+q": {"key": "q", "code": "KeyQ", "windowsVirtualKeyCode": 81, "modifiers": 2},
 }
 
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
@@ -92,6 +93,16 @@ class Page:
             if loop.time() > deadline:
                 raise AssertionError(f"{text!r} never appeared; the page received:\n{plain(self.terminal)[-2000:]}")
             await asyncio.sleep(0.05)
+
+    async def settle(self, quiet: float = 0.5, timeout: float = 10) -> None:
+        """Until the page has received nothing for `quiet` seconds (the wizard drew its last frame)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            seen = len(self.terminal)
+            await asyncio.sleep(quiet)
+            if len(self.terminal) == seen:
+                return
 
     async def evaluate(self, expression: str) -> Any:
         result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)

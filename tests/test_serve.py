@@ -46,6 +46,13 @@ class Served:
         self.output = output
         self.base = re.sub(r"/(\?.*)?$", "", url)
 
+    def stop(self) -> None:
+        """Ctrl+C (SIGINT), and what it printed until it ended."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            rest, _ = self.process.communicate(timeout=20)
+            self.output.append(rest)
+
     def children(self) -> list[int]:
         """The wizard processes it runs (one per browser)."""
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -67,7 +74,7 @@ def serve(*args: str) -> Iterator[Served]:
     port = free_port()
     process = subprocess.Popen([aifactory_bin(), "serve", "--demo", "--port", str(port), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+                               env={**os.environ, "COLUMNS": "200"})
     assert process.stdout is not None
     output: list[str] = []
     url = ""
@@ -77,12 +84,11 @@ def serve(*args: str) -> Iterator[Served]:
             url = match[1]
             break
     assert url, "".join(output)
+    served = Served(process, url, output)
     try:
-        yield Served(process, url, output)
+        yield served
     finally:
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=20)
-        output.append(rest)
+        served.stop()
     assert process.returncode == 0, "".join(output)
 
 
@@ -113,8 +119,11 @@ async def test_the_wizard_in_headless_chromium(tmp_path: Path) -> None:
             await page.press("enter")
             await page.wait_for_text("from poc-standalone", timeout=20)
             await page.wait_for_text("Landing zone")
+            await page.wait_for_text("Next step")  # the footer's keys: the wizard has focus and is settled
+            assert '["blur"]' not in page.sent
             assert any('"stdin"' in sent for sent in page.sent), page.sent
             assert await page.evaluate("document.body.classList.contains('-first-byte')")
+            await page.settle()
             ARTEFACTS.mkdir(exist_ok=True)
             shot = await page.screenshot(ARTEFACTS / "serve-wizard.png")
             print(f"\nscreenshot of the served wizard: {shot}")
@@ -242,19 +251,25 @@ async def test_one_session_at_a_time_and_the_seat_frees_when_the_browser_leaves(
         assert took < 6
 
 
-async def test_max_sessions_lets_more_browsers_in() -> None:
+async def test_max_sessions_lets_more_browsers_in_and_ctrl_c_ends_every_wizard() -> None:
     with serve("--max-sessions", "2") as served:
         async with session(served) as http:
-            first = await http.ws_connect("/ws?width=80&height=24")
+            browsers = [await http.ws_connect("/ws?width=80&height=24")]
             async with http.get("/") as response:
                 assert response.status == 200
-            second = await http.ws_connect("/ws?width=80&height=24")
+            browsers.append(await http.ws_connect("/ws?width=80&height=24"))
             async with http.get("/") as response:
                 assert response.status == 503
                 assert "2 of 2" in await response.text()
-            await first.close()
-            await second.close()
-            served.wait_for_no_children()
+            wizards = served.children()
+            assert len(wizards) == 2
+            served.stop()  # Ctrl+C with both browsers connected: each wizard is asked to quit, none is left
+            for browser in browsers:  # each browser was told, after the wizard's last bytes
+                async for _ in browser:
+                    pass
+                assert browser.close_code == aiohttp.WSCloseCode.GOING_AWAY
+    assert "a browser left; its wizard has ended (0 of 2 sessions)" in "".join(served.output)
+    assert [pid for pid in wizards if Path(f"/proc/{pid}").exists()] == []
 
 
 # ------------------------------------------------------------------------------------ the command
