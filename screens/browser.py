@@ -238,10 +238,12 @@ class WizardServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser tab, one wizard: refused when the room is full, always ended when the tab goes."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        if not websocket.can_prepare(request).ok:
+            raise web.HTTPBadRequest(text="this address is the wizard's websocket, for its page only\n")
         if self.room.full:
             raise web.HTTPServiceUnavailable(text="the room is full: every wizard session is in use\n")
         self.room.taken += 1
-        websocket = web.WebSocketResponse(heartbeat=15)
         app_service: BoundedAppService | None = None
         log.info("a browser joined (%d of %d sessions)", self.room.taken, self.room.capacity)
         self.websockets.add(websocket)
@@ -267,6 +269,14 @@ class WizardServer(Server):
         return websocket
 
     # ------------------------------------------------------------------ running
+
+    def initialize_logging(self) -> None:
+        """Plain lines on the console; tracebacks without local variables (they could hold a cookie)."""
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="DEBUG" if self.debug else "INFO", format="%(message)s", handlers=[
+            RichHandler(show_path=False, show_time=False, rich_tracebacks=True, tracebacks_show_locals=False,
+                        console=self.console)])
 
     def serve(self, debug: bool = False) -> None:
         """Listen, say where once listening, serve until Ctrl+C (or SIGTERM), then end every wizard.

@@ -90,6 +90,7 @@ def serve(*args: str) -> Iterator[Served]:
     finally:
         served.stop()
     assert process.returncode == 0, "".join(output)
+    assert "Traceback" not in "".join(output), "a wizard or the server failed"  # wizards' stderr is relayed here
 
 
 @contextlib.asynccontextmanager
@@ -109,9 +110,11 @@ async def test_the_wizard_in_headless_chromium(tmp_path: Path) -> None:
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("no chromium on PATH (Debian: apt install chromium): the browser test needs a real browser")
-    with serve() as served:
+    with serve("--token") as served:  # the printed link, as a person in the room opens it
+        assert "?token=" in served.url
         async with open_page(chromium, tmp_path / "profile", served.url, width=1200, height=760) as page:
             await page.wait_for_text(START_TITLE)
+            assert await page.evaluate("location.href") == served.base + "/"  # the token left the address bar
             assert "DEMO: nothing is deployed to Azure" in plain(page.terminal)
             await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
             await page.press("down", "down", "down")  # from enterprise-hub-spoke to poc-standalone
@@ -173,7 +176,7 @@ async def test_token_is_required_for_page_websocket_and_static_files() -> None:
         token = re.search(r"\?token=([\w-]+)", served.url)
         assert token, served.url
         async with session(served) as stranger:
-            for path in ("/", "/static/js/textual.js", "/static/css/xterm.css", "/download/x"):
+            for path in ("/", "/ws", "/static/js/textual.js", "/static/css/xterm.css", "/download/x"):
                 async with stranger.get(path) as response:
                     assert response.status == 403, path
                     assert token[1] not in await response.text()
@@ -225,6 +228,8 @@ async def test_without_a_token_only_this_machine_and_the_page_itself_get_in() ->
             assert refused.value.status == 403
             async with http.get("/") as response:
                 assert response.status == 200
+            async with http.get("/ws") as response:  # not a websocket: said plainly, no seat taken
+                assert response.status == 400
 
 
 # ------------------------------------------------------------------------------------ the room
