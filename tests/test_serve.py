@@ -268,6 +268,10 @@ async def test_max_sessions_lets_more_browsers_in_and_ctrl_c_ends_every_wizard()
                 assert "2 of 2" in await response.text()
             wizards = served.children()
             assert len(wizards) == 2
+            for pid in wizards:  # our own entry point, with serve's flags (the shell exec'ed it)
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+                assert argv[1:] == ["-m", "wizard", "--demo"]
+                assert Path(argv[0]).resolve() == Path(sys.executable).resolve()
             served.stop()  # Ctrl+C with both browsers connected: each wizard is asked to quit, none is left
             for browser in browsers:  # each browser was told, after the wizard's last bytes
                 async for _ in browser:
