@@ -12,8 +12,9 @@ with the presenter's Azure sign-in, so this module adds what a room needs around
   any bind a websocket must come from the page's own origin (no other site can drive the wizard);
 - at most --max-sessions wizards at once; a further browser gets a page saying the room is full
   (it retries by itself, so a reload by the person in the room gets back in at once);
-- a browser that goes away ends its wizard: asked to quit, then terminated if it has not exited
-  within a few seconds, so the seat is freed and no process is left behind.
+- a browser that goes away (a reload, a dropped connection) finds its wizard as it left it when
+  it comes back within --reconnect-grace seconds; after that the wizard is asked to quit, and
+  killed if it has not within a few seconds, so the seat is freed and no process is left behind.
 
 The extension is a subclass of textual-serve's `Server` plus a middleware on its aiohttp app;
 `textual_serve` and `aiohttp` are imported only when `aifactory serve` runs.
@@ -36,8 +37,9 @@ from typing import TYPE_CHECKING
 
 import aiohttp_jinja2
 from aiohttp import WSCloseCode, web
-from textual_serve.app_service import AppService
 from textual_serve.server import Server
+
+from screens.browser_session import WizardSession
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -47,9 +49,6 @@ log = logging.getLogger("aifactory.serve")
 
 PAGES = Path(__file__).with_name("browser_pages")
 """Our page templates: textual-serve's, without the web font from Google (nothing leaves the room)."""
-
-QUIT_GRACE = 5.0
-"""Seconds a wizard has to exit after its browser went away before it is terminated."""
 
 ROOM_FULL_RETRY = 3
 """Seconds between the room-full page's own retries."""
@@ -99,33 +98,6 @@ def browse_url(host: str, port: int, token: str | None) -> str:
 
 
 @dataclass
-class Room:
-    """How many wizards run at once, and the most allowed."""
-
-    capacity: int
-    taken: int = 0
-
-    @property
-    def full(self) -> bool:
-        return self.taken >= self.capacity
-
-
-class BoundedAppService(AppService):
-    """A wizard process whose stop is bounded: asked to quit, killed if it has not within QUIT_GRACE."""
-
-    async def stop(self) -> None:
-        process = self._process
-        stopping = asyncio.ensure_future(super().stop())
-        done, _ = await asyncio.wait({stopping}, timeout=QUIT_GRACE)
-        if not done and process is not None and process.returncode is None:
-            log.warning("a wizard did not quit within %.0f s of its browser leaving: killed", QUIT_GRACE)
-            process.kill()  # its files are written atomically: nothing is left half-written
-        await stopping
-        if process is not None:
-            await process.wait()
-
-
-@dataclass
 class ServeOptions:
     """What `aifactory serve` was asked for."""
 
@@ -136,6 +108,8 @@ class ServeOptions:
     config: Path | None = None
     max_sessions: int = 1
     require_token: bool = False
+    reconnect_grace: float = 60.0
+    """Seconds a wizard whose browser went away waits for that browser to come back (0: ends at once)."""
     token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,11 +129,14 @@ class WizardServer(Server):
             templates_path=PAGES,
         )
         self.options = options
-        self.room = Room(options.max_sessions)
-        self.websockets: set[web.WebSocketResponse] = set()
-        """The browsers connected now (closed first when the server stops)."""
+        self.capacity = options.max_sessions
+        self.sessions: set[WizardSession] = set()
+        """Every wizard running: drawing to a browser, or waiting for its browser to come back."""
+        self.stopping = False
         self.cookie = f"aifactory-{options.port}"
         """One cookie per port: two servers on one machine keep their own tokens."""
+        self.seat_cookie = f"aifactory-seat-{options.port}"
+        """Which browser this is (not a secret: it only finds that browser's wizard again)."""
 
     # ------------------------------------------------------------------ the aiohttp app
 
@@ -220,53 +197,104 @@ class WizardServer(Server):
 
     # ------------------------------------------------------------------ pages
 
+    @property
+    def full(self) -> bool:
+        return len(self.sessions) >= self.capacity
+
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
-        """The wizard's page, or the room-full page when every seat is taken."""
-        if self.room.full:
+        """The wizard's page, or the room-full page when every seat is taken by another browser."""
+        seat = request.cookies.get(self.seat_cookie, "")
+        if self.full and not any(session.seat == seat for session in self.sessions):
             log.info("room full (%d of %d): a further browser was shown the room-full page",
-                     self.room.taken, self.room.capacity)
+                     len(self.sessions), self.capacity)
             return aiohttp_jinja2.render_template(
                 "room_full.html", request,
-                {"title": self.title, "taken": self.room.taken, "capacity": self.room.capacity,
-                 "retry": ROOM_FULL_RETRY},
+                {"title": self.title, "taken": len(self.sessions), "capacity": self.capacity,
+                 "retry": ROOM_FULL_RETRY, "grace": round(self.options.reconnect_grace)},
                 status=503)
         ws_scheme = "wss" if request.scheme == "https" else "ws"
-        return aiohttp_jinja2.render_template(
+        response = aiohttp_jinja2.render_template(
             "app_index.html", request,
             {"title": self.title, "font_size": _font_size(request.query.get("fontsize", "")),
              "static_url": "/static/", "websocket_url": f"{ws_scheme}://{request.host}/ws"})
+        if not seat:
+            response.set_cookie(self.seat_cookie, secrets.token_urlsafe(16), httponly=True, samesite="Strict",
+                                path="/")
+        return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """One browser tab, one wizard: refused when the room is full, always ended when the tab goes."""
+        """One browser tab, one wizard: the same one again after a reload, refused when the room is full."""
         websocket = web.WebSocketResponse(heartbeat=15)
         if not websocket.can_prepare(request).ok:
             raise web.HTTPBadRequest(text="this address is the wizard's websocket, for its page only\n")
-        if self.room.full:
+        seat = request.cookies.get(self.seat_cookie, "")
+        session = self.claim(seat)
+        if session is None and self.full:
             raise web.HTTPServiceUnavailable(text="the room is full: every wizard session is in use\n")
-        self.room.taken += 1
-        app_service: BoundedAppService | None = None
-        log.info("a browser joined (%d of %d sessions)", self.room.taken, self.room.capacity)
-        self.websockets.add(websocket)
+        width, height = _size(request.query.get("width", ""), 80), _size(request.query.get("height", ""), 24)
+        joining = session is None
+        if session is None:  # the seat is taken before the first await: two browsers cannot both get the last
+            session = WizardSession(self.command, seat, websocket, download_manager=self.download_manager,
+                                    debug=self.debug)
+            self.sessions.add(session)
         try:
             await websocket.prepare(request)
-            app_service = BoundedAppService(
-                self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                close=websocket.close,  # type: ignore[arg-type]  # as textual-serve's own Server does
-                download_manager=self.download_manager, debug=self.debug)
-            await app_service.start(_size(request.query.get("width", ""), 80),
-                                    _size(request.query.get("height", ""), 24))
-            await self._process_messages(websocket, app_service)
+            if joining:
+                log.info("a browser joined (%d of %d sessions)", len(self.sessions), self.capacity)
+                await session.start(width, height)
+            else:
+                earlier = session.websocket
+                await session.attach(websocket, width, height)
+                log.info("a browser came back to its wizard")
+                if earlier is not None:  # the same browser again, while the room is full: its newest tab wins
+                    await earlier.close(code=WSCloseCode.GOING_AWAY, message=b"the wizard opened in another tab")
+            await self._process_messages(websocket, session)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception:  # one browser's failure must never end the server
             log.exception("a wizard session failed")
         finally:
-            if app_service is not None:
-                await app_service.stop()
-            self.websockets.discard(websocket)
-            self.room.taken -= 1
-            log.info("a browser left; its wizard has ended (%d of %d sessions)", self.room.taken, self.room.capacity)
+            await self.left(session, websocket)
         return websocket
+
+    def claim(self, seat: str) -> WizardSession | None:
+        """This browser's wizard to draw again: one waiting for it, or, when the room is full, its own."""
+        if not seat:
+            return None
+        mine = [session for session in self.sessions if session.seat == seat and session.running]
+        waiting = [session for session in mine if session.websocket is None]
+        if waiting:
+            if waiting[0].expiry is not None:
+                waiting[0].expiry.cancel()
+            return waiting[0]
+        return mine[0] if mine and self.full else None
+
+    async def left(self, session: WizardSession, websocket: web.WebSocketResponse) -> None:
+        """Its browser went: the wizard waits for it (reconnect_grace) unless it ended, or everything stops."""
+        if session.websocket is not websocket:
+            return  # another tab of the same browser has it now
+        grace = self.options.reconnect_grace
+        if session.ended or not session.running or self.stopping or grace <= 0 or not session.seat:
+            await self.end(session)
+            return
+        session.detach()
+        session.expiry = asyncio.create_task(self.expire(session, grace))
+        log.info("a browser left; its wizard waits %.0f s for it to come back", grace)
+
+    async def expire(self, session: WizardSession, grace: float) -> None:
+        """End a waiting wizard when its browser has not come back in time (or it ended by itself)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(session.exited(), grace)
+        if session.websocket is None:
+            await self.end(session)
+
+    async def end(self, session: WizardSession) -> None:
+        """Stop a wizard and free its seat."""
+        if session not in self.sessions:
+            return
+        self.sessions.discard(session)
+        await session.stop()
+        log.info("a wizard has ended (%d of %d sessions in use)", len(self.sessions), self.capacity)
 
     # ------------------------------------------------------------------ running
 
@@ -308,9 +336,15 @@ class WizardServer(Server):
         """Nothing: textual-serve prints its banner here, before the port is bound; see `announce`."""
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Close every browser's websocket, so each wizard is asked to quit before the server ends."""
-        for websocket in list(self.websockets):
-            await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+        """Close every browser's websocket and end every wizard, waiting or not, before the server ends."""
+        self.stopping = True
+        for session in list(self.sessions):
+            if session.websocket is not None:
+                await session.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+            else:
+                if session.expiry is not None:
+                    session.expiry.cancel()
+                await self.end(session)
 
     def announce(self) -> None:
         """Say where the wizard is, once (the only place the token is ever written)."""

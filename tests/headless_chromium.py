@@ -115,6 +115,11 @@ class Page:
             await self.send("Input.dispatchKeyEvent", type="keyDown", **event)
             await self.send("Input.dispatchKeyEvent", type="keyUp", **{k: v for k, v in event.items() if k != "text"})
 
+    async def click(self, x: int, y: int) -> None:
+        """A left click at this point of the page, in CSS pixels."""
+        for kind in ("mousePressed", "mouseReleased"):
+            await self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
     async def screenshot(self, path: Path) -> Path:
         shot = await self.send("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))

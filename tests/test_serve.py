@@ -110,7 +110,7 @@ async def test_the_wizard_in_headless_chromium(tmp_path: Path) -> None:
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("no chromium on PATH (Debian: apt install chromium): the browser test needs a real browser")
-    with serve("--token") as served:  # the printed link, as a person in the room opens it
+    with serve("--token", "--reconnect-grace", "1") as served:  # the printed link, as a person opens it
         assert "?token=" in served.url
         async with open_page(chromium, tmp_path / "profile", served.url, width=1200, height=760) as page:
             await page.wait_for_text(START_TITLE)
@@ -124,6 +124,14 @@ async def test_the_wizard_in_headless_chromium(tmp_path: Path) -> None:
             await page.wait_for_text("Landing zone")
             await page.wait_for_text("Next step")  # the footer's keys: the wizard has focus and is settled
             assert '["blur"]' not in page.sent
+            page.terminal = ""
+            await page.send("Page.reload")  # the wizard survives its browser going: the same one comes back
+            await page.wait_for_text("from poc-standalone")
+            await page.wait_for_text("Next step")
+            sent = len(page.sent)
+            await page.click(290, 116)
+            await asyncio.sleep(0.2)
+            assert any("\\u001b[<0;" in message for message in page.sent[sent:]), page.sent[sent:]  # SGR mouse
             assert any('"stdin"' in sent for sent in page.sent), page.sent
             assert await page.evaluate("document.body.classList.contains('-first-byte')")
             await page.settle()
@@ -132,8 +140,9 @@ async def test_the_wizard_in_headless_chromium(tmp_path: Path) -> None:
             print(f"\nscreenshot of the served wizard: {shot}")
             assert not_blank(shot)
         took = served.wait_for_no_children()
-        print(f"the wizard ended {took:.2f} s after its browser closed")
-    assert "a browser left; its wizard has ended" in "".join(served.output)
+        print(f"the wizard ended {took:.2f} s after its browser closed (1 s of grace)")
+    log = "".join(served.output)
+    assert "a browser came back to its wizard" in log and "a wizard has ended (0 of 1 sessions in use)" in log
 
 
 def not_blank(png: Path) -> bool:
@@ -172,7 +181,7 @@ async def test_focus_comes_back_to_the_start_list_when_the_browser_focuses_the_p
 
 
 async def test_token_is_required_for_page_websocket_and_static_files() -> None:
-    with serve("--token") as served:
+    with serve("--token", "--reconnect-grace", "0") as served:
         token = re.search(r"\?token=([\w-]+)", served.url)
         assert token, served.url
         async with session(served) as stranger:
@@ -235,35 +244,58 @@ async def test_without_a_token_only_this_machine_and_the_page_itself_get_in() ->
 # ------------------------------------------------------------------------------------ the room
 
 
-async def test_one_session_at_a_time_and_the_seat_frees_when_the_browser_leaves() -> None:
-    with serve() as served:
-        async with session(served) as http:
-            websocket = await http.ws_connect("/ws?width=80&height=24")
-            await websocket.receive(timeout=20)  # the wizard is running: its first bytes arrived
-            async with http.get("/") as response:
+async def test_one_browser_at_a_time_its_wizard_waits_for_it_then_the_seat_frees() -> None:
+    with serve("--reconnect-grace", "1") as served:
+        async with session(served) as presenter, session(served) as stranger:
+            async with presenter.get("/") as response:  # the page gives this browser its seat cookie
+                assert response.status == 200
+            first = await presenter.ws_connect("/ws?width=80&height=24")
+            await first.receive(timeout=20)  # the wizard is running: its first bytes arrived
+            [wizard] = served.children()
+
+            async with stranger.get("/") as response:
                 assert response.status == 503
                 page = await response.text()
             assert "The room is full" in page and "1 of 1" in page and "--max-sessions" in page
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-                await http.ws_connect("/ws")
+                await stranger.ws_connect("/ws")
             assert refused.value.status == 503
-            assert len(served.children()) == 1
-            await websocket.close()
-            took = served.wait_for_no_children()
-            async with http.get("/") as response:
+
+            async with presenter.get("/") as response:  # a reload by the presenter is never "room full"
                 assert response.status == 200
-        print(f"\nthe wizard ended {took:.2f} s after its browser left")
+            second = await presenter.ws_connect("/ws?width=80&height=24")  # its newest tab takes the wizard
+            async for _ in first:
+                pass
+            assert first.close_code == aiohttp.WSCloseCode.GOING_AWAY
+            await second.receive(timeout=20)
+            assert served.children() == [wizard]
+
+            await second.close()  # the browser goes (a reload, a dropped connection) ...
+            async with stranger.get("/") as response:
+                assert response.status == 503  # ... and its seat waits for it
+            third = await presenter.ws_connect("/ws?width=80&height=24")
+            redraw = await third.receive(timeout=20)
+            assert redraw.type == aiohttp.WSMsgType.BINARY and b"\x1b[?1006h" in redraw.data  # mouse reporting
+            assert served.children() == [wizard]  # the same wizard, as it was left
+
+            await third.close()
+            took = served.wait_for_no_children()  # nobody came back within the grace: it ends
+            async with stranger.get("/") as response:
+                assert response.status == 200
+        print(f"\nthe wizard ended {took:.2f} s after its browser left (1 s of grace)")
         assert took < 6
+    log = "".join(served.output)
+    assert "a browser came back to its wizard" in log and "its wizard waits 1 s for it to come back" in log
 
 
 async def test_max_sessions_lets_more_browsers_in_and_ctrl_c_ends_every_wizard() -> None:
     with serve("--max-sessions", "2") as served:
-        async with session(served) as http:
+        async with session(served) as http, session(served) as stranger:
             browsers = [await http.ws_connect("/ws?width=80&height=24")]
-            async with http.get("/") as response:
+            async with stranger.get("/") as response:
                 assert response.status == 200
             browsers.append(await http.ws_connect("/ws?width=80&height=24"))
-            async with http.get("/") as response:
+            async with stranger.get("/") as response:
                 assert response.status == 503
                 assert "2 of 2" in await response.text()
             wizards = served.children()
@@ -277,7 +309,7 @@ async def test_max_sessions_lets_more_browsers_in_and_ctrl_c_ends_every_wizard()
                 async for _ in browser:
                     pass
                 assert browser.close_code == aiohttp.WSCloseCode.GOING_AWAY
-    assert "a browser left; its wizard has ended (0 of 2 sessions)" in "".join(served.output)
+    assert "a wizard has ended (0 of 2 sessions in use)" in "".join(served.output)
     assert [pid for pid in wizards if Path(f"/proc/{pid}").exists()] == []
 
 

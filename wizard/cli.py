@@ -752,8 +752,11 @@ def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path |
               help="Browsers that may use the wizard at once; a further one is told the room is full.")
 @click.option("--token", "require_token", is_flag=True,
               help="Require the token on loopback too (always required on any other address).")
+@click.option("--reconnect-grace", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="How long a wizard whose browser went away (a reload, a dropped connection) waits for it "
+                   "to come back; 0 ends it at once.")
 def serve(demo: bool, preset: str | None, config: Path | None, host: str, port: int, max_sessions: int,
-          require_token: bool) -> None:
+          require_token: bool, reconnect_grace: float) -> None:
     """Serve the wizard to a browser (textual-serve): for a projector, or someone without Python.
 
     Each browser tab gets its own wizard, run as `aifactory [--demo] [--preset|--config]` would on a
@@ -764,7 +767,7 @@ def serve(demo: bool, preset: str | None, config: Path | None, host: str, port: 
     from screens.browser import ServeOptions, serve_wizard
 
     options = ServeOptions(host=host, port=port, demo=demo, preset=preset, config=config,
-                           max_sessions=max_sessions, require_token=require_token)
+                           max_sessions=max_sessions, require_token=require_token, reconnect_grace=reconnect_grace)
     try:
         serve_wizard(options)
     except OSError as exc:
