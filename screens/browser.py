@@ -11,7 +11,7 @@ with the presenter's Azure sign-in, so this module adds what a room needs around
 - on loopback without a token, only loopback host names are answered (no DNS rebinding), and on
   any bind a websocket must come from the page's own origin (no other site can drive the wizard);
 - at most --max-sessions wizards at once; a further browser gets a page saying the room is full
-  (it retries by itself, so a reload by the person in the room gets back in at once);
+  (it retries by itself); a browser whose wizard it is (a seat cookie) always gets back in;
 - a browser that goes away (a reload, a dropped connection) finds its wizard as it left it when
   it comes back within --reconnect-grace seconds; after that the wizard is asked to quit, and
   killed if it has not within a few seconds, so the seat is freed and no process is left behind.
@@ -118,7 +118,7 @@ class ServeOptions:
 
 
 class WizardServer(Server):
-    """textual-serve's Server, serving the wizard to a room: token, origin, seats, bounded stop."""
+    """textual-serve's Server, serving the wizard to a room: token, origin, seats, reconnects."""
 
     def __init__(self, options: ServeOptions) -> None:
         super().__init__(
