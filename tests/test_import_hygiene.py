@@ -19,7 +19,7 @@ except SystemExit as exit:
     code = exit.code or 0
 heavy = sorted({m.split(".")[0] if not m.startswith("azure") else m
                 for m in sys.modules
-                if m.split(".")[0] in ("textual", "questionary") or m.startswith("azure")})
+                if m.split(".")[0] in ("textual", "questionary", "textual_serve", "aiohttp") or m.startswith("azure")})
 print("\\n" + json.dumps({"code": code, "heavy": heavy, "pydantic": "pydantic" in sys.modules}))
 """
 
@@ -35,7 +35,7 @@ def run_probe(*args: str) -> dict[str, object]:
     "args",
     [("--help",), ("validate", "--preset", "poc-standalone"), ("network", "--preset", "poc-standalone"),
      ("presets", "list"), ("export", "--format", "env", "--preset", "poc-standalone"),
-     ("names", "--preset", "poc-standalone")],
+     ("names", "--preset", "poc-standalone"), ("serve", "--help")],
     ids=" ".join,
 )
 def test_headless_commands_stay_light(args: tuple[str, ...]) -> None:

@@ -170,7 +170,7 @@ def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None)
 
 def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
     """Open the Textual wizard, or say which headless command to run when there is no terminal."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not _served():
         source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset poc-standalone"
         fail("the wizard needs a terminal, and this is not one",
              f"for scripts and CI run: aifactory validate {source}{' --demo' if demo else ''} "
@@ -181,6 +181,13 @@ def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
     from screens.app import make_app
 
     make_app(demo=demo, draft=draft).run()
+
+
+def _served() -> bool:
+    """True when `aifactory serve` started this wizard for a browser: Textual's web driver, not a terminal."""
+    import os
+
+    return os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver:")
 
 
 def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
@@ -862,6 +869,41 @@ def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path |
 
 
 # ------------------------------------------------------------------------------------ sandbox
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Serve the wizard on the offline sandbox (demo tenant), not Azure.")
+@click.option("--preset", "preset", metavar="NAME", help="Open every browser's wizard straight on this preset.")
+@click.option("--config", "config", type=FilePath(exists=True),
+              help="Open every browser's wizard straight on this file (preset YAML, .env or variables.yaml).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback requires the token printed in the URL.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-sessions", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Browsers that may use the wizard at once; a further one is told the room is full.")
+@click.option("--token", "require_token", is_flag=True,
+              help="Require the token on loopback too (always required on any other address).")
+@click.option("--reconnect-grace", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="How long a wizard whose browser went away (a reload, a dropped connection) waits for it "
+                   "to come back; 0 ends it at once.")
+def serve(demo: bool, preset: str | None, config: Path | None, host: str, port: int, max_sessions: int,
+          require_token: bool, reconnect_grace: float) -> None:
+    """Serve the wizard to a browser (textual-serve): for a projector, or someone without Python.
+
+    Each browser tab gets its own wizard, run as `aifactory [--demo] [--preset|--config]` would on a
+    terminal, acting with your Azure sign-in (or the sandbox with --demo). Ctrl+C stops serving.
+    """
+    if preset or config:
+        load_source(preset, config)  # a bad preset or file is said here, once, not in every browser
+    from screens.browser import ServeOptions, serve_wizard
+
+    options = ServeOptions(host=host, port=port, demo=demo, preset=preset, config=config,
+                           max_sessions=max_sessions, require_token=require_token, reconnect_grace=reconnect_grace)
+    try:
+        serve_wizard(options)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+             "choose another --port (or --host), or stop what is using it")
 
 
 @cli.group()
