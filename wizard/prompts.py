@@ -37,7 +37,7 @@ from wizard.findings import Finding
 from wizard.model import TODO, FactoryConfig
 from wizard.rules import OfflineRules
 from wizard.secrets import key_role, secret_reason
-from wizard.step_fields import Section, sections, step_fields, steps_for
+from wizard.step_fields import sections, step_fields, steps_for
 from wizard.steps import Step, step_for_finding
 
 if typing.TYPE_CHECKING:
@@ -71,6 +71,13 @@ def _suggested(last: str) -> list[str]:
     return known[last]() if last in known else []
 
 
+def width() -> int:
+    """Columns to fit printed lines into: the terminal's, at most 100 (lines stay readable)."""
+    import shutil
+
+    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+
+
 def terminal_present() -> bool:
     """True when a person can answer: stdin and stdout are a terminal, or prompt_toolkit was handed
     an input to read answers from (`create_app_session(input=...)`: a scripted walkthrough, the tests)."""
@@ -82,9 +89,22 @@ def terminal_present() -> bool:
     return isinstance(getattr(get_app_session(), "_input", None), PipeInput)
 
 
-def say(text: str = "", *, dim: bool = False, fg: str | None = None, bold: bool = False) -> None:
-    """One line for the person (stdout, styled only on a terminal)."""
-    click.secho(text, dim=dim, fg=fg, bold=bold)
+def say(text: str = "", *, dim: bool = False, fg: str | None = None, bold: bool = False, indent: str = "") -> None:
+    """Lines for the person (stdout, styled only on a terminal), wrapped to the width, `indent` after the first."""
+    import textwrap
+
+    wrapped = textwrap.fill(text, width(), subsequent_indent=indent, break_on_hyphens=False) if text else ""
+    click.secho(wrapped, dim=dim, fg=fg, bold=bold)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Settings a step offers together: one model group, or one of the AI Factory's groups of switches."""
+
+    title: str
+    paths: tuple[str, ...]
+    switches: bool = False
+    """A checklist of on/off services (`wizard.services`), not questions one by one."""
 
 
 @dataclass
@@ -183,13 +203,14 @@ def ask_step(walk: Walk, step: Step) -> None:
         if not groups:
             return
         choices = [questionary.Choice(f"Continue to {nxt}", value=CONTINUE)]
-        choices += [questionary.Choice(_section_line(walk.config, group), value=group.key) for group in groups]
+        choices += [questionary.Choice(_group_line(walk.config, group), value=index)
+                    for index, group in enumerate(groups)]
         picked = _ask(questionary.select(f"{step.title}: change something, or continue?", choices=choices,
                                          use_shortcuts=len(choices) <= 36, use_jk_keys=False))
         if picked == CONTINUE:
             return
-        group = next(g for g in groups if g.key == picked)
-        if all(p in services.FLAGS for p in group.paths):
+        group = groups[picked]
+        if group.switches:
             ask_flags(walk, group)
         else:
             for path in group.paths:
@@ -197,24 +218,25 @@ def ask_step(walk: Walk, step: Step) -> None:
         _print_step_findings(walk, step)
 
 
-def _sections(walk: Walk, step: Step) -> list[Section]:
+def _sections(walk: Walk, step: Step) -> list[Group]:
     """The step's settings in groups; service switches in the AI Factory's own groups."""
     paths = step_fields(walk.config, step.id, demo=walk.demo)
     switches = [p for p in paths if p in services.FLAGS]
-    grouped = [Section(f"\0{group.title}", tuple(f for f in group.flags if f in switches))
+    grouped = [Group(group.title, tuple(f for f in group.flags if f in switches), switches=True)
                for group in services.GROUPS if any(f in switches for f in group.flags)]
-    return grouped + sections([p for p in paths if p not in services.FLAGS])
+    return grouped + [Group(s.key or "general", s.paths) for s in sections([p for p in paths if p not in switches])]
 
 
-def _section_line(config: FactoryConfig, group: Section, width: int = 74) -> str:
-    """A menu line: the group and its current values, cut to fit 80 columns."""
-    if group.key.startswith("\0"):
+def _group_line(config: FactoryConfig, group: Group) -> str:
+    """A menu line: the group and its current values, cut to fit the width."""
+    if group.switches:
         on = [services.label(f) for f in group.paths if services.is_on(config, f)]
-        line = f"{group.key[1:]}: {'on: ' + ', '.join(on) if on else 'all off'}"
+        line = f"{group.title}: {'on: ' + ', '.join(on) if on else 'all off'}"
     else:
         values = ", ".join(f"{p.rpartition('.')[2]} {_shown(config, p)}" for p in group.paths)
-        line = f"{group.key or 'general'}: {values}"
-    return line if len(line) <= width else line[: width - 1] + "…"
+        line = f"{group.title}: {values}"
+    room = width() - 6  # the pointer and the shortcut
+    return line if len(line) <= room else line[: room - 1] + "…"
 
 
 def _shown(config: FactoryConfig, path: str) -> str:
@@ -251,8 +273,8 @@ def ask_field(walk: Walk, path: str) -> None:
         spec = field_spec(walk.config, path)
     except PathError:
         return  # the group changed shape under an earlier answer (another mode); nothing to ask
-    if spec.description:
-        say(f"  {spec.description}", dim=True)
+    if path != "landing_zone.mode":  # each mode's choice carries its own description
+        say(f"  {path}: {spec.description}".rstrip(": "), dim=True, indent="    ")
     typed: Any = None
     insisted: Any = None
     while True:
@@ -263,7 +285,7 @@ def ask_field(walk: Walk, path: str) -> None:
         edit = try_set(walk.config, path, answer)
         if edit.config is None:
             for problem in edit.problems:
-                say(f"✗ {problem.field or path}: {problem.message}", fg="red")
+                say(f"✗ {problem.field or path}: {problem.message}", fg="red", indent="  ")
             say("  asked again:", dim=True)
             typed = answer
             continue
@@ -273,16 +295,16 @@ def ask_field(walk: Walk, path: str) -> None:
         if new and answer != insisted:
             walk.rules.update(walk.config)
             for finding in new:
-                say(f"✗ {finding.field}: {finding.message}", fg="red")
+                say(f"✗ {finding.field}: {finding.message}", fg="red", indent="  ")
                 if finding.hint:
-                    say(f"  → {finding.hint}", fg="green")
+                    say(f"  → {finding.hint}", fg="green", indent="    ")
             say("  asked again (give the same answer again to keep it anyway):", dim=True)
             typed, insisted = answer, answer
             continue
         walk.draft.replace(edit.config)
         for finding in _on(after, path):
             if finding.severity == "warning":
-                say(f"! {finding.field}: {finding.message}", fg="yellow")
+                say(f"! {finding.field}: {finding.message}", fg="yellow", indent="  ")
         return
 
 
@@ -315,7 +337,7 @@ def _question(spec: FieldSpec, current: Any, typed: Any) -> Any:
     """Ask for one setting in the shape its kind takes; `typed` is a refused answer to start from."""
     import questionary
 
-    message = f"{spec.title} ({spec.path})"
+    message = spec.title
     last = spec.path.rpartition(".")[2]
     if spec.path == "landing_zone.mode":
         choices = [questionary.Choice(mode, value=mode, description=about) for mode, about in _modes()]
@@ -358,7 +380,7 @@ def _modes() -> Iterator[tuple[str, str]]:
         yield typing.get_args(info.annotation)[0], info.description or ""
 
 
-def ask_flags(walk: Walk, group: Section) -> None:
+def ask_flags(walk: Walk, group: Group) -> None:
     """A group of service switches as a checklist; each change through `services.set_flag`,
     which brings what a switch needs or takes along what needs it, and says why."""
     import questionary
@@ -366,7 +388,7 @@ def ask_flags(walk: Walk, group: Section) -> None:
     config = walk.config
     choices = [questionary.Choice(services.label(f), value=f, checked=services.is_on(config, f))
                for f in group.paths]
-    chosen = set(_ask(questionary.checkbox(group.key.lstrip("\0"), choices=choices)))
+    chosen = set(_ask(questionary.checkbox(group.title, choices=choices)))
     offs = [f for f in group.paths if services.is_on(config, f) and f not in chosen]
     ons = [f for f in group.paths if not services.is_on(config, f) and f in chosen]
     for flag, on in [*((f, False) for f in offs), *((f, True) for f in ons)]:
@@ -424,7 +446,8 @@ def _check(walk: Walk) -> list[Finding]:
     from wizard.azure.run import LiveRunError
     from wizard.cli import _ask_tenant, check_config, print_checked
 
-    name = walk.draft.name or walk.draft.source or "new configuration"
+    draft = walk.draft
+    name = draft.name or (f"{draft.extends} (edited)" if draft.extends else draft.source or "new configuration")
     offline = not walk.demo and walk.sign_in == "offline"
     tenant = walk.config.identity.tenant_id
     try:
