@@ -35,7 +35,7 @@ def run_probe(*args: str) -> dict[str, object]:
     "args",
     [("--help",), ("validate", "--preset", "poc-standalone"), ("network", "--preset", "poc-standalone"),
      ("presets", "list"), ("export", "--format", "env", "--preset", "poc-standalone"),
-     ("names", "--preset", "poc-standalone")],
+     ("names", "--preset", "poc-standalone"), ("init", "--help")],
     ids=" ".join,
 )
 def test_headless_commands_stay_light(args: tuple[str, ...]) -> None:

@@ -138,6 +138,39 @@ def test_a_preset_name_presets_refuse_is_asked_again(workdir: Path) -> None:
     assert presets_saved() == ["ok-name.yaml"]
 
 
+def test_outside_demo_the_sign_in_step_chooses_how_the_checks_run(workdir: Path) -> None:
+    keys = [
+        CONTINUE,  # 1 landing zone
+        "3", ENTER,  # 2 sign-in: the offline rules only
+        CONTINUE, CONTINUE, CONTINUE, CONTINUE, CONTINUE, CONTINUE,  # its tenant id, then steps 3-7
+        ENTER, "n", "n",  # save to -o, no exports
+    ]
+    result = init(keys, "--preset", "poc-standalone", "-o", "mine.yaml")
+    assert result.exit_code == 0, result.output
+    assert "2/8 Sign-in" in result.output and "8/8 Review" in result.output
+    assert "poc-standalone (edited): offline checks" in result.output
+    assert "saved the configuration to mine.yaml" in result.output
+    assert PresetStore().load_file(workdir / "mine.yaml").config == PresetStore().load("poc-standalone").config
+
+
+def test_a_secret_typed_into_a_setting_is_refused_and_never_shown_or_saved(workdir: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    keys = [
+        CONTINUE,  # landing zone
+        "8", ENTER,  # environments: the general group (the description)
+        CTRL_U + token + ENTER,  # refused before it is taken: the prompt stays
+        CTRL_U + "Workshop copy" + ENTER,
+        CONTINUE, CONTINUE, CONTINUE, CONTINUE, CONTINUE,  # environments menu, then network to projects
+        ENTER, "y", CTRL_U + "out.env" + ENTER, "n",  # save to -o, the .env to out.env
+    ]
+    result = init(keys, "--demo", "--preset", "poc-standalone", "-o", "mine.yaml")
+    assert result.exit_code == 0, result.output
+    assert token not in result.output
+    assert PresetStore().load_file(workdir / "mine.yaml").config.description == "Workshop copy"
+    for written in workdir.iterdir():
+        assert token not in written.read_text()
+
+
 def test_without_a_terminal_it_points_to_validate_and_exits_2(workdir: Path) -> None:
     result = subprocess.run([aifactory_bin(), "init", "--demo", "--preset", "poc-standalone"],
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)

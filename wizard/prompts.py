@@ -50,7 +50,7 @@ CONTINUE = "\0continue"
 """The menu answer that moves on to the next step."""
 
 SIGN_IN_CHOICES = (
-    ("cli", "Sign in as the Azure CLI does (az login, or the environment's service principal)"),
+    ("cli", "Sign in as the Azure CLI does (az login, or a service principal)"),
     ("device", "Sign in with a device code, from another device"),
     ("offline", "Do not contact Azure: the offline rules only"),
 )
@@ -119,8 +119,9 @@ class Walk:
     bases: dict[str, Path] = field(default_factory=dict)
     """An AI Factory file the configuration came from, by format ("env", "ado"): its export keeps
     that file's order and comments."""
-    sign_in: str = "cli"
-    """How the live checks sign in: one of SIGN_IN_CHOICES' keys (unused in demo mode)."""
+    sign_in: str = ""
+    """How the live checks sign in: one of SIGN_IN_CHOICES' keys (unused in demo mode); empty until
+    asked, when the default is the Azure CLI's sign-in if one is plausible, else offline."""
     saved: list[str] = field(default_factory=list)
     """What has been written so far, as a person reads it."""
     rules: OfflineRules = field(init=False)
@@ -192,10 +193,14 @@ def ask_step(walk: Walk, step: Step) -> None:
     say()
     say(f"── {number}/{len(walked)} {step.title}: {step.blurb}", bold=True)
     if step.id == "signin" and not walk.demo:
+        if not walk.sign_in:
+            from wizard.azure.credentials import likely_signed_in
+
+            walk.sign_in = "cli" if likely_signed_in() else "offline"
         walk.sign_in = _ask(questionary.select(
             "How should the live checks at the end sign in?",
-            choices=[questionary.Choice(text, value=key) for key, text in SIGN_IN_CHOICES],
-            default=next(text for key, text in SIGN_IN_CHOICES if key == walk.sign_in)))
+            choices=[questionary.Choice(text, value=key) for key, text in SIGN_IN_CHOICES], default=walk.sign_in,
+            use_shortcuts=True, use_jk_keys=False))
     _print_step_findings(walk, step)
     nxt = walked[number].title if number < len(walked) else "the end"
     while True:
@@ -395,7 +400,7 @@ def ask_flags(walk: Walk, group: Group) -> None:
         change = services.set_flag(walk.config, flag, on)
         walk.draft.replace(change.config)
         for note in change.notes:
-            say(f"  {note}", dim=True)
+            say(f"  {note}", dim=True, indent="    ")
     walk.rules.update(walk.config)
 
 
