@@ -21,6 +21,7 @@ functions that ask, so the core and `aifactory --help` never load them.
 
 from __future__ import annotations
 
+import os
 import sys
 import typing
 from collections.abc import Callable, Iterator
@@ -94,7 +95,10 @@ def say(text: str = "", *, dim: bool = False, fg: str | None = None, bold: bool 
     import textwrap
 
     wrapped = textwrap.fill(text, width(), subsequent_indent=indent, break_on_hyphens=False) if text else ""
-    click.secho(wrapped, dim=dim, fg=fg, bold=bold)
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: the marks (✗ ! →) carry the meaning alone
+        click.echo(wrapped)
+    else:
+        click.secho(wrapped, dim=dim, fg=fg, bold=bold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +155,7 @@ def run_init(walk: Walk) -> int:
         kept = f"saved {', '.join(walk.saved)}; " if walk.saved else ""
         lost = "nothing else was written" if walk.saved else "nothing was saved and no file was written"
         click.secho(f"interrupted: {kept}{lost} (every file is whole, as it was before or as saved)",
-                    err=True, fg="yellow")
+                    err=True, fg=None if os.environ.get("NO_COLOR") else "yellow")
         return EXIT_INTERRUPTED
     return 0
 
@@ -408,7 +412,8 @@ def ask_flags(walk: Walk, group: Group) -> None:
 
 
 def review(walk: Walk) -> None:
-    """Run the checks `validate` runs, print them as it does; go back to fix, or save and export."""
+    """Run the checks `validate` runs, print them as it does; go back to a step (those with findings
+    say how many), check again, or save and export."""
     import questionary
 
     walked = steps_for(walk.demo)
@@ -422,9 +427,9 @@ def review(walk: Walk) -> None:
                 by_step.setdefault(step_for_finding(finding), []).append(finding)
         choices = [questionary.Choice("Save the preset and offer the exports", value=CONTINUE)]
         for step in walked:
-            if step.id in by_step and step.id != "review":
-                counts = _counts(by_step[step.id])
-                choices.append(questionary.Choice(f"Back to {step.title} ({counts})", value=step.id))
+            if step.id != "review":
+                counts = f" ({_counts(by_step[step.id])})" if step.id in by_step else ""
+                choices.append(questionary.Choice(f"Back to {step.title}{counts}", value=step.id))
         choices.append(questionary.Choice("Check again", value="\0again"))
         picked = _ask(questionary.select("Review: what next?", choices=choices,
                                          use_shortcuts=len(choices) <= 36, use_jk_keys=False))
