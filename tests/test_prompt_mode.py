@@ -110,6 +110,21 @@ def test_an_answer_an_offline_rule_refuses_is_asked_again_and_kept_when_insisted
     assert "AIF-SEARCH-FREE-PE" in out and "SKUs & capacity: 1 error" in out  # kept: the step lists it
 
 
+def test_the_review_goes_back_to_a_step_and_checks_again(workdir: Path) -> None:
+    keys = [
+        CONTINUE, CONTINUE, CONTINUE, CONTINUE, CONTINUE, CONTINUE,  # steps 1-6 as they are
+        "7", ENTER,  # review: back to Projects
+        "2", ENTER,  # project 001
+        ENTER, CTRL_U + "Pilot" + ENTER, ENTER, ENTER, ENTER, ENTER,  # number kept, name, the rest kept
+        CONTINUE,  # back to the review, which checks again
+        ENTER, ENTER, "n", "n",  # save as my-poc-standalone, no exports
+    ]
+    result = init(keys, "--demo", "--preset", "poc-standalone")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("poc-standalone (edited): preflight:") == 2
+    assert PresetStore().load("my-poc-standalone").config.projects[0].name == "Pilot"
+
+
 def test_ctrl_c_mid_way_writes_nothing_and_says_so(workdir: Path) -> None:
     keys = [CONTINUE, "2", ENTER, ENTER, ENTER, CTRL_U + "norwayeast" + ENTER, CTRL_C]
     result = init(keys, "--demo", "--preset", "poc-standalone")

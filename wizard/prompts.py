@@ -188,8 +188,9 @@ def _ask(question: Any) -> Any:
 # ------------------------------------------------------------------------------------ steps
 
 
-def ask_step(walk: Walk, step: Step) -> None:
-    """One step: its findings, then a menu of its settings until the person continues."""
+def ask_step(walk: Walk, step: Step, *, then: str = "") -> None:
+    """One step: its findings, then a menu of its settings until the person continues (to `then`,
+    when it is not the next step: the review, for a step revisited from it)."""
     import questionary
 
     walked = steps_for(walk.demo)
@@ -206,7 +207,7 @@ def ask_step(walk: Walk, step: Step) -> None:
             choices=[questionary.Choice(text, value=key) for key, text in SIGN_IN_CHOICES], default=walk.sign_in,
             use_shortcuts=True, use_jk_keys=False))
     _print_step_findings(walk, step)
-    nxt = walked[number].title if number < len(walked) else "the end"
+    nxt = then or (walked[number].title if number < len(walked) else "the end")
     while True:
         groups = _sections(walk, step)
         if not groups:
@@ -436,7 +437,7 @@ def review(walk: Walk) -> None:
         if picked == CONTINUE:
             break
         if picked != "\0again":
-            ask_step(walk, next(s for s in walked if s.id == picked))
+            ask_step(walk, next(s for s in walked if s.id == picked), then="the review")
     save(walk)
     offer_exports(walk)
     say()
