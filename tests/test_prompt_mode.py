@@ -20,6 +20,7 @@ from prompt_toolkit.output import DummyOutput
 from presets.store import PresetStore
 from tests.conftest import aifactory_bin
 from wizard.cli import cli
+from wizard.model import FactoryConfig
 
 ENTER, UP, DOWN, CTRL_C, CTRL_U = "\r", "\x1b[A", "\x1b[B", "\x03", "\x15"
 """Keys as a terminal sends them."""
@@ -123,6 +124,13 @@ def test_the_review_goes_back_to_a_step_and_checks_again(workdir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("poc-standalone (edited): preflight:") == 2
     assert PresetStore().load("my-poc-standalone").config.projects[0].name == "Pilot"
+
+
+def test_without_a_preset_it_asks_what_to_start_from(workdir: Path) -> None:
+    keys = ["5", ENTER] + [CONTINUE] * 6 + [ENTER, "n", "n"]  # blank, the steps as they are, save to -o
+    result = init(keys, "--demo", "-o", "blank.yaml")
+    assert result.exit_code == 0, result.output
+    assert PresetStore().load_file(workdir / "blank.yaml").config == FactoryConfig()
 
 
 def test_ctrl_c_mid_way_writes_nothing_and_says_so(workdir: Path) -> None:

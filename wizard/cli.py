@@ -221,6 +221,8 @@ def init(demo: bool, preset: str | None, config: Path | None, output: Path | Non
     store = _store()
     bases: dict[str, Path] = {}
     try:
+        if not (preset or config):
+            preset = choose_start(store) or None
         if preset or config:
             draft = _draft_of(load_source(preset, config), builtin=bool(preset))
             if config is not None and _is_aifactory_file(config):
@@ -228,7 +230,10 @@ def init(demo: bool, preset: str | None, config: Path | None, output: Path | Non
 
                 bases[detect_format(config)] = config
         else:
-            draft = choose_start(store)
+            from wizard.draft import Draft
+            from wizard.model import FactoryConfig
+
+            draft = Draft(FactoryConfig(), "", "blank")
     except KeyboardInterrupt:
         click.secho("\ninterrupted: nothing was saved and no file was written", err=True, fg="yellow")
         sys.exit(EXIT_INTERRUPTED)

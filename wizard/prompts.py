@@ -160,24 +160,18 @@ def run_init(walk: Walk) -> int:
     return 0
 
 
-def choose_start(store: PresetStore) -> Draft:
-    """Ask what to start from when neither --preset nor --config was given: a preset, or blank."""
+def choose_start(store: PresetStore) -> str:
+    """Ask what to start from when neither --preset nor --config was given: a preset's name, or ""
+    for blank (every default)."""
     import questionary
-
-    from wizard.draft import Draft
 
     infos = [info for info in store.list() if info.error is None]
     choices = [questionary.Choice(f"{info.name}  ({'built-in' if info.source == 'builtin' else 'yours'})",
                                   value=info.name, description=info.description or None) for info in infos]
     choices.append(questionary.Choice("Blank: every default, nothing chosen", value=""))
-    name = _ask(questionary.select("Start from", choices=choices, use_shortcuts=len(choices) <= 36,
-                                   use_jk_keys=False))
-    if not name:
-        return Draft(FactoryConfig(), "", "blank")
-    loaded = store.load(name)
-    if store.find(name).source == "builtin":
-        return Draft(loaded.config, "", f"from {name}", extends=name, notes=list(loaded.notes))
-    return Draft(loaded.config, name, "yours", saved=loaded.config, path=loaded.path, notes=list(loaded.notes))
+    name: str = _ask(questionary.select("Start from", choices=choices, use_shortcuts=len(choices) <= 36,
+                                        use_jk_keys=False))
+    return name
 
 
 def _ask(question: Any) -> Any:
