@@ -214,12 +214,14 @@ def ask_step(walk: Walk, step: Step, *, then: str = "") -> None:
         if picked == CONTINUE:
             return
         group = groups[picked]
+        shown = _mine(walk, step)
         if group.switches:
             ask_flags(walk, group)
         else:
             for path in group.paths:
                 ask_field(walk, path)
-        _print_step_findings(walk, step)
+        if _mine(walk, step) != shown:
+            _print_step_findings(walk, step)
 
 
 def _sections(walk: Walk, step: Step) -> list[Group]:
@@ -272,7 +274,12 @@ def _print_step_findings(walk: Walk, step: Step) -> None:
 
 
 def ask_field(walk: Walk, path: str) -> None:
-    """Ask one setting until its answer is accepted (or kept as it was)."""
+    """Ask one setting until its answer is accepted (or kept as it was).
+
+    Refused by the model: asked again. Bringing an error the configuration did not have (on this
+    setting or another, such as an octet that now overlaps another environment's): asked again,
+    unless the person gives the same answer twice.
+    """
     try:
         spec = field_spec(walk.config, path)
     except PathError:
@@ -293,13 +300,13 @@ def ask_field(walk: Walk, path: str) -> None:
             say("  asked again:", dim=True)
             typed = answer
             continue
-        before = _errors_on(walk.rules.findings, path)
+        before = {_key(f) for f in walk.rules.findings if f.severity == "error"}
         after = walk.rules.update(edit.config)
-        new = [f for f in _errors_on(after, path) if f not in before]
+        new = [f for f in after if f.severity == "error" and _key(f) not in before]
         if new and answer != insisted:
             walk.rules.update(walk.config)
             for finding in new:
-                say(f"✗ {finding.field}: {finding.message}", fg="red", indent="  ")
+                say(f"✗ {finding.field or path}: {finding.message}", fg="red", indent="  ")
                 if finding.hint:
                     say(f"  → {finding.hint}", fg="green", indent="    ")
             say("  asked again (give the same answer again to keep it anyway):", dim=True)
@@ -324,8 +331,9 @@ def _on(findings: list[Finding], path: str) -> list[Finding]:
     return [f for f in findings if f.field and (path_matches(f.field, path) or path_matches(path, f.field))]
 
 
-def _errors_on(findings: list[Finding], path: str) -> list[Finding]:
-    return [f for f in _on(findings, path) if f.severity == "error"]
+def _key(finding: Finding) -> tuple[str, str, str]:
+    """What makes an error the same one after an answer (its message may quote the new value)."""
+    return finding.code, finding.field, finding.environment
 
 
 def _same(answer: Any, current: Any, spec: FieldSpec) -> bool:
