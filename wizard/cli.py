@@ -403,7 +403,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
         findings, grid, notes = check_config(
             loaded.config, demo=demo, offline=offline, tenant=tenant, device_code=device_code,
             register=register_providers or (_confirm_register if interactive else False),
-            choose_tenant=_ask_tenant if interactive else None, progress=not as_json, fresh=fresh)
+            choose_tenant=ask_tenant if interactive else None, progress=not as_json, fresh=fresh)
     except UserError as exc:  # wizard.azure.run.LiveRunError: no usable sign-in, no such tenant
         fail(exc.message, exc.hint)
     ok = not has_blocking(findings, strict=strict)
@@ -482,7 +482,7 @@ def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: 
         return run_live_validation(config, on_finding=seen, **kwargs)
 
 
-def _ask_tenant(tenants: list[Any]) -> str | None:
+def ask_tenant(tenants: list[Any]) -> str | None:
     """Let the person pick one of several tenants (questionary, on a terminal)."""
     import questionary
 
@@ -542,7 +542,7 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         interactive = not as_json and sys.stdin.isatty()
         try:
             live = open_session(demo=demo, tenant=tenant, device_code=device_code,
-                                choose_tenant=_ask_tenant if interactive else None)
+                                choose_tenant=ask_tenant if interactive else None)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         try:

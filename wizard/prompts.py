@@ -457,7 +457,7 @@ def _counts(findings: list[Finding]) -> str:
 def _check(walk: Walk) -> list[Finding]:
     """`validate`'s checks and output on the configuration as answered; the findings."""
     from wizard.azure.run import LiveRunError
-    from wizard.cli import _ask_tenant, check_config, print_checked
+    from wizard.cli import ask_tenant, check_config, print_checked
 
     draft = walk.draft
     name = draft.name or (f"{draft.extends} (edited)" if draft.extends else draft.source or "new configuration")
@@ -467,7 +467,7 @@ def _check(walk: Walk) -> list[Finding]:
         findings, grid, notes = check_config(
             walk.config, demo=walk.demo, offline=offline, device_code=not walk.demo and walk.sign_in == "device",
             tenant=None if walk.demo or not tenant or TODO in tenant else tenant,
-            register=_confirm_register, choose_tenant=_ask_tenant, progress=True)
+            register=_confirm_register, choose_tenant=ask_tenant, progress=True)
     except LiveRunError as exc:
         say(f"✗ the live checks could not start: {exc.message}", fg="red")
         if exc.hint:
