@@ -194,6 +194,16 @@ def test_a_secret_typed_into_a_setting_is_refused_and_never_shown_or_saved(workd
         assert token not in written.read_text()
 
 
+def test_an_output_file_that_cannot_be_written_falls_back_to_a_preset(workdir: Path) -> None:
+    (workdir / "blocker").write_text("a file where a folder should be\n")
+    keys = [CONTINUE] * 6 + [ENTER, CTRL_U + "fallback" + ENTER, "n", "n"]
+    result = init(keys, "--demo", "--preset", "poc-standalone", "-o", "blocker/mine.yaml")
+    assert result.exit_code == 0, result.output
+    assert "✗ cannot write blocker/mine.yaml" in result.output
+    assert presets_saved() == ["fallback.yaml"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["blocker"]
+
+
 def test_without_a_terminal_it_points_to_validate_and_exits_2(workdir: Path) -> None:
     result = subprocess.run([aifactory_bin(), "init", "--demo", "--preset", "poc-standalone"],
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)

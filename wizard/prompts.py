@@ -487,7 +487,8 @@ def _confirm_register(missing: dict[str, list[str]]) -> bool:
 
 
 def save(walk: Walk) -> None:
-    """Save the configuration: to -o FILE, or as a preset whose name is asked (empty: not saved)."""
+    """Save the configuration: to -o FILE, or as a preset whose name is asked (empty: not saved),
+    which is also the way out when -o FILE cannot be written."""
     import questionary
 
     from presets.store import PresetError, loadable_preset_text
@@ -496,13 +497,18 @@ def save(walk: Walk) -> None:
     draft = walk.draft
     base = walk.store.load(draft.extends).config if draft.extends else None
     if walk.output is not None:
-        text, dropped = loadable_preset_text(draft.config, str(walk.output), extends=draft.extends, base=base)
-        backup = atomic_write(walk.output, text)
-        _notes([d.note("not saved") for d in dropped])
-        walk.saved.append(f"the configuration to {walk.output}" + (f" (previous kept as {backup.name})"
-                                                                  if backup else ""))
-        say(f"saved the configuration to {walk.output}")
-        return
+        try:
+            text, dropped = loadable_preset_text(draft.config, str(walk.output), extends=draft.extends, base=base)
+            backup = atomic_write(walk.output, text)
+        except (PresetError, OSError) as exc:
+            reason = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+            say(f"✗ cannot write {walk.output}: {reason}; it is as it was. Save it as a preset instead:", fg="red")
+        else:
+            _notes([d.note("not saved") for d in dropped])
+            kept = f" (previous version kept as {backup.name})" if backup else ""
+            say(f"saved the configuration to {walk.output}{kept}")
+            walk.saved.append(f"the configuration to {walk.output}")
+            return
     suggestion = draft.name or (f"my-{draft.extends}" if draft.extends else "")
     while True:
         name = _ask(questionary.text("Save as your preset named (empty: do not save)", default=suggestion)).strip()
