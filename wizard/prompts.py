@@ -428,7 +428,8 @@ def review(walk: Walk) -> None:
         for finding in findings:
             if finding.severity != "info":
                 by_step.setdefault(step_for_finding(finding), []).append(finding)
-        choices = [questionary.Choice("Save the preset and offer the exports", value=CONTINUE)]
+        where = f"to {walk.output}" if walk.output else "as a preset"
+        choices = [questionary.Choice(f"Save {where} and offer the exports", value=CONTINUE)]
         for step in walked:
             if step.id != "review":
                 counts = f" ({_counts(by_step[step.id])})" if step.id in by_step else ""
