@@ -202,6 +202,51 @@ def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
     return Draft(loaded.config, "", str(loaded.path or loaded.name), notes=list(loaded.notes))
 
 
+@cli.command()
+@click.option("--demo", is_flag=True, help="Check against the offline sandbox (demo tenant), not Azure.")
+@source_options
+@click.option("-o", "--output", type=FilePath(),
+              help="Write the configuration to this preset-format YAML file instead of saving a named preset.")
+def init(demo: bool, preset: str | None, config: Path | None, output: Path | None) -> None:
+    """The wizard's steps as plain questions, in order (screen readers, SSH, recordings, IDE terminals).
+
+    Every answer is checked at once; the live checks run at the end and print the same grid as
+    `validate`; it ends by saving a preset and offering the AI Factory's .env and variables.yaml.
+    Ctrl+C leaves every file whole and says what was saved.
+    """
+    from wizard.prompts import terminal_present
+
+    if not terminal_present():
+        source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset NAME"
+        fail("aifactory init asks questions and needs a terminal, and this is not one",
+             f"for scripts and CI give the configuration instead: aifactory validate {source}"
+             f"{' --demo' if demo else ''} (or --config FILE); then aifactory presets save / aifactory export")
+    if preset and config:
+        fail("give at most one of --preset NAME or --config FILE", "aifactory presets list shows the names")
+    from wizard.prompts import EXIT_INTERRUPTED, Walk, choose_start, run_init
+
+    store = _store()
+    bases: dict[str, Path] = {}
+    try:
+        if not (preset or config):
+            preset = choose_start(store) or None
+        if preset or config:
+            draft = _draft_of(load_source(preset, config), builtin=bool(preset))
+            if config is not None and _is_aifactory_file(config):
+                from wizard.interop import detect_format
+
+                bases[detect_format(config)] = config
+        else:
+            from wizard.draft import Draft
+            from wizard.model import FactoryConfig
+
+            draft = Draft(FactoryConfig(), "", "blank")
+    except KeyboardInterrupt:
+        click.secho("\ninterrupted: nothing was saved and no file was written", err=True, fg="yellow")
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(run_init(Walk(draft, demo, store, output=output, bases=bases)))
+
+
 # ------------------------------------------------------------------------------------ presets
 
 
@@ -351,36 +396,23 @@ def presets_path() -> None:
 def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, offline: bool, tenant: str | None,
              device_code: bool, register_providers: bool, as_json: bool, strict: bool) -> None:
     """Check a configuration: offline rules, then live checks against Azure (or --demo)."""
-    from wizard.findings import has_blocking, sort_findings
+    from wizard.findings import has_blocking
 
     if demo and offline:
         fail("--demo and --offline exclude each other", "use one of them")
     if fresh and not demo:
         fail("--fresh only applies to --demo", "add --demo, or drop --fresh")
     loaded = load_source(preset, config)
-    notes: list[str] = []
-    skipped = None
-    if not (offline or demo or tenant or device_code) and not _signed_in():
-        offline = True
-        skipped = _live_skipped()
-    if offline:
-        from wizard.rules import run_rules
+    interactive = not as_json and sys.stdin.isatty()
+    from wizard.errors import UserError
 
-        findings = sort_findings(run_rules(loaded.config) + [_fresh_vnets()] + ([skipped] if skipped else []))
-        grid = None
-    else:
-        from wizard.azure.run import LiveRunError
-
-        interactive = not as_json and sys.stdin.isatty()
-        try:
-            outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
-                                     register=register_providers or (_confirm_register if interactive else False),
-                                     interactive=interactive, progress=not as_json, fresh=fresh)
-        except LiveRunError as exc:
-            fail(exc.message, exc.hint)
-        notes += outcome.notes
-        findings = sort_findings(outcome.result.findings)
-        grid = outcome.result
+    try:
+        findings, grid, notes = check_config(
+            loaded.config, demo=demo, offline=offline, tenant=tenant, device_code=device_code,
+            register=register_providers or (_confirm_register if interactive else False),
+            choose_tenant=ask_tenant if interactive else None, progress=not as_json, fresh=fresh)
+    except UserError as exc:  # wizard.azure.run.LiveRunError: no usable sign-in, no such tenant
+        fail(exc.message, exc.hint)
     ok = not has_blocking(findings, strict=strict)
     if as_json:
         data: dict[str, Any] = {"ok": ok, "findings": [f.to_json() for f in findings]}
@@ -388,13 +420,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
             data["grid"] = grid.grid
         emit_json(data)
     else:
-        from wizard.report import print_findings, print_grid
-
-        print_notes(notes)
-        title = f"{loaded.name}: {'offline checks' if grid is None else 'preflight'}"
-        print_findings(findings, title=title)
-        if grid is not None:
-            print_grid(grid)
+        print_checked(loaded.name, findings, grid, notes)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
@@ -410,13 +436,46 @@ def _fresh_vnets() -> Any:
                    "sign in (az login) or use --demo to plan from the VNets that exist", check="network")
 
 
+def check_config(config: Any, *, demo: bool, offline: bool, tenant: str | None, device_code: bool,
+                 register: Any, choose_tenant: Any, progress: bool, fresh: bool = False) -> tuple[Any, Any, list[str]]:
+    """What `validate` checks: the findings (sorted), the preflight grid (None offline) and notes.
+
+    The live checks run with --demo, a tenant, a device code or a plausible sign-in; otherwise the
+    offline rules run alone with a finding that says how to sign in. `aifactory init` ends with
+    the same. Raises wizard.azure.run.LiveRunError when the session cannot start (its message and hint say why).
+    """
+    from wizard.findings import sort_findings
+
+    skipped = None
+    if not (offline or demo or tenant or device_code) and not _signed_in():
+        offline = True
+        skipped = _live_skipped()
+    if offline:
+        from wizard.rules import run_rules
+
+        return sort_findings(run_rules(config) + [_fresh_vnets()] + ([skipped] if skipped else [])), None, []
+    outcome = _validate_live(config, demo=demo, tenant=tenant, device_code=device_code, register=register,
+                             choose_tenant=choose_tenant, progress=progress, fresh=fresh)
+    return sort_findings(outcome.result.findings), outcome.result, list(outcome.notes)
+
+
+def print_checked(name: str, findings: Any, grid: Any, notes: list[str]) -> None:
+    """`validate`'s human output: notes, the findings with their fixes, the grid check × environment."""
+    from wizard.report import print_findings, print_grid
+
+    print_notes(notes)
+    print_findings(findings, title=f"{name}: {'offline checks' if grid is None else 'preflight'}")
+    if grid is not None:
+        print_grid(grid)
+
+
 def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
-                   interactive: bool, progress: bool, fresh: bool) -> Any:
+                   choose_tenant: Any, progress: bool, fresh: bool) -> Any:
     """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
     from wizard.azure.run import run_live_validation
 
     kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
-              "choose_tenant": _ask_tenant if interactive else None, "fresh": fresh}
+              "choose_tenant": choose_tenant, "fresh": fresh}
     if not progress:
         return run_live_validation(config, **kwargs)
     from rich.console import Console
@@ -430,7 +489,7 @@ def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: 
         return run_live_validation(config, on_finding=seen, **kwargs)
 
 
-def _ask_tenant(tenants: list[Any]) -> str | None:
+def ask_tenant(tenants: list[Any]) -> str | None:
     """Let the person pick one of several tenants (questionary, on a terminal)."""
     import questionary
 
@@ -490,7 +549,7 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         interactive = not as_json and sys.stdin.isatty()
         try:
             live = open_session(demo=demo, tenant=tenant, device_code=device_code,
-                                choose_tenant=_ask_tenant if interactive else None)
+                                choose_tenant=ask_tenant if interactive else None)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         try:
