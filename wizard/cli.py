@@ -758,7 +758,7 @@ def plan_cmd(preset: str | None, config: Path | None, demo: bool, fresh: bool, w
             interactive = not as_json and sys.stdin.isatty()
             try:
                 live = open_session(demo=demo, tenant=tenant, device_code=device_code, fresh=fresh,
-                                    choose_tenant=_ask_tenant if interactive else None)
+                                    choose_tenant=ask_tenant if interactive else None)
             except LiveRunError as exc:
                 fail(exc.message, exc.hint)
             try:
