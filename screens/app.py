@@ -111,6 +111,13 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ start
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on a configuration are hidden until one is open (the start screen shows
+        only what it can do), and on the deployment dashboard, where they do nothing."""
+        if action not in ("save", "save_as", "recheck", "undo"):
+            return True
+        return self.draft is not None and not any(type(s).__name__ == "DeployScreen" for s in self.screen_stack)
+
     def get_default_screen(self) -> Screen[Any]:
         """The start screen is the first screen itself (no blank screen painted before it)."""
         return StartScreen(self._store.user_dir if self._store else None)
@@ -120,6 +127,16 @@ class WizardApp(App[None]):
             self.open_draft(self.draft)
         if self.demo:
             self.set_timer(BACKGROUND_DELAY, self.open_session)  # after the first frame: it imports the SDK
+
+    def on_app_focus(self) -> None:
+        """In a browser (`aifactory serve`) the app starts blurred, so the first screen never took its
+        AUTO_FOCUS and Textual has nothing to give focus back to: give it now, or no key would land."""
+        screen = self.screen
+        selector = screen.AUTO_FOCUS or self.AUTO_FOCUS
+        if screen.focused is None and selector:
+            focusable = [widget for widget in screen.query(selector) if widget.focusable]
+            if focusable:
+                screen.set_focus(focusable[0], scroll_visible=False, from_app_focus=True)
 
     def on_open_draft(self, message: OpenDraft) -> None:
         self.open_draft(message.draft)
@@ -542,11 +559,6 @@ class WizardApp(App[None]):
         self.call_from_thread(self.push_screen, ConsentScreen(subscription_id, namespaces), answered)
         done.wait()
         return answer[0]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Editing keys do nothing on the deployment dashboard: hide them there."""
-        on_dashboard = any(type(screen).__name__ == "DeployScreen" for screen in self.screen_stack)
-        return not (on_dashboard and action in ("save", "save_as", "recheck", "undo"))
 
     def action_show_keys(self) -> None:
         self.action_show_help_panel()
