@@ -20,6 +20,7 @@ from screens.dashboard.questions import InterruptScreen
 from screens.dashboard.screen import DeployScreen, StageTree
 from wizard.azure.demo import open_sandbox
 from wizard.draft import Draft
+from wizard.events import ResourceProgress, StageFinished
 
 SPEED = 600.0
 """The sandbox's demo speed in these tests: a whole poc-standalone deployment in a few seconds."""
@@ -178,3 +179,13 @@ async def test_stopping_asks_whether_to_cancel_in_azure_or_leave_it_running(tmp_
         await pilot.press("escape")  # the run ended: back to the review
         await pilot.pause()
         assert not isinstance(app.screen, DeployScreen)
+
+
+def test_a_queued_resource_update_gives_way_to_a_newer_one_of_the_same_resource() -> None:
+    def update(name: str, state: str) -> DeployScreen.RunEvent:
+        return DeployScreen.RunEvent(ResourceProgress("dev/s", "Microsoft.KeyVault/vaults", name, state))
+
+    assert update("kv1", "Running").can_replace(update("kv1", "Succeeded"))
+    assert not update("kv1", "Running").can_replace(update("kv2", "Running"))
+    finished = DeployScreen.RunEvent(StageFinished("dev/s", "succeeded"))
+    assert not finished.can_replace(finished) and not update("kv1", "Running").can_replace(finished)
