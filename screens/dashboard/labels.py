@@ -35,6 +35,9 @@ KIND_SHORT = {
 
 BAR_FULL, BAR_EMPTY = "█", "░"
 
+COMPACT_LANES = 90
+"""Below this many cells a lane shows its common stages by their marks alone."""
+
 FIX_VERBS = {"OpenLink": "opens the link", "RunCommand": "copies the command"}
 """Fixes the dashboard's `a` key applies, and what it says it does."""
 
@@ -102,30 +105,34 @@ def fit_name(name: str, width: int) -> str:
 
 
 def lane(progress: RunProgress, environment: str, width: int) -> Text:
-    """`dev   ████░░░  12/40  rg ✓ network ✓ services ⟳  projects ✓3 ⟳2 ·19`."""
+    """`dev   ████░░░  12/40  rg ✓ network ✓ services ⟳  projects ✓3 ⟳2 ·19`; on a narrow screen
+    the common stages by their marks alone (`common ✓✓⟳`)."""
     done, total = progress.counts(environment)
-    text = Text.assemble((f"{environment:<6}", "bold"))
-    text.append_text(bar(done, total, max(6, min(24, width // 5))))
-    text.append(f" {done:>3}/{total:<3} ")
-    projects: dict[str, int] = {}
+    head = Text.assemble((f"{environment:<6}", "bold"))
+    head.append_text(bar(done, total, max(6, min(24, width // 5))))
+    head.append(f" {done:>4}/{total:<4}")
+    named, marks = Text(), Text(" common ")
     project_status: dict[str, str] = {}
     for stage in progress.for_environment(environment):
         if stage.info.project is None:
-            text.append(f" {KIND_SHORT.get(stage.info.kind, stage.info.kind)} ")
-            text.append_text(stage_mark(stage.status))
+            named.append(f" {KIND_SHORT.get(stage.info.kind, stage.info.kind)} ")
+            named.append_text(stage_mark(stage.status))
+            marks.append_text(stage_mark(stage.status))
         else:
-            projects.setdefault(stage.info.project, 0)
             project_status[stage.info.project] = _worst(project_status.get(stage.info.project), stage.status)
-    if projects:
+    projects = Text()
+    if project_status:
         tally: dict[str, int] = {}
         for status in project_status.values():
             tally[status] = tally.get(status, 0) + 1
-        text.append("  projects", style="bold" if len(projects) > 1 else "")
+        projects.append("  projects", style="bold")
         for status in ("failed", "running", "succeeded", "skipped", "canceled", "blocked", "pending"):
             if tally.get(status):
-                text.append(" ")
-                text.append_text(stage_mark(status))
-                text.append(str(tally[status]))
+                projects.append(" ")
+                projects.append_text(stage_mark(status))
+                projects.append(str(tally[status]))
+    common = marks if width < COMPACT_LANES else named
+    text = Text.assemble(head, common, projects)
     text.truncate(width, overflow="ellipsis")
     return text
 
@@ -239,15 +246,15 @@ def header(progress: RunProgress, name: str, remaining: float | None) -> Text:
 
 
 def overall(progress: RunProgress, width: int) -> Text:
-    """The whole run's bar with `41 of 63 resources · 5 of 9 stages · 1 failed`."""
+    """The whole run's bar with `41/63 resources · 5/9 stages · 1 running · 1 failed`."""
     done, total = progress.counts()
     counts = progress.stage_counts()
     stages_done = counts.get("succeeded", 0) + counts.get("skipped", 0)
-    tail = f" {done} of {total} resources · {stages_done} of {len(progress.stages)} stages"
+    tail = f" {done}/{total} resources · {stages_done}/{len(progress.stages)} stages"
     for status in ("running", "failed", "blocked", "canceled"):
         if counts.get(status):
             tail += f" · {counts[status]} {status}"
-    text = bar(done, total, max(10, width - len(tail) - 1))
+    text = bar(done, total, max(6, width - len(tail) - 1))
     text.append(tail)
     text.truncate(width, overflow="ellipsis")
     return text

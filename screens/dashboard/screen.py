@@ -449,7 +449,8 @@ class DeployScreen(Screen[None]):
         if node is not None:
             node.expand()
             tree.move_cursor(node)  # not select_node: selecting toggles the row shut
-            tree.scroll_to_node(node)
+            # once the rows are rebuilt: the failure at the top, its cause and fix below it in view
+            self.call_after_refresh(lambda: tree.scroll_to(y=node.line, animate=False))
 
     def action_interrupt(self) -> None:
         """Ask whether to cancel in Azure or leave the deployment running."""
