@@ -493,9 +493,9 @@ def _log_line(event: Event, progress: RunProgress) -> Text | None:
         verb = "resuming" if event.resumed else "starting"
         return Text(f"{verb} run {event.run_id}: {len(event.stages)} stages; journal {event.journal}")
     if isinstance(event, StageStarted):
-        how = "re-attached to" if event.reattached else "submitted"
+        how = "re-attached to the deployment running in Azure" if event.reattached else "submitted"
         attempt = f" (attempt {event.attempt})" if event.attempt > 1 else ""
-        return Text(f"{title(event.stage)}: {how} {event.deployment_name}{attempt}")
+        return Text(f"{title(event.stage)}: {how}{attempt}")  # its deployment's name is on its portal row
     if isinstance(event, ResourceProgress):
         if event.state not in ("Failed", "Canceled"):
             return None
