@@ -4,6 +4,7 @@ in-process sandbox (at a high demo speed), and the screen shows what it does."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from presets.store import PresetStore
 from sandbox.faults import parse_faults
 from screens.app import WizardApp, make_app
 from screens.dashboard import labels
-from screens.dashboard.questions import InterruptScreen
+from screens.dashboard.questions import ConsentScreen, InterruptScreen
 from screens.dashboard.screen import DeployScreen, StageTree
 from wizard.azure.demo import open_sandbox
 from wizard.draft import Draft
@@ -189,3 +190,18 @@ def test_a_queued_resource_update_gives_way_to_a_newer_one_of_the_same_resource(
     assert not update("kv1", "Running").can_replace(update("kv2", "Running"))
     finished = DeployScreen.RunEvent(StageFinished("dev/s", "succeeded"))
     assert not finished.can_replace(finished) and not update("kv1", "Running").can_replace(finished)
+
+
+async def test_the_run_asks_before_registering_providers(tmp_path: Path) -> None:
+    """The runner's consent callback (called from its threads) shows a question; y answers yes."""
+    app = make_app(demo=False, sandbox_state=tmp_path / "sandbox.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        answers: list[bool] = []
+        for key in ("y", "n"):
+            thread = threading.Thread(target=lambda: answers.append(app._consent("sub-1", ["Microsoft.Search"])))
+            thread.start()
+            await until(pilot, lambda: isinstance(app.screen, ConsentScreen), what="the question")
+            assert "Microsoft.Search" in str(app.screen.query_one(".question").render())
+            await pilot.press(key)
+            await until(pilot, lambda asking=thread: not asking.is_alive(), what="the answer")
+        assert answers == [True, False]
