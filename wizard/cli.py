@@ -800,6 +800,172 @@ def sandbox_reset() -> None:
         click.echo(f"moved the demo sandbox state to {kept}; the next --demo run starts from the seeded tenant")
 
 
+# ------------------------------------------------------------------------------------ deploy
+
+
+EXIT_INTERRUPTED = 130
+"""A run canceled or left running after Ctrl+C (the shell's code for an interrupted command)."""
+
+
+def _interrupt_option(func: F) -> F:
+    return click.option(
+        "--on-interrupt", type=click.Choice(["ask", "cancel", "leave"]), default="ask", show_default=True,
+        help="What Ctrl+C does: ask, cancel the deployments in Azure, or leave them running for "
+             "`aifactory resume`.")(func)
+
+
+def _deploy_session(*, demo: bool, tenant: str | None, device_code: bool, faults: tuple[str, ...] = (),
+                    seed: int = 0, speed: float | None = None) -> Any:
+    """The LiveSession a deployment runs on (the demo sandbox with its faults and speed, or Azure)."""
+    from wizard.azure.run import LiveRunError, LiveSession, open_session, token_account
+
+    try:
+        if demo:
+            from sandbox.faults import parse_faults
+            from sandbox.state_file import StateFileError
+            from wizard.azure.demo import STATE_HINT, demo_session
+
+            try:
+                session, tenant_id, notes = demo_session(faults=parse_faults(list(faults), seed) if faults else None,
+                                                         speed=speed)
+            except StateFileError as exc:
+                fail(f"the demo sandbox state {exc}", STATE_HINT)
+            return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
+        if faults or speed is not None:
+            fail("--fault and --speed only apply to --demo", "add --demo, or drop them")
+        interactive = sys.stdin.isatty()
+        return open_session(demo=False, tenant=tenant, device_code=device_code,
+                            choose_tenant=_ask_tenant if interactive else None)
+    except LiveRunError as exc:
+        fail(exc.message, exc.hint)
+
+
+def _consent(register: bool, yes: bool) -> Any:
+    """Registering providers: always with --register-providers; asked on a terminal; else refused."""
+    if register:
+        return True
+    if yes or not sys.stdin.isatty():
+        return False
+
+    def ask(subscription_id: str, namespaces: list[str]) -> bool:
+        return click.confirm(f"Register {', '.join(namespaces)} in subscription {subscription_id} "
+                             "(it changes the subscription)?", default=False, err=True)
+
+    return ask
+
+
+def _ask_cancel() -> bool:
+    answer = click.prompt("\nCancel the deployments in Azure [c], or leave them running to resume later [l]?",
+                          type=click.Choice(["c", "l"]), default="l", err=True)
+    return bool(answer == "c")
+
+
+def _exit_for(finished: Any) -> NoReturn:
+    if finished.status == "succeeded":
+        sys.exit(EXIT_OK)
+    sys.exit(EXIT_INTERRUPTED if finished.status in ("canceled", "interrupted") else EXIT_FINDINGS)
+
+
+@cli.command()
+@source_options
+@click.option("--demo", is_flag=True, help="Deploy into the built-in sandbox (demo tenant), not Azure.")
+@click.option("--yes", is_flag=True, help="Deploy without asking for confirmation after the preview.")
+@click.option("--force", is_flag=True, help="Deploy even though the preflight reports errors.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON event per line; the last is {"event": "run_finished", "status": ...}.')
+@click.option("--register-providers", is_flag=True,
+              help="Register resource providers a stage needs (you consent to the change).")
+@_interrupt_option
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+@click.option("--fault", "faults", multiple=True, callback=_fault_specs, metavar="NAME=VALUE",
+              help="With --demo: inject a fault (repeatable), as `aifactory sandbox serve --fault`.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --fault: seed of the random draws.")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="With --demo: the sandbox's speed factor (saved with its state; default 30).")
+def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force: bool, as_json: bool,
+           register_providers: bool, on_interrupt: str, tenant: str | None, device_code: bool,
+           faults: tuple[str, ...], seed: int, speed: float | None) -> None:
+    """Deploy a configuration: preflight, preview, confirmation, then every stage with progress.
+
+    Exit codes: 0 deployed, 1 refused or a stage failed, 2 bad input, 130 canceled or left
+    running after Ctrl+C (`aifactory resume` continues).
+    """
+    from deploy.headless import follow
+    from deploy.launch import build, preflight_refusal, start_run
+    from wizard.errors import UserError
+
+    loaded = load_source(preset, config)
+    live = _deploy_session(demo=demo, tenant=tenant, device_code=device_code, faults=faults, seed=seed,
+                           speed=speed)
+    try:
+        prepared, notes = live.prepare(loaded.config)
+        print_notes(live.notes + notes)
+        try:
+            plan = build(prepared)
+        except UserError as exc:
+            fail(str(exc))
+        refusal = None
+        if not force:
+            if not as_json:
+                click.echo("running the preflight…", err=True)
+            refusal = preflight_refusal(prepared, live)
+        if refusal is None and not _confirmed(plan, prepared, live, yes=yes, as_json=as_json):
+            click.echo("nothing deployed", err=True)
+            sys.exit(EXIT_OK)
+        run = start_run(prepared, live, force=True, consent=_consent(register_providers, yes), plan=plan,
+                        config_name=loaded.name, refusal=refusal)
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt, ask=_ask_cancel)  # type: ignore[arg-type]
+    finally:
+        live.close()
+    _exit_for(finished)
+
+
+def _confirmed(plan: Any, config: Any, live: Any, *, yes: bool, as_json: bool) -> bool:
+    """Show what the plan will do (what-if per stage when the preview module is there) and ask."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False)
+    resources = sum(len(s.resources) for s in plan.stages)
+    environments = sorted({s.environment for s in plan.stages})
+    if not as_json:
+        console.print(Text(f"plan: {len(plan.stages)} stages, {resources} resources in {', '.join(environments)}"))
+        for note in plan.notes:
+            console.print(Text(f"  note: {note}", style="dim"))
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        fail("deploying needs a confirmation, and there is no terminal to ask on", "add --yes to deploy without asking")
+    return click.confirm("Deploy?", default=False, err=True)
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line, as `aifactory deploy --json`.")
+@click.option("--register-providers", is_flag=True,
+              help="Register resource providers a stage needs (you consent to the change).")
+@_interrupt_option
+def resume(run_id: str | None, as_json: bool, register_providers: bool, on_interrupt: str) -> None:
+    """Continue a deployment run (the latest unfinished one, or RUN_ID): deployments still running
+    are re-attached by name, stages that succeeded are not deployed again."""
+    from deploy.headless import follow
+    from deploy.launch import RunNotFound, find_run, resume_run
+
+    try:
+        record = find_run(run_id)
+    except RunNotFound as exc:
+        fail(exc.message, exc.hint)
+    live = _deploy_session(demo=bool(record.header.get("demo")), tenant=None, device_code=False)
+    try:
+        print_notes(live.notes)
+        run = resume_run(record.run_id, live, consent=_consent(register_providers, False))
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt, ask=_ask_cancel)  # type: ignore[arg-type]
+    finally:
+        live.close()
+    _exit_for(finished)
+
+
 def main() -> None:
     """Console-script entry point; Ctrl+C ends quietly with the shell's conventional code 130."""
     try:
