@@ -72,6 +72,13 @@ def seconds(duration: str | None) -> float:
     return sum(float(match.group(k) or 0) * f for k, f in (("h", 3600), ("m", 60), ("s", 1)))
 
 
+def text(value: Any) -> str:
+    """A model field as text: an SDK enum's value (`str()` of a str-enum gives its class name), or ""."""
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
 def retry_after(headers: Any) -> float | None:
     """The `Retry-After` of an answer, in seconds, when it has one."""
     value = headers.get("Retry-After") if headers is not None else None
@@ -132,7 +139,7 @@ class ArmCalls:
         except ResourceNotFoundError:
             return None
         props = got.properties
-        return Found(str(props.provisioning_state), str((got.tags or {}).get(FINGERPRINT_TAG, "")),
+        return Found(text(props.provisioning_state), text((got.tags or {}).get(FINGERPRINT_TAG)),
                      props.error)
 
     def submit(self, target: Target, stage: Stage, tags: dict[str, str]) -> Submitted:
@@ -180,14 +187,13 @@ class ArmCalls:
             resource = props.target_resource if props is not None else None
             if resource is None or not resource.resource_type:
                 continue  # EvaluateDeploymentOutput and the like: no resource
-            if str(resource.resource_type).lower() == DEPLOYMENTS_TYPE.lower():
-                nested = Target.parse(str(resource.id or ""))
+            if text(resource.resource_type).lower() == DEPLOYMENTS_TYPE.lower():
+                nested = Target.parse(text(resource.id))
                 if nested is not None:
                     yield nested
                 continue
-            yield Operation(str(resource.resource_type), str(resource.resource_name or ""), str(resource.id or ""),
-                            str(props.provisioning_state or ""), seconds(props.duration),
-                            str(props.status_code or ""))
+            yield Operation(text(resource.resource_type), text(resource.resource_name), text(resource.id),
+                            text(props.provisioning_state), seconds(props.duration), text(props.status_code))
 
     def cancel(self, target: Target) -> None:
         """Ask ARM to cancel the deployment (already finished: nothing to do)."""
@@ -206,17 +212,17 @@ class ArmCalls:
     def provider_states(self, subscription_id: str) -> dict[str, str]:
         """Namespace (lower case) -> registration state, from one providers list."""
         providers = self.session.resources(subscription_id).providers
-        return {str(p.namespace).lower(): str(p.registration_state) for p in prepared(providers.list)()}
+        return {text(p.namespace).lower(): text(p.registration_state) for p in prepared(providers.list)()}
 
     def register(self, subscription_id: str, namespace: str) -> str:
         """Ask Azure to register a provider; its state after asking."""
         providers = self.session.resources(subscription_id).providers
-        return str(prepared(providers.register)(namespace).registration_state)
+        return text(prepared(providers.register)(namespace).registration_state)
 
     def provider_state(self, subscription_id: str, namespace: str) -> str:
         """A provider's registration state now."""
         providers = self.session.resources(subscription_id).providers
-        return str(prepared(providers.get)(namespace).registration_state)
+        return text(prepared(providers.get)(namespace).registration_state)
 
 
 def template_namespaces(template: dict[str, Any]) -> set[str]:

@@ -228,31 +228,10 @@ def _fold(run: RunRecord, record: dict[str, Any]) -> None:
                     fingerprint=str(info.get("fingerprint", "")))
             else:
                 stage.fingerprint = str(info.get("fingerprint", stage.fingerprint))
-    elif kind == "stage_started":
-        stage = run.stages[record["stage"]]
-        stage.status = "running"
-        stage.attempts = max(stage.attempts, int(record.get("attempt", 1)))
-        stage.started_at = stage.started_at if record.get("reattached") and stage.started_at else at
-        stage.portal_url = str(record.get("portal_url", ""))
-        stage.operation_url = str(record.get("operation_url", "") or stage.operation_url)
-        stage.failure = stage.error_class = None
-    elif kind == "resource_progress":
-        stage = run.stages[record["stage"]]
-        key = (str(record["resource_type"]), str(record["resource_name"]))
-        old = stage.resources.get(key)
-        stage.resources[key] = ResourceRecord(
-            key[0], key[1], str(record["state"]), float(record.get("elapsed", 0.0)),
-            str(record.get("resource_id", "") or (old.resource_id if old else "")),
-            str(record.get("status_code", "") or (old.status_code if old else "")))
-    elif kind == "stage_retrying":
-        run.stages[record["stage"]].status = "retrying"
-    elif kind == "stage_finished":
-        stage = run.stages[record["stage"]]
-        stage.status = str(record["status"])
-        stage.finished_at = at
-        stage.elapsed = float(record.get("elapsed", 0.0))
-        stage.failure = record.get("failure")
-        stage.error_class = record.get("error_class")
+        return
+    stage = run.stages.get(str(record.get("stage", "")))
+    if stage is not None:
+        _fold_stage(stage, str(kind), record, at)
     elif kind == "provider_registration":
         run.registrations.append(record)
     elif kind == "deploy_refused":
@@ -260,6 +239,31 @@ def _fold(run: RunRecord, record: dict[str, Any]) -> None:
     elif kind == "run_finished":
         run.status = str(record["status"])
         run.finished_at = at
+
+
+def _fold_stage(stage: StageRecord, kind: str, record: dict[str, Any], at: float) -> None:
+    if kind == "stage_started":
+        stage.status = "running"
+        stage.attempts = max(stage.attempts, int(record.get("attempt", 1)))
+        stage.started_at = stage.started_at if record.get("reattached") and stage.started_at else at
+        stage.portal_url = str(record.get("portal_url", ""))
+        stage.operation_url = str(record.get("operation_url", "") or stage.operation_url)
+        stage.failure = stage.error_class = None
+    elif kind == "resource_progress":
+        key = (str(record["resource_type"]), str(record["resource_name"]))
+        old = stage.resources.get(key)
+        stage.resources[key] = ResourceRecord(
+            key[0], key[1], str(record["state"]), float(record.get("elapsed", 0.0)),
+            str(record.get("resource_id", "") or (old.resource_id if old else "")),
+            str(record.get("status_code", "") or (old.status_code if old else "")))
+    elif kind == "stage_retrying":
+        stage.status = "retrying"
+    elif kind == "stage_finished":
+        stage.status = str(record["status"])
+        stage.finished_at = at
+        stage.elapsed = float(record.get("elapsed", 0.0))
+        stage.failure = record.get("failure")
+        stage.error_class = record.get("error_class")
 
 
 def find_runs(state_dir: Path | None = None, *, config_name: str | None = None) -> list[RunRecord]:

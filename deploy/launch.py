@@ -27,10 +27,10 @@ class RunNotFound(UserError):
     """`aifactory resume` was given a run id (or configuration) with no run to continue."""
 
 
-def _prepared(config: FactoryConfig, session: Any) -> tuple[FactoryConfig, Any]:
+def _prepared(config: FactoryConfig | None, session: Any) -> tuple[FactoryConfig | None, Any]:
     """The configuration as it will be deployed, and the AzureSession under a LiveSession."""
     prepare = getattr(session, "prepare", None)
-    if prepare is not None:
+    if prepare is not None and config is not None:
         config, _ = prepare(config)
     return config, getattr(session, "session", session)
 
@@ -63,19 +63,22 @@ def preflight_refusal(config: FactoryConfig, session: Any) -> DeployRefused | No
                          "(or deploy anyway with --force)", errors)
 
 
-def start_run(config: FactoryConfig, session: Any, *, state_dir: Path | None = None, force: bool = False,
+def start_run(config: FactoryConfig | None, session: Any, *, state_dir: Path | None = None, force: bool = False,
               consent: Consent | bool = False, plan: Plan | None = None, config_name: str = "",
               options: RunOptions | None = None, refusal: DeployRefused | None = None, **clock: Any) -> Run:
     """A new run of `config` on `session` (a LiveSession, or an AzureSession); nothing is submitted
     until its `events()` are read.
 
-    `plan` skips building one (a preview already did); `refusal` is the preflight's verdict when the
+    `plan` skips building one (a preview already did; a `config` of None then records none);
+    `refusal` is the preflight's verdict when the
     caller already ran it (else it runs here, unless `force`). `clock`: see `Run`.
     """
     prepared, azure = _prepared(config, session)
     if plan is None:
+        if prepared is None:
+            raise ValueError("start_run needs a configuration or a plan")
         plan = build(prepared)
-    if refusal is None and not force:
+    if refusal is None and not force and prepared is not None:
         refusal = preflight_refusal(prepared, session)
     if refusal is None and not plan.stages:
         refusal = DeployRefused("the plan has no stages: nothing to deploy")
@@ -84,8 +87,8 @@ def start_run(config: FactoryConfig, session: Any, *, state_dir: Path | None = N
     journal_path = folder / f"{run_id}.jsonl"
     save_plan(plan_path(journal_path), plan)
     header = {"run_id": run_id, "config_name": config_name, "created": time.time(),
-              "demo": bool(getattr(session, "demo", False)), "config": _scrubbed(prepared),
-              "plan": plan_path(journal_path).name}
+              "demo": bool(getattr(session, "demo", False)), "plan": plan_path(journal_path).name,
+              "config": _scrubbed(prepared) if prepared is not None else None}
     journal = Journal.create(journal_path, header)
     return Run(plan, azure, journal, run_id=run_id, consent=consent, options=options, refused=refusal, **clock)
 
