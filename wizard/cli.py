@@ -909,7 +909,7 @@ def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force
         if not force:
             if not as_json:
                 click.echo("running the preflight…", err=True)
-            refusal = preflight_refusal(prepared, live)
+            refusal = preflight_refusal(prepared, live, plan)
         if refusal is None and not _confirmed(plan, prepared, live, yes=yes, as_json=as_json):
             click.echo("nothing deployed", err=True)
             sys.exit(EXIT_OK)
@@ -964,6 +964,68 @@ def resume(run_id: str | None, as_json: bool, register_providers: bool, on_inter
     finally:
         live.close()
     _exit_for(finished)
+
+
+@cli.command()
+@source_options
+@click.option("--env", "env", type=click.Choice(["dev", "stage", "prod"]), help="Only this environment.")
+@click.option("--demo", is_flag=True, help="Destroy in the built-in sandbox (demo tenant), not Azure.")
+@click.option("--yes", is_flag=True, help="Do not count down before deleting.")
+@click.option("--json", "as_json", is_flag=True, help="Print what is (or was) deleted as JSON.")
+@click.option("--countdown", type=click.IntRange(0, 60), default=10, show_default=True,
+              help="Seconds to wait (Ctrl+C stops) before deleting.")
+def destroy(preset: str | None, config: Path | None, env: str | None, demo: bool, yes: bool, as_json: bool,
+            countdown: int) -> None:
+    """Delete what deployments of a configuration created: the resource groups and deployments their
+    journals recorded, then purge the Key Vaults Azure keeps soft-deleted. Previews exactly that first."""
+    import time
+
+    from deploy import teardown
+    from deploy.journal import find_runs
+
+    loaded = load_source(preset, config)
+    runs = [r for r in find_runs(config_name=loaded.name) if bool(r.header.get("demo")) == demo]
+    if not runs:
+        fail(f"no deployment of {loaded.name} is recorded{' in the demo sandbox' if demo else ''}",
+             "destroy only deletes what `aifactory deploy` recorded creating")
+    live = _deploy_session(demo=demo, tenant=None, device_code=False)
+    try:
+        plan = teardown.existing(teardown.recorded(runs, env), live.session)
+        if as_json and (plan.empty or not yes):
+            emit_json({**plan.to_json(), "deleted": False})
+            sys.exit(EXIT_OK)
+        if not as_json:
+            _print_teardown(plan, loaded.name, len(runs))
+        if plan.empty:
+            sys.exit(EXIT_OK)
+        if not yes:
+            if not sys.stdin.isatty():
+                fail("destroying needs a countdown you can stop, and there is no terminal", "add --yes")
+            for left in range(countdown, 0, -1):
+                click.echo(f"\rdeleting in {left} s (Ctrl+C to stop) ", nl=False, err=True)
+                time.sleep(1)
+            click.echo("", err=True)
+        teardown.execute(plan, live.session, say=(lambda line: None) if as_json else click.echo)
+    finally:
+        live.close()
+    if as_json:
+        emit_json({**plan.to_json(), "deleted": True})
+
+
+def _print_teardown(plan: Any, name: str, runs: int) -> None:
+    """The preview: every resource group, deployment and vault `destroy` will delete."""
+    if plan.empty:
+        click.echo(f"nothing to delete: what the {runs} recorded run(s) of {name} created is gone already")
+        return
+    click.echo(f"destroy deletes what {runs} recorded run(s) of {name} created:")
+    for group in plan.groups:
+        click.echo(f"  resource group  {group.name}  (subscription {group.subscription_id}, with everything in it)")
+    for target in plan.deployments:
+        click.echo(f"  deployment      {target.name}  ({target.id.rsplit('/providers/', 1)[0]})")
+    for vault in plan.vaults:
+        click.echo(f"  purge Key Vault {vault.name}  (soft-deleted once its group is gone)")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
 
 
 def main() -> None:
