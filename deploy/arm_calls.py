@@ -244,3 +244,26 @@ def template_namespaces(template: dict[str, Any]) -> set[str]:
             elif "/" in rtype:
                 found.add(rtype.split("/")[0])
     return found
+
+
+def vnets_written(stage: Stage) -> set[str]:
+    """Virtual networks (`sub/group/name`, lower case) whose subnets or body the stage writes: ARM's
+    network provider refuses a second writer of one VNet (`AnotherOperationInProgress`), so the
+    runner never runs two such stages at once."""
+    found: set[str] = set()
+    stack = [(stage.template, stage.scope.subscription_id, stage.scope.resource_group or "")]
+    while stack:
+        template, sub, group = stack.pop()
+        resources = template.get("resources") or []
+        for resource in resources.values() if isinstance(resources, dict) else resources:
+            if not isinstance(resource, dict):
+                continue
+            rtype, name = str(resource.get("type", "")).lower(), str(resource.get("name", ""))
+            if rtype == DEPLOYMENTS_TYPE.lower():
+                inner = (resource.get("properties") or {}).get("template")
+                if isinstance(inner, dict):
+                    stack.append((inner, str(resource.get("subscriptionId") or sub),
+                                  str(resource.get("resourceGroup") or group)))
+            elif rtype in ("microsoft.network/virtualnetworks", "microsoft.network/virtualnetworks/subnets"):
+                found.add(f"{sub}/{group}/{name.split('/')[0]}".lower())
+    return found

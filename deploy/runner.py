@@ -22,12 +22,13 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from deploy.arm_calls import TERMINAL, ArmCalls, Operation, Target, portal_url, template_namespaces
+from deploy.arm_calls import TERMINAL, ArmCalls, Operation, Target, portal_url, template_namespaces, vnets_written
 from deploy.errors import Classified, classify, error_tree
 from deploy.journal import Journal, RunRecord
 from deploy.plan import Plan, Stage
@@ -88,6 +89,8 @@ class _StageState:
     children: dict[Target, bool] = field(default_factory=dict)
     """Nested deployments seen, and whether they are finished and listed for the last time."""
     seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    vnets: set[str] = field(default_factory=set)
+    """VNets the stage writes: no two stages writing one VNet run at once."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class Run:
         self._refused = refused
         self._clock, self._advance = clock, advance
         self._tags = {"aifactory-run": run_id, **(tags or {})}
-        self._states = {s.id: _StageState(s, Target.of(s)) for s in plan.stages}
+        self._states = {s.id: _StageState(s, Target.of(s), vnets=vnets_written(s)) for s in plan.stages}
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._out: queue.Queue[Event] = queue.Queue()
         self._lock = threading.Lock()
@@ -145,7 +148,7 @@ class Run:
         self._providers: dict[str, dict[str, str]] = {}
         self._provider_locks: dict[str, threading.Lock] = {}
         self._declined: dict[str, set[str]] = {}
-        self.requests = {"status": 0, "operations": 0, "polls": 0}
+        self.requests = {"status": 0, "operations": 0, "polls": 0, "max_lists_per_deployment": 0}
         """Requests made by polls (for the benchmark: requests per deployment per poll)."""
 
     # ------------------------------------------------------------------ the front end's side
@@ -360,18 +363,21 @@ class Run:
         if self._interrupt is not None:
             return
         active: dict[str, int] = {}
+        writing: set[str] = set()
         for state in self._states.values():
             if state.status in ("starting", "running"):
                 active[state.target.subscription_id] = active.get(state.target.subscription_id, 0) + 1
+                writing |= state.vnets
         now = self._now()
         for state in self._states.values():
             retrying = state.status == "waiting" and not state.busy and state.due <= now
             if not (self._startable(state) or retrying):
                 continue
             sub = state.target.subscription_id
-            if active.get(sub, 0) >= self.options.per_subscription:
+            if active.get(sub, 0) >= self.options.per_subscription or state.vnets & writing:
                 continue
             active[sub] = active.get(sub, 0) + 1
+            writing |= state.vnets
             state.status = "starting"
             state.attempt += 1
             self._submit_task(state, "started", "start_failed", self._start, state)
@@ -446,13 +452,13 @@ class Run:
         status, after = self.calls.status(target, operation_url)
         operations: list[Operation] = []
         nested: dict[Target, str] = {}
-        listed: set[Target] = set()
+        listed: Counter[Target] = Counter()
         pending = [target, *children]
         while pending:
             current = pending.pop(0)
             if current in listed:
                 continue
-            listed.add(current)
+            listed[current] += 1
             for item in self.calls.operations(current):
                 if isinstance(item, Target):
                     nested[item] = "Running"
@@ -463,7 +469,9 @@ class Run:
         with self._lock:
             self.requests["status"] += 1
             self.requests["polls"] += 1
-            self.requests["operations"] += len(listed)
+            self.requests["operations"] += sum(listed.values())
+            self.requests["max_lists_per_deployment"] = max(self.requests["max_lists_per_deployment"],
+                                                            max(listed.values()))
         error = None
         if status == "Failed":
             found = self.calls.find(target)

@@ -79,3 +79,16 @@ def environment(env: str, projects: int = 2, *, with_search: bool = False, tag: 
 def plan(envs: tuple[str, ...] = ("dev", "stage", "prod"), projects: int = 2, **kw: Any) -> Plan:
     """A plan over `envs` (each with `projects` projects)."""
     return Plan(tuple(s for env in envs for s in environment(env, projects, **kw)))
+
+
+def subnet_stages(env: str = "dev", projects: int = 3, tag: str = "t") -> Plan:
+    """An environment whose projects each add their subnet to the common VNet in a stage of their
+    own, none depending on another: only one may write the VNet at a time."""
+    stages = environment(env, 0, tag=tag)
+    vnet, group, octet = f"vnet-aif-{tag}-{env}", f"rg-aif-{tag}-{env}", OCTETS[env]
+    for number in range(1, projects + 1):
+        subnet = {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2025-07-01",
+                  "name": f"{vnet}/snet-prj{number:03d}", "properties": {"addressPrefix": f"10.{octet}.{number}.0/24"}}
+        stages.append(_stage(f"{env}/prj{number:03d}-network", env, "project_network", [subnet], group=group,
+                             depends_on=(stages[1].id,), project=f"{number:03d}"))
+    return Plan(tuple(stages))

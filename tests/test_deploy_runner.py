@@ -238,3 +238,16 @@ def test_resume_says_when_there_is_nothing_to_resume(tmp_path: Path) -> None:
     with pytest.raises(RunNotFound) as caught:
         Cloud().resume("20260101-000000-abcd", tmp_path)
     assert "there is no run 20260101-000000-abcd" in str(caught.value)
+
+
+def test_stages_writing_one_vnet_never_run_at_once(tmp_path: Path) -> None:
+    events = drain(Cloud().start(deploy_plans.subnet_stages(projects=3), tmp_path))
+    assert isinstance(events[-1], RunFinished) and events[-1].status == "succeeded"
+    assert not [e for e in events if isinstance(e, StageRetrying)]  # no AnotherOperationInProgress met
+    running: set[str] = set()
+    for event in events:
+        if isinstance(event, StageStarted) and event.stage.endswith("-network") and "prj" in event.stage:
+            assert not running, f"{event.stage} started while {running} wrote the VNet"
+            running.add(event.stage)
+        elif isinstance(event, StageFinished):
+            running.discard(event.stage)
