@@ -1,5 +1,7 @@
 """Deployment run: three environments × 24 projects into the sandbox at demo speed.
 
+The configuration is poc-standalone with Stage and Prod enabled and 24 projects, without AI
+Search (a subscription holds 16 search services per tier and region; the preflight says so).
 Measured in one run against the in-process sandbox (wall clock at the demo speed, so every ARM
 duration is Azure's divided by 30, with jitter), through the real SDK clients:
 - the run's wall time against the critical path of the stage graph, where each stage weighs what
@@ -41,7 +43,9 @@ def _config() -> Any:
             "enabled": True, "region": "eastus2", "region_short": "eu2", "subscription_id": sub})
         for name, sub in (("stage", seed.AIF_STAGE), ("prod", seed.CONNECTIVITY_HUB))})
     projects = [ProjectConfig(number=f"{n:03d}", name=f"project {n}") for n in range(1, PROJECTS + 1)]
-    config = config.model_copy(update={"environments": environments, "projects": projects})
+    # a region holds 16 AI Search services per tier and subscription: 24 projects' own would not fit
+    services = config.services.model_copy(update={"ai_search": False})
+    config = config.model_copy(update={"environments": environments, "projects": projects, "services": services})
     return with_demo_subscriptions(config)[0]
 
 

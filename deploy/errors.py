@@ -33,7 +33,7 @@ CLASSES: dict[str, ErrorClass] = {
                      "expiredauthenticationtoken"), "transient"),
     **dict.fromkeys(("insufficientquota", "quotaexceeded", "subscriptionisoverquotaforsku", "skunotavailable",
                      "allocationfailed", "zonalallocationfailed", "locationnotavailableforresourcetype",
-                     "operationnotallowed"), "quota"),
+                     "operationnotallowed", "servicequotaexceeded"), "quota"),
     **dict.fromkeys(("missingsubscriptionregistration", "noregisteredproviderfound"), "registration"),
     **dict.fromkeys(("authorizationfailed", "linkedauthorizationfailed", "forbidden"), "permission"),
     **dict.fromkeys(("requestdisallowedbypolicy",), "policy"),
