@@ -24,7 +24,8 @@ def wrapped(*leaves: dict[str, str], depth: int = 1) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("code, kind", [
-    ("InsufficientQuota", "quota"), ("SkuNotAvailable", "quota"), ("ServiceQuotaExceeded", "quota"), ("ZonalAllocationFailed", "quota"),
+    ("InsufficientQuota", "quota"), ("SkuNotAvailable", "quota"), ("ServiceQuotaExceeded", "quota"),
+    ("ZonalAllocationFailed", "quota"),
     ("MissingSubscriptionRegistration", "registration"), ("AuthorizationFailed", "permission"),
     ("RequestDisallowedByPolicy", "policy"), ("StorageAccountAlreadyTaken", "conflict"),
     ("FlagMustBeSetForRestore", "conflict"), ("InvalidTemplate", "template"),
