@@ -135,6 +135,13 @@ class Run:
         self._clock, self._advance = clock, advance
         self._tags = {"aifactory-run": run_id, **(tags or {})}
         self._states = {s.id: _StageState(s, Target.of(s), vnets=vnets_written(s)) for s in plan.stages}
+        self._pending: set[str] = set(self._states)
+        """Stages waiting for what they depend on (or for a slot)."""
+        self._active: set[str] = set()
+        """Stages starting, running, or waiting to be submitted again."""
+        self._order = {s.id: index for index, s in enumerate(plan.stages)}
+        self._dirty = True
+        """Something changed that may let a pending stage start (a dependency done, a slot freed)."""
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._out: queue.Queue[Event] = queue.Queue()
         self._lock = threading.Lock()
@@ -239,7 +246,7 @@ class Run:
             if before is None:
                 continue
             if self.previous.succeeded(state.stage.id, state.stage.fingerprint):
-                state.status = "skipped"
+                self._set(state, "skipped")
                 self._emit(StageFinished(state.stage.id, "skipped"))
             elif before.status in ("running", "retrying") and before.fingerprint == state.stage.fingerprint:
                 state.reattach = True
@@ -249,8 +256,23 @@ class Run:
     def _now(self) -> float:
         return self._clock()
 
+    def _set(self, state: _StageState, status: str) -> None:
+        """Change a stage's status, keeping the pending and active sets (the scheduler looks only
+        at those) and noting when pending stages may be able to start."""
+        before, state.status = state.status, status
+        stage_id = state.stage.id
+        self._pending.discard(stage_id)
+        self._active.discard(stage_id)
+        if status == "pending":
+            self._pending.add(stage_id)
+        elif status in ("starting", "running", "waiting"):
+            self._active.add(stage_id)
+        if status in ("pending", "succeeded", "skipped", "waiting") or before in ("starting", "running"):
+            self._dirty = True
+
     def _wait(self) -> None:
-        dues = [s.due for s in self._states.values() if not s.busy and s.status in ("running", "waiting")]
+        active = [self._states[i] for i in self._active]
+        dues = [s.due for s in active if not s.busy and s.status in ("running", "waiting")]
         timeout = max(0.0, min(dues) - self._now()) if dues else None
         if self._in_flight == 0 and self._advance is not None and timeout:
             self._advance(timeout)
@@ -273,9 +295,10 @@ class Run:
         """Nothing in flight, nothing running or waiting to retry, nothing that could start."""
         if self._in_flight:
             return False
-        active = ("starting", "running") if self._interrupt == "cancel" else ("starting", "running", "waiting")
-        return not any(s.status in active or (self._interrupt is None and self._startable(s))
-                       for s in self._states.values())
+        busy = ("starting", "running") if self._interrupt == "cancel" else ("starting", "running", "waiting")
+        if any(self._states[i].status in busy for i in self._active):
+            return False
+        return self._interrupt is not None or not any(self._startable(self._states[i]) for i in self._pending)
 
     def _startable(self, state: _StageState) -> bool:
         if state.status != "pending":
@@ -291,7 +314,7 @@ class Run:
         if self._interrupt == "cancel":
             for state in states:
                 if state.status in ("pending", "waiting"):
-                    state.status = "canceled"
+                    self._set(state, "canceled")
                     self._emit(StageFinished(state.stage.id, "canceled"))
         failed = sum(1 for s in states if s.status == "failed")
         succeeded = sum(1 for s in states if s.status in ("succeeded", "skipped"))
@@ -349,36 +372,40 @@ class Run:
         state = self._states[stage_id]
         if state.status not in ("failed", "canceled", "blocked"):
             return
-        state.status = "pending"
+        self._set(state, "pending")
         state.attempt = 0
         state.poll_errors = 0
         for dependent in self.plan.dependents(stage_id):
             other = self._states[dependent.id]
             if other.status in ("blocked", "canceled"):
-                other.status = "pending"
+                self._set(other, "pending")
 
     # ------------------------------------------------------------------ starting stages
 
     def _launch_ready(self) -> None:
-        if self._interrupt is not None:
+        now = self._now()
+        due = [self._states[i] for i in self._active
+               if self._states[i].status == "waiting" and not self._states[i].busy and self._states[i].due <= now]
+        if self._interrupt is not None or not (self._dirty or due):
             return
+        self._dirty = False
         active: dict[str, int] = {}
         writing: set[str] = set()
-        for state in self._states.values():
+        for stage_id in self._active:
+            state = self._states[stage_id]
             if state.status in ("starting", "running"):
                 active[state.target.subscription_id] = active.get(state.target.subscription_id, 0) + 1
                 writing |= state.vnets
-        now = self._now()
-        for state in self._states.values():
-            retrying = state.status == "waiting" and not state.busy and state.due <= now
-            if not (self._startable(state) or retrying):
+        candidates = due + [self._states[i] for i in self._pending]
+        for state in sorted(candidates, key=lambda s: self._order[s.stage.id]):
+            if not (state.status == "waiting" or self._startable(state)):
                 continue
             sub = state.target.subscription_id
             if active.get(sub, 0) >= self.options.per_subscription or state.vnets & writing:
                 continue
             active[sub] = active.get(sub, 0) + 1
             writing |= state.vnets
-            state.status = "starting"
+            self._set(state, "starting")
             state.attempt += 1
             self._submit_task(state, "started", "start_failed", self._start, state)
 
@@ -419,14 +446,14 @@ class Run:
             self._on_failure(state, started.refusal, final=True)
             return
         if started.kind == "skipped":
-            state.status = "skipped"
+            self._set(state, "skipped")
             self._emit(StageFinished(stage.id, "skipped"))
             return
         reattached = started.kind == "reattached"
         if not (reattached and state.started_at):
             state.started_at = self._now()
         state.operation_url = started.operation_url
-        state.status = "running"
+        self._set(state, "running")
         state.poll_errors = 0
         state.children.clear()
         state.due = self._now() + (started.retry_after if started.retry_after is not None else 0.0 if reattached
@@ -441,7 +468,8 @@ class Run:
 
     def _launch_due(self) -> None:
         now = self._now()
-        for state in self._states.values():
+        for stage_id in list(self._active):
+            state = self._states[stage_id]
             if state.status == "running" and not state.busy and state.due <= now:
                 children = [t for t, done in state.children.items() if not done]
                 self._submit_task(state, "polled", "poll_failed", self._poll, state.target, state.operation_url,
@@ -493,7 +521,7 @@ class Run:
                 self._emit(ResourceProgress(stage.id, op.resource_type, op.resource_name, op.state, op.elapsed,
                                             op.resource_id, op.status_code if op.state == "Succeeded" else ""))
         if polled.state == "NotFound":
-            state.status = "waiting"  # the deployment vanished (deleted meanwhile): submit it again
+            self._set(state, "waiting")  # the deployment vanished (deleted meanwhile): submit it again
             state.due = self._now()
             return
         if polled.state not in TERMINAL:
@@ -503,10 +531,10 @@ class Run:
             return
         elapsed = round(self._now() - state.started_at, 3)
         if polled.state == "Succeeded":
-            state.status = "succeeded"
+            self._set(state, "succeeded")
             self._emit(StageFinished(stage.id, "succeeded", elapsed))
         elif polled.state == "Canceled":
-            state.status = "canceled"
+            self._set(state, "canceled")
             self._emit(StageFinished(stage.id, "canceled", elapsed))
         else:
             tree = error_tree(polled.error) if polled.error is not None else None
@@ -523,12 +551,12 @@ class Run:
             if found.error_class == "registration":
                 state.force_namespaces |= set(found.namespaces)
             delay = self.options.backoff * 2 ** max(0, state.attempt - 1)
-            state.status = "waiting"
+            self._set(state, "waiting")
             state.due = self._now() + delay
             self._emit(StageRetrying(stage.id, state.attempt + 1, delay,
                                      f"{found.cause.code}: {found.explanation}"))
             return
-        state.status = "failed" if self._interrupt != "cancel" else "canceled"
+        self._set(state, "failed" if self._interrupt != "cancel" else "canceled")
         elapsed = round(self._now() - state.started_at, 3) if state.started_at else 0.0
         finding = found.finding(stage_title=stage.title, environment=stage.environment,
                                 subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id)
@@ -536,13 +564,14 @@ class Run:
         for dependent in self.plan.dependents(stage.id):
             other = self._states[dependent.id]
             if other.status == "pending":
-                other.status = "blocked"
+                self._set(other, "blocked")
                 self._emit(StageFinished(dependent.id, "blocked"))
 
     # ------------------------------------------------------------------ cancel
 
     def _send_cancels(self) -> None:
-        for state in self._states.values():
+        for stage_id in list(self._active):
+            state = self._states[stage_id]
             if state.status == "running":
                 self._send_cancel(state)
 
