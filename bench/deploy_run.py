@@ -82,7 +82,7 @@ def measure() -> dict[str, Any]:
     from wizard.events import RunFinished
 
     config = _config()
-    plan = build(config)
+    plan, _ = build(config)
     arm = Arm(clock=SandboxClock(speed=SPEED))
     transport = SandboxTransport(arm)
     session = AzureSession(SandboxCredential(), transport=transport)

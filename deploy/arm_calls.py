@@ -146,8 +146,7 @@ class ArmCalls:
         """PUT the deployment (`begin_create_or_update`), without the SDK's own polling: the runner
         polls, one status and one operations list per poll."""
         client = self._client(target.subscription_id).deployments
-        body: dict[str, Any] = {"properties": {"mode": "Incremental", "template": stage.template},
-                                "tags": {**tags, FINGERPRINT_TAG: stage.fingerprint}}
+        body = {**stage.request_body(), "tags": {**tags, FINGERPRINT_TAG: stage.fingerprint}}
 
         def answer(pipeline_response: Any, deserialized: Any, headers: Any) -> Any:
             return pipeline_response.http_response.headers
@@ -156,7 +155,6 @@ class ArmCalls:
             poller = prepared(client.begin_create_or_update)(target.resource_group, target.name, body,
                                                              polling=False, cls=answer)
         else:
-            body["location"] = stage.scope.location
             poller = prepared(client.begin_create_or_update_at_subscription_scope)(target.name, body,
                                                                                   polling=False, cls=answer)
         headers = poller.result()

@@ -36,15 +36,15 @@ def _prepared(config: FactoryConfig | None, session: Any) -> tuple[FactoryConfig
     return config, getattr(session, "session", session)
 
 
-def build(config: FactoryConfig) -> Plan:
-    """The plan of a prepared configuration (`deploy.plan.build_plan`)."""
-    from deploy import plan as plans
+def build(config: FactoryConfig, session: Any = None) -> tuple[Plan, list[str]]:
+    """The plan of a prepared configuration, and notes: on a LiveSession, planned from the AI
+    Factory VNets that exist (projects carved after their subnets, as its calculator does)."""
+    from deploy.plan import build_plan
 
-    builder = getattr(plans, "build_plan", None)
-    if builder is None:
-        raise UserError("this build cannot plan deployments yet (deploy.plan.build_plan is missing)")
-    result: Plan = builder(config)
-    return result
+    if session is not None and hasattr(session, "live_vnets"):
+        vnets, notes = session.live_vnets(config)
+        return build_plan(config, vnets), notes
+    return build_plan(config), []
 
 
 def preflight_refusal(config: FactoryConfig, session: Any, plan: Plan | None = None) -> DeployRefused | None:
@@ -111,7 +111,7 @@ def start_run(config: FactoryConfig | None, session: Any, *, state_dir: Path | N
     if plan is None:
         if prepared is None:
             raise ValueError("start_run needs a configuration or a plan")
-        plan = build(prepared)
+        plan, _ = build(prepared, session)
     if refusal is None and not force and prepared is not None:
         refusal = preflight_refusal(prepared, session, plan)
     if refusal is None and not plan.stages:
@@ -183,7 +183,7 @@ def save_plan(path: Path, plan: Plan) -> None:
                "deployment_name": s.deployment_name,
                "scope": {"subscription_id": s.scope.subscription_id, "location": s.scope.location,
                          "resource_group": s.scope.resource_group},
-               "template": s.template, "depends_on": list(s.depends_on),
+               "template": s.template, "depends_on": list(s.depends_on), "reads": list(s.reads),
                "resources": [[r.type, r.name, r.api_version] for r in s.resources]} for s in plan.stages]
     atomic_write(path, json.dumps({"stages": stages, "notes": list(plan.notes)}, separators=(",", ":")),
                  backup=False)
@@ -195,7 +195,8 @@ def load_plan(path: Path) -> Plan:
         data = json.loads(path.read_text(encoding="utf-8"))
         stages = tuple(Stage(s["id"], s["environment"], s["project"], s["kind"], s["title"], s["deployment_name"],
                              Scope(**s["scope"]), s["template"], tuple(s["depends_on"]),
-                             tuple(PlannedResource(*r) for r in s["resources"])) for s in data["stages"])
+                             tuple(PlannedResource(*r) for r in s["resources"]), tuple(s.get("reads", ())))
+                       for s in data["stages"])
         return Plan(stages, tuple(data.get("notes", ())))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RunNotFound(f"the run's plan {path} cannot be read ({exc})",

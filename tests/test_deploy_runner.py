@@ -115,10 +115,19 @@ def test_a_failure_blocks_what_depends_on_it(tmp_path: Path) -> None:
     assert ends["dev/common-rg"].status == "succeeded"
 
 
-def test_a_throttling_storm_and_transient_errors_still_deploy_everything(tmp_path: Path) -> None:
+def test_stopped_under_a_throttling_storm_and_resumed_it_still_deploys_everything_once(tmp_path: Path) -> None:
     cloud = Cloud(FaultPlan(seed=3, throttle_rate=0.34, transient_rate=0.1))
-    events = drain(cloud.start(deploy_plans.plan(projects=1), tmp_path))
+    run = cloud.start(deploy_plans.plan(projects=1), tmp_path)
+    _until_started(run, "stage/common-network")
+    run.interrupt(cancel_in_azure=False)  # the process goes away; its deployments go on
+    stopped = drain(run)
+    done_before = {s for s, e in finished(stopped).items() if e.status == "succeeded"}
+    submitted = {k: r["correlation_id"] for k, r in cloud.arm.world.deployments.items()}
+    events = drain(cloud.resume(run.id, tmp_path))
     assert isinstance(events[-1], RunFinished) and events[-1].status == "succeeded"
+    assert all(finished(events)[s].status == "skipped" for s in done_before)
+    now = {k: r["correlation_id"] for k, r in cloud.arm.world.deployments.items()}
+    assert all(now[k] == v for k, v in submitted.items())
     assert cloud.arm.faults.injected["throttle"] > 10
     assert any(k.startswith("transient") for k in cloud.arm.faults.injected)
 
