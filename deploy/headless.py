@@ -8,8 +8,10 @@ User text goes through rich `Text`, never markup, so brackets in names and messa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
@@ -32,31 +34,32 @@ MARKS = {"succeeded": ("âœ“", "green"), "skipped": ("=", "cyan"), "failed": ("âœ
 
 
 def follow(run: Run, *, as_json: bool, on_interrupt: OnInterrupt = "ask",
-           ask: Callable[[], bool] | None = None) -> RunFinished:
+           ask: Callable[[], bool] | None = None, printer: RichPrinter | None = None) -> RunFinished:
     """Read `run` to its RunFinished, printing as it goes; Ctrl+C as the module docstring says.
 
     `ask` answers "cancel in Azure?" when `on_interrupt` is `ask` (the CLI's prompt); without a
     terminal to ask on, deployments are left running (the safe choice: a resume continues).
+    `printer` is the one the caller's own questions pause (see `RichPrinter.paused`).
     """
-    printer: Callable[[Event], None] = _print_json if as_json else RichPrinter()
+    printer = printer or RichPrinter()
+    show: Callable[[Event], None] = _print_json if as_json else printer
     interrupted = False
     stream: Iterator[Event] = run.events()
     while True:
         try:
             for event in stream:
-                printer(event)
+                show(event)
                 if isinstance(event, RunFinished):
-                    if isinstance(printer, RichPrinter):
-                        printer.close()
+                    printer.close()
                     return event
         except KeyboardInterrupt:
             if interrupted:
                 run.interrupt(cancel_in_azure=False)
             else:
                 interrupted = True
-                if isinstance(printer, RichPrinter):
-                    printer.pause()
-                run.interrupt(cancel_in_azure=_choose(on_interrupt, ask))
+                with printer.paused():
+                    cancel = _choose(on_interrupt, ask)
+                run.interrupt(cancel_in_azure=cancel)
             stream = run.events()
 
 
@@ -87,8 +90,13 @@ class RichPrinter:
         self.task: Any = None
         self.titles: dict[str, str] = {}
         self.done = 0
+        self._lock = threading.RLock()
 
     def __call__(self, event: Event) -> None:
+        with self._lock:
+            self._show(event)
+
+    def _show(self, event: Event) -> None:
         from rich.text import Text
 
         if isinstance(event, RunStarted):
@@ -166,9 +174,18 @@ class RichPrinter:
             self.progress.stop()
             self.progress = None
 
-    def pause(self) -> None:
-        """Stop drawing the bar while the person answers a question."""
-        self._stop_progress()
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No bar drawn while the person answers a question (from any thread); it comes back after."""
+        with self._lock:
+            total = self.progress.tasks[0].total if self.progress is not None else None
+            self._stop_progress()
+        try:
+            yield
+        finally:
+            with self._lock:
+                if total is not None:
+                    self._start_progress(int(total))
 
     def close(self) -> None:
         """Leave the terminal clean."""

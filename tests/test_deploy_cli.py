@@ -165,3 +165,16 @@ def test_deploy_refuses_while_the_preflight_reports_errors(tmp_path: Path) -> No
     out = events(result.stdout)
     assert [e["event"] for e in out] == ["run_started", "deploy_refused", "run_finished"]
     assert out[-1]["status"] == "failed" and any(f["code"] == "AIF-NAME" for f in out[1]["findings"])
+
+
+def test_what_cannot_run_says_why_and_what_to_do(three: Path) -> None:
+    nothing = aifactory("resume")
+    assert nothing.returncode == 2 and "there is no unfinished deployment run to resume" in nothing.stderr
+    assert "aifactory deploy starts one" in nothing.stderr
+    unknown = aifactory("resume", "20260101-000000-abcd")
+    assert unknown.returncode == 2 and "there is no run 20260101-000000-abcd" in unknown.stderr
+    never = aifactory("destroy", "--config", str(three), "--demo", "--yes")
+    assert never.returncode == 2 and "no deployment of three is recorded in the demo sandbox" in never.stderr
+    unasked = aifactory("deploy", "--config", str(three), "--demo")  # no terminal, no --yes
+    assert unasked.returncode == 2 and "add --yes" in unasked.stderr
+    assert "Traceback" not in nothing.stderr + unknown.stderr + never.stderr + unasked.stderr

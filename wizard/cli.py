@@ -1072,16 +1072,18 @@ def _deploy_session(*, demo: bool, tenant: str | None, device_code: bool, faults
         fail(exc.message, exc.hint)
 
 
-def _consent(register: bool, yes: bool) -> Any:
-    """Registering providers: always with --register-providers; asked on a terminal; else refused."""
+def _consent(register: bool, yes: bool, printer: Any) -> Any:
+    """Registering providers: always with --register-providers; asked on a terminal (the progress
+    bar paused meanwhile); else refused."""
     if register:
         return True
     if yes or not sys.stdin.isatty():
         return False
 
     def ask(subscription_id: str, namespaces: list[str]) -> bool:
-        return click.confirm(f"Register {', '.join(namespaces)} in subscription {subscription_id} "
-                             "(it changes the subscription)?", default=False, err=True)
+        with printer.paused():
+            return click.confirm(f"Register {', '.join(namespaces)} in subscription {subscription_id} "
+                                 "(it changes the subscription)?", default=False, err=True)
 
     return ask
 
@@ -1123,7 +1125,7 @@ def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force
     Exit codes: 0 deployed, 1 refused or a stage failed, 2 bad input, 130 canceled or left
     running after Ctrl+C (`aifactory resume` continues).
     """
-    from deploy.headless import follow
+    from deploy.headless import RichPrinter, follow
     from deploy.launch import build, preflight_refusal, start_run
     from wizard.errors import UserError
 
@@ -1145,9 +1147,11 @@ def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force
         if refusal is None and not _confirmed(plan, loaded.name, live, yes=yes, as_json=as_json):
             click.echo("nothing deployed", err=True)
             sys.exit(EXIT_OK)
-        run = start_run(prepared, live, force=True, consent=_consent(register_providers, yes), plan=plan,
+        printer = RichPrinter()
+        run = start_run(prepared, live, force=True, consent=_consent(register_providers, yes, printer), plan=plan,
                         config_name=loaded.name, refusal=refusal)
-        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt, ask=_ask_cancel)  # type: ignore[arg-type]
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt,  # type: ignore[arg-type]
+                          ask=_ask_cancel, printer=printer)
     finally:
         live.close()
     _exit_for(finished)
@@ -1183,7 +1187,7 @@ def _confirmed(plan: Any, name: str, live: Any, *, yes: bool, as_json: bool) -> 
 def resume(run_id: str | None, as_json: bool, register_providers: bool, on_interrupt: str) -> None:
     """Continue a deployment run (the latest unfinished one, or RUN_ID): deployments still running
     are re-attached by name, stages that succeeded are not deployed again."""
-    from deploy.headless import follow
+    from deploy.headless import RichPrinter, follow
     from deploy.launch import RunNotFound, find_run, resume_run
 
     try:
@@ -1193,8 +1197,10 @@ def resume(run_id: str | None, as_json: bool, register_providers: bool, on_inter
     live = _deploy_session(demo=bool(record.header.get("demo")), tenant=None, device_code=False)
     try:
         print_notes(live.notes)
-        run = resume_run(record.run_id, live, consent=_consent(register_providers, False))
-        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt, ask=_ask_cancel)  # type: ignore[arg-type]
+        printer = RichPrinter()
+        run = resume_run(record.run_id, live, consent=_consent(register_providers, False, printer))
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt,  # type: ignore[arg-type]
+                          ask=_ask_cancel, printer=printer)
     finally:
         live.close()
     _exit_for(finished)
