@@ -375,6 +375,8 @@ class Run:
         self._set(state, "pending")
         state.attempt = 0
         state.poll_errors = 0
+        with self._lock:  # a person retrying a stage may now consent to what they declined
+            self._declined.pop(state.target.subscription_id, None)
         for dependent in self.plan.dependents(stage_id):
             other = self._states[dependent.id]
             if other.status in ("blocked", "canceled"):

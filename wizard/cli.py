@@ -1158,12 +1158,8 @@ def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force
 
 
 def _confirmed(plan: Any, name: str, live: Any, *, yes: bool, as_json: bool) -> bool:
-    """With --yes, go (saying how much on a terminal); else preview the plan with ARM's what-if,
-    show it, and ask."""
+    """With --yes, go; else preview the plan with ARM's what-if, show it, and ask."""
     if yes:
-        if not as_json:
-            resources = sum(len(s.resources) for s in plan.stages)
-            click.echo(f"deploying {len(plan.stages)} stages, {resources} resources", err=True)
         return True
     if as_json or not sys.stdin.isatty():
         fail("deploying needs a confirmation, and there is no terminal to ask on", "add --yes to deploy without asking")
