@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import dashboard, preflight, results, server_load, startup, wizard_live, wizard_start
+from bench import dashboard, deploy_run, preflight, results, server_load, startup, wizard_live, wizard_start
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report,
-              "wizard_start": wizard_start.report, "wizard_live": wizard_live.report, "dashboard": dashboard.report}
+              "wizard_start": wizard_start.report, "wizard_live": wizard_live.report,
+              "deploy_run": deploy_run.report, "dashboard": dashboard.report}
 
 
 def main() -> None:

@@ -257,7 +257,7 @@ class RunProgress:
         candidates = [r for (t, n), r in stage.resources.items()
                       if t.lower() == kind and n != name and n.endswith("/" + name)]
         if len(candidates) > 1:
-            resource_id = str(getattr(event, "resource_id", "")).lower()  # the runner's field, once merged
+            resource_id = event.resource_id.lower()
             by_parent = [r for r in candidates if f"/{r.name.split('/')[0].lower()}/" in resource_id]
             candidates = by_parent or candidates
         return candidates[0] if candidates else None

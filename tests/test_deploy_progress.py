@@ -80,3 +80,20 @@ def test_a_failure_and_its_retry() -> None:
     assert stage.failure is None and stage.attempt == 2
     assert [r.state for r in stage.resources.values()] == ["Succeeded", "Pending"]
     assert progress.stages["dev/prj001/rbac"].status == "pending"
+
+
+def test_an_extension_resource_reported_under_its_short_name_is_the_planned_one() -> None:
+    settings = "Microsoft.Insights/diagnosticSettings"
+    stages = (StageInfo("dev/common", "dev", None, "common_services", "dev · common services", "d1", "/s",
+                        resources=((KV, "kv-a"), (KV, "kv-b"), (settings, "kv-a/to-log-analytics"),
+                                   (settings, "kv-b/to-log-analytics"))),)
+    progress = RunProgress(Clock())
+    progress.apply(RunStarted("r1", "fp", stages, "/tmp/j"))
+    vault_b = "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv-b"
+    progress.apply(ResourceProgress("dev/common", settings, "to-log-analytics", "Succeeded", 2.0,
+                                    resource_id=f"{vault_b}/providers/{settings}/to-log-analytics"))
+    stage = progress.stages["dev/common"]
+    assert len(stage.resources) == 4  # no fifth row for the short name
+    assert stage.resources[(settings, "kv-b/to-log-analytics")].state == "Succeeded"
+    assert stage.resources[(settings, "kv-a/to-log-analytics")].state == "Pending"
+    assert progress.counts() == (1, 4)
