@@ -154,7 +154,7 @@ async def test_a_quota_fault_fails_one_project_stage_and_the_retry_key_recovers_
 
 
 async def test_stopping_asks_whether_to_cancel_in_azure_or_leave_it_running(tmp_path: Path) -> None:
-    app = deploy_app(tmp_path)
+    app = deploy_app(tmp_path, speed=60.0)  # slow enough that the run is still going when the answer lands
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await press_deploy(pilot, app)
         await until(pilot, lambda: any(s.status == "running" for s in screen.progress.stages.values()),
