@@ -99,6 +99,7 @@ def test_a_quota_failure_stops_its_project_only_and_a_retry_recovers_it(tmp_path
     assert isinstance(events[-1], RunFinished) and events[-1].status == "failed"
     run.retry("dev/prj001-services")
     again = drain(run)
+    assert isinstance(again[0], StageStarted) and again[0].stage == "dev/prj001-services"
     assert finished(again)["dev/prj001-services"].status == "succeeded"
     assert isinstance(again[-1], RunFinished) and again[-1].status == "succeeded"
     assert load_run(Path(again[-1].journal)).status == "succeeded"
