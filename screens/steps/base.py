@@ -9,6 +9,7 @@ from textual.widgets import Static
 from screens.widgets.fields import ConfigField, refresh_fields
 from screens.widgets.findings import FindingList
 from wizard.findings import Finding
+from wizard.live_state import LiveState
 from wizard.model import FactoryConfig
 from wizard.steps import step, step_for_finding
 
@@ -57,6 +58,11 @@ class StepPane(VerticalScroll):
             self.call_later(self.recompose)
         else:
             refresh_fields(self, config)
+
+    def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
+        """Show what the checks know: by default the findings on this step (the review and the SKU
+        step draw more: the grid, the quota bars)."""
+        self.show_findings(state.findings)
 
     def show_findings(self, findings: list[Finding]) -> None:
         """Show the findings that belong to this step, and mark its fields."""
