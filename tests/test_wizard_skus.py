@@ -1,0 +1,193 @@
+"""The SKU and Projects steps through Pilot and snapshots, in demo mode on the sandbox: quota bars
+that turn red past the quota and a fix that lowers the capacity, the cost panel following the
+SKUs, and projects added, cloned, removed and renumbered from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import Button, Select
+from wizard_pilot import demo_app, settle, show_step
+
+from screens.app import WizardApp
+from screens.steps.projects import ProjectsStep, ProjectTable
+from screens.steps.skus import SkusStep
+from screens.widgets.cost_panel import CostPanel
+from screens.widgets.fields import ConfigField, field_dom_id
+from screens.widgets.findings import FindingRow
+from screens.widgets.quota_bars import QuotaBars
+from screens.wizard_screen import WizardScreen
+from wizard.cost import estimate
+from wizard.findings import SetField
+from wizard.prices import load_snapshot
+from wizard.quota import Bar, Usage
+
+
+def gpt_bar(step: SkusStep, env: str = "dev") -> Bar:
+    return next(b for b in step.query_one(f"#quota-{env}", QuotaBars).bars if b.need.label.startswith("gpt-5.1"))
+
+
+def numbers(app: WizardApp) -> list[str]:
+    assert app.draft is not None
+    return [p.number for p in app.draft.config.projects]
+
+
+async def test_a_capacity_past_the_quota_turns_red_at_once_and_its_fix_lowers_it(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "skus")
+        assert isinstance(step, SkusStep)
+        assert gpt_bar(step).usage == Usage(0, 1000) and not gpt_bar(step).over
+        field = step.query_one(f"#{field_dom_id('skus.models.0.capacity')}", ConfigField)
+        field.focus_control()
+        await pilot.press("end", "backspace", "backspace", *"1200")
+        await pilot.pause()
+        bar = gpt_bar(step)  # red before any live check ran: the need is computed on every change
+        assert bar.over and bar.finding is not None and bar.finding.fix == SetField("skus.models.0.capacity", 1000)
+        drawn = step.query_one("#quota-dev", QuotaBars).render().plain
+        assert "✗ gpt-5.1 GlobalStandard  0 used + 1200 this plan of 1000 K TPM" in drawn and "✗✗" in drawn
+        await settle(pilot, app)
+        live = [f for f in app.live_state.findings if f.code == "AIF-LIVE-TPM"]
+        assert len(live) == 1 and live[0].message == bar.finding.message  # the check says the same
+        assert "over the quota in dev" in str(field.query_one(".field-problem").render())
+        row = step.query_one("#quota-findings-dev").query_one(FindingRow)
+        row.query_one(Button).press()
+        await settle(pilot, app)
+        assert app.draft is not None and app.draft.config.skus.models[0].capacity == 1000
+        assert not gpt_bar(step).over and "AIF-LIVE-TPM" not in {f.code for f in app.live_state.findings}
+        assert not step.query("#quota-findings-dev FindingRow")
+
+
+async def test_the_cost_panel_follows_the_skus(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "skus")
+        snapshot, _ = load_snapshot()
+
+        def shown() -> str:
+            console = Console(width=200, no_color=True, color_system=None)
+            with console.capture() as text:
+                console.print(step.query_one("#cost-dev", CostPanel).content)
+            return text.get()
+
+        assert app.draft is not None
+        before = estimate(app.draft.config, snapshot).environments[0].total
+        assert f"≈ {before:,.2f} USD a month · prices of {snapshot.snapshot.retrieved.isoformat()} in USD" in shown()
+        assert "assumes 1 GB/day (log_gb_per_day)" in shown()
+        step.query_one(f"#{field_dom_id('skus.acr_sku')}", ConfigField).query_one(Select).value = "Basic"
+        await pilot.pause(0.2)
+        after = estimate(app.draft.config, snapshot).environments[0].total
+        assert app.draft.config.skus.acr_sku == "Basic" and after < before
+        assert f"≈ {after:,.2f} USD a month" in shown()
+
+
+async def test_add_three_clone_remove_and_renumber_projects_from_the_keyboard(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "projects")
+        assert isinstance(step, ProjectsStep)
+        table = step.query_one(ProjectTable)
+        table.focus()
+        await pilot.press("a", "a", "a")
+        await pilot.pause()
+        assert numbers(app) == ["001", "002", "003", "004"] and table.row_count == 4
+        assert table.cursor_row == 3 and step.query_one("#project-detail").border_title == "project 004"
+        await pilot.press("up", "up", "c")  # clone 002: 003 is taken, so the copy is 005, right after 002
+        await pilot.pause()
+        assert numbers(app) == ["001", "002", "005", "003", "004"] and table.cursor_row == 2
+        await pilot.press("up", "up", "d")
+        await pilot.pause()
+        assert numbers(app) == ["002", "005", "003", "004"]
+        await pilot.press("r")
+        await pilot.pause()
+        assert numbers(app) == ["001", "002", "003", "004"]
+        assert [str(table.get_row_at(i)[0]) for i in range(4)] == ["001", "002", "003", "004"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert numbers(app) == ["002", "005", "003", "004"]
+
+
+async def test_a_projects_name_and_services_are_edited_below_the_table(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "enterprise-hub-spoke")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "projects")
+        table = step.query_one(ProjectTable)
+        table.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        name = step.query_one(f"#{field_dom_id('projects.1.name')}", ConfigField)
+        name.focus_control()
+        await pilot.press("end", *" [v2]")
+        await pilot.pause()
+        assert app.draft is not None and app.draft.config.projects[1].name == "Document intelligence [v2]"
+        assert str(table.get_row_at(1)[1]) == "Document intelligence [v2]"  # brackets kept: never markup
+        toggles = step.query_one("#project-services")
+        search = next(t for t in toggles.query("Toggle") if "Search" in str(t.render()))
+        search.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.draft.config.projects[1].services == {"ai_search": False}
+        assert str(table.get_row_at(1)[4]) == "−1"
+
+
+async def test_a_duplicate_number_finding_jumps_to_that_projects_field(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "enterprise-hub-spoke")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "projects")
+        number = step.query_one(f"#{field_dom_id('projects.0.number')}", ConfigField)
+        number.focus_control()
+        await pilot.press("end", "backspace", "backspace", "backspace", *"003")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("review")
+        await pilot.pause()
+        row = next(r for r in screen.query(FindingRow) if r.finding.code == "AIF-PRJ-DUPLICATE")
+        assert row.finding.field == "projects.0.number"
+        row.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert screen.current == "projects"
+        focused = app.focused.parent.parent  # type: ignore[union-attr]
+        assert isinstance(focused, ConfigField) and focused.path == "projects.0.number"
+
+
+@pytest.fixture
+def steady(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No animation: frames are the same every run."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+def _on(step_id: str, scroll_to: str = "") -> Any:
+    async def run_before(pilot: Any) -> None:
+        await show_step(pilot, pilot.app, step_id)
+        await settle(pilot, pilot.app)
+        if scroll_to:
+            screen = pilot.app.screen
+            pane = screen.pane(step_id)
+            pane.scroll_to_widget(pane.query_one(scroll_to), animate=False, top=True)
+            await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.usefixtures("steady")
+def test_skus_step_at_100x32(snap_compare: Any, tmp_path: Path) -> None:
+    """Prod's box: the gpt-5.1 and AI Search bars red, their findings and fixes, the cost."""
+    assert snap_compare(demo_app(tmp_path, "enterprise-hub-spoke"), run_before=_on("skus", "#skus-prod"),
+                        terminal_size=(100, 32))
+
+
+@pytest.mark.usefixtures("steady")
+def test_projects_step_at_100x32(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path, "enterprise-hub-spoke"), run_before=_on("projects"),
+                        terminal_size=(100, 32))
+
+
+@pytest.mark.usefixtures("steady")
+def test_skus_step_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path, "enterprise-hub-spoke"), run_before=_on("skus", "#skus-prod"),
+                        terminal_size=(80, 24))
