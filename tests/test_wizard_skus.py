@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.widgets import Button, Select
-from wizard_pilot import demo_app, settle, show_step
+from wizard_pilot import app_on, demo_app, settle, show_step
 
+from presets.store import PresetStore
 from screens.app import WizardApp
 from screens.steps.projects import ProjectsStep, ProjectTable
 from screens.steps.skus import SkusStep
@@ -85,7 +86,7 @@ async def test_the_cost_panel_follows_the_skus(tmp_path: Path) -> None:
 
 
 async def test_add_three_clone_remove_and_renumber_projects_from_the_keyboard(tmp_path: Path) -> None:
-    app = demo_app(tmp_path, "poc-standalone")
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
     async with app.run_test(size=(100, 32)) as pilot:
         step = await show_step(pilot, app, "projects")
         assert isinstance(step, ProjectsStep)
@@ -111,7 +112,7 @@ async def test_add_three_clone_remove_and_renumber_projects_from_the_keyboard(tm
 
 
 async def test_a_projects_name_and_services_are_edited_below_the_table(tmp_path: Path) -> None:
-    app = demo_app(tmp_path, "enterprise-hub-spoke")
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
     async with app.run_test(size=(100, 32)) as pilot:
         step = await show_step(pilot, app, "projects")
         table = step.query_one(ProjectTable)
@@ -134,13 +135,13 @@ async def test_a_projects_name_and_services_are_edited_below_the_table(tmp_path:
 
 
 async def test_a_duplicate_number_finding_jumps_to_that_projects_field(tmp_path: Path) -> None:
-    app = demo_app(tmp_path, "enterprise-hub-spoke")
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
     async with app.run_test(size=(100, 32)) as pilot:
         step = await show_step(pilot, app, "projects")
         number = step.query_one(f"#{field_dom_id('projects.0.number')}", ConfigField)
         number.focus_control()
         await pilot.press("end", "backspace", "backspace", "backspace", *"003")
-        await settle(pilot, app)
+        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WizardScreen)
         screen.show_step("review")

@@ -36,6 +36,8 @@ class ProjectChange:
     """What happened, as a person reads it (empty when refused: the problems say why)."""
     select: int = 0
     """The index of the project to select afterwards."""
+    rooms: dict[EnvName, Room] | None = None
+    """The address room of the new configuration when the action needed it (a front end reuses it)."""
 
     @property
     def config(self) -> FactoryConfig | None:
@@ -76,14 +78,15 @@ def _project_data(config: FactoryConfig) -> tuple[dict[str, Any], list[dict[str,
     return data, data["projects"]
 
 
-def _with_room(config: FactoryConfig | None, number: str, message: str) -> str:
-    """`message`, plus where the project `number` does not fit in the address plan."""
-    if config is None:
-        return message
-    short = [env for env, room in rooms(config).items() if number in room.unplaced]
+def _placed(edit: Edit, number: str, message: str, select: int) -> ProjectChange:
+    """The change that placed project `number`, saying where it does not fit in the address plan."""
+    if edit.config is None:
+        return ProjectChange(edit, message, select)
+    found = rooms(edit.config)
+    short = [env for env, room in found.items() if number in room.unplaced]
     if short:
-        return f"{message}; it does not fit in the address space of {', '.join(short)} (see the Network step)"
-    return message
+        message += f"; it does not fit in the address space of {', '.join(short)} (see the Network step)"
+    return ProjectChange(edit, message, select, found)
 
 
 def add(config: FactoryConfig, name: str = "") -> ProjectChange:
@@ -94,9 +97,8 @@ def add(config: FactoryConfig, name: str = "") -> ProjectChange:
         return _refused("projects", f"all {MAX_NUMBER} project numbers are used; remove a project first")
     data, projects = _project_data(config)
     projects.append({"number": f"{number:03d}", "name": name[:NAME_LENGTH]})
-    edit = validated(data)
     text = f"{number:03d}"
-    return ProjectChange(edit, _with_room(edit.config, text, f"added project {text}"), len(projects) - 1)
+    return _placed(validated(data), text, f"added project {text}", len(projects) - 1)
 
 
 def clone(config: FactoryConfig, index: int) -> ProjectChange:
@@ -113,9 +115,8 @@ def clone(config: FactoryConfig, index: int) -> ProjectChange:
     copy["number"] = f"{number:03d}"
     copy["name"] = f"{source.name} (copy)"[:NAME_LENGTH] if source.name else ""
     projects.insert(index + 1, copy)
-    edit = validated(data)
     text = f"{number:03d}"
-    return ProjectChange(edit, _with_room(edit.config, text, f"cloned project {source.number} as {text}"), index + 1)
+    return _placed(validated(data), text, f"cloned project {source.number} as {text}", index + 1)
 
 
 def remove(config: FactoryConfig, index: int) -> ProjectChange:

@@ -113,6 +113,8 @@ class ProjectsStep(StepPane):
         self._detail_of: tuple[int, str, object] | None = None
         self._room_of: object = None
         self._short: dict[str, list[EnvName]] = {}
+        self._reuse: projects.ProjectChange | None = None
+        """The last action's outcome: its address room is this step's when its configuration arrives."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="room")
@@ -149,7 +151,8 @@ class ProjectsStep(StepPane):
         if key == self._room_of:
             return
         self._room_of = key
-        rooms = projects.rooms(config)
+        rooms = self._reuse.rooms if self._reuse and self._reuse.config is config and self._reuse.rooms \
+            else projects.rooms(config)
         text = Text("Room in the address plan: ", style="bold")
         short: dict[str, list[EnvName]] = {}
         parts = []
@@ -237,6 +240,7 @@ class ProjectsStep(StepPane):
                         markup=False)
             return
         self.selected = change.select
+        self._reuse = change
         if change.config == self.config:
             self.notify(change.message, markup=False)
             return
