@@ -14,6 +14,7 @@ from wizard_pilot import app_on, demo_app, settle, show_step
 
 from presets.store import PresetStore
 from screens.app import WizardApp
+from screens.messages import FieldEdited
 from screens.steps.projects import ProjectsStep, ProjectTable
 from screens.steps.skus import SkusStep
 from screens.widgets.cost_panel import CostPanel
@@ -192,3 +193,29 @@ def test_projects_step_at_100x32(snap_compare: Any, tmp_path: Path) -> None:
 def test_skus_step_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path, "enterprise-hub-spoke"), run_before=_on("skus", "#skus-prod"),
                         terminal_size=(80, 24))
+
+
+async def test_vm_sizes_show_with_azure_ml_and_a_short_vcpu_family_turns_red(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "enterprise-hub-spoke")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "skus")
+        assert step.query(".no-vms") and not step.query(f"#{field_dom_id('environments.stage.compute.aks_node_sku')}")
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        services = screen.pane("services")
+        services.post_message(FieldEdited("services.azure_ml", True))
+        await settle(pilot, app)
+        await pilot.pause(0.2)
+        nodes = step.query_one(f"#{field_dom_id('environments.stage.compute.aks_node_count')}", ConfigField)
+        stage = {b.need.label: b for b in step.query_one("#quota-stage", QuotaBars).bars}
+        dsv2 = stage["standardDSv2Family vCPUs"]  # 96 of 100 used in the demo's stage subscription
+        assert dsv2.usage == Usage(96, 100) and dsv2.over and dsv2.need.amount == 3 * 3 * 8
+        assert dsv2.finding is not None and dsv2.finding.code == "AIF-LIVE-VCPU"
+        assert "AIF-LIVE-VCPU" in {f.code for f in app.live_state.findings}
+        size = step.query_one(f"#{field_dom_id('environments.stage.compute.aks_node_sku')}", ConfigField)
+        size.control.value = "Standard_D4s_v5"  # another family: 3 projects x 3 nodes x 4 vCPUs of 100 free
+        await pilot.pause(0.2)
+        stage = {b.need.label: b for b in step.query_one("#quota-stage", QuotaBars).bars}
+        assert "standardDSv2Family vCPUs" not in stage and not stage["standardDSv5Family vCPUs"].over
+        assert stage["standardDSv5Family vCPUs"].usage == Usage(0, 100)
+        assert stage["standardDSv5Family vCPUs"].need.amount == 36 and nodes.spec.kind == "int"
