@@ -213,9 +213,9 @@ async def test_vm_sizes_show_with_azure_ml_and_a_short_vcpu_family_turns_red(tmp
         assert dsv2.finding is not None and dsv2.finding.code == "AIF-LIVE-VCPU"
         assert "AIF-LIVE-VCPU" in {f.code for f in app.live_state.findings}
         size = step.query_one(f"#{field_dom_id('environments.stage.compute.aks_node_sku')}", ConfigField)
-        size.control.value = "Standard_D4s_v5"  # another family: 3 projects x 3 nodes x 4 vCPUs of 100 free
+        size.control.value = "Standard_D4s_v3"  # another family: 3 projects x 3 nodes x 4 vCPUs of 100 free
         await pilot.pause(0.2)
         stage = {b.need.label: b for b in step.query_one("#quota-stage", QuotaBars).bars}
-        assert "standardDSv2Family vCPUs" not in stage and not stage["standardDSv5Family vCPUs"].over
-        assert stage["standardDSv5Family vCPUs"].usage == Usage(0, 100)
-        assert stage["standardDSv5Family vCPUs"].need.amount == 36 and nodes.spec.kind == "int"
+        assert "standardDSv2Family vCPUs" not in stage and not stage["standardDSv3Family vCPUs"].over
+        assert stage["standardDSv3Family vCPUs"].usage == Usage(0, 100)
+        assert stage["standardDSv3Family vCPUs"].need.amount == 36 and nodes.spec.kind == "int"

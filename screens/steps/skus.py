@@ -132,7 +132,10 @@ class SkusStep(StepPane):
             widgets = self.query(f"#quota-{env}").results(QuotaBars)
             for widget in widgets:
                 reading = readings.get(env)
-                widget.note = reading.error if reading is not None and reading.error else note
+                if reading is not None and reading.region == self.config.environments.get(env).region:
+                    widget.note = reading.error or "Azure lists no such quota in this region"
+                else:
+                    widget.note = note
                 widget.bars = tuple(bars)
             for findings in self.query(f"#quota-findings-{env}").results(FindingList):
                 findings.show([bar.finding for bar in bars if bar.finding is not None])
