@@ -94,3 +94,4 @@ def test_rooms_say_how_many_more_fit_and_a_project_that_does_not_fit_is_named() 
     assert "033" in projects.rooms(change.config)["dev"].unplaced  # type: ignore[arg-type]
     assert change.message == ("added project 033; it does not fit in the address space of dev, stage, prod "
                               "(see the Network step)")
+

@@ -219,3 +219,18 @@ async def test_vm_sizes_show_with_azure_ml_and_a_short_vcpu_family_turns_red(tmp
         assert "standardDSv2Family vCPUs" not in stage and not stage["standardDSv3Family vCPUs"].over
         assert stage["standardDSv3Family vCPUs"].usage == Usage(0, 100)
         assert stage["standardDSv3Family vCPUs"].need.amount == 36 and nodes.spec.kind == "int"
+
+
+async def test_a_model_added_from_the_catalog_gets_its_fields_and_bar_and_is_removed(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "skus")
+        step.query_one("#model-add", Select).value = "gpt-4o"
+        await settle(pilot, app)
+        assert app.draft is not None and [d.model for d in app.draft.config.skus.models][-1] == "gpt-4o"
+        assert step.query_one(f"#{field_dom_id('skus.models.2.capacity')}", ConfigField)
+        bars = {b.need.label: b for b in step.query_one("#quota-dev", QuotaBars).bars}
+        assert bars["gpt-4o Standard"].usage == Usage(0, 1000) and bars["gpt-4o Standard"].need.amount == 30
+        step.query_one("#model-remove-0", Button).press()
+        await pilot.pause(0.2)
+        assert [d.model for d in app.draft.config.skus.models] == ["text-embedding-3-large", "gpt-4o"]

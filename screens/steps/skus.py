@@ -9,15 +9,17 @@ same finding and fix the live check will report; the cost panels follow every ch
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Select, Static
 
+from screens.messages import ConfigReplaced
 from screens.steps.base import StepPane
 from screens.widgets.cost_panel import CostPanel
 from screens.widgets.fields import ConfigField
 from screens.widgets.findings import FindingList
 from screens.widgets.quota_bars import LEGEND, QuotaBars
-from wizard import quota
+from wizard import model_deployments, quota
+from wizard.edit import Edit
 from wizard.errors import UserError
 from wizard.findings import Finding
 from wizard.live_state import LiveState
@@ -58,8 +60,11 @@ class SkusStep(StepPane):
     SkusStep .env-box { height: auto; border: round $panel-lighten-2; padding: 0 1; margin-top: 1; }
     SkusStep .legend, SkusStep .no-vms { color: $text-muted; }
     SkusStep .env-box > .section { margin: 0; }
-    SkusStep ConfigField .field-label { width: 24; }
-    SkusStep ConfigField .field-problem { padding-left: 24; }
+    SkusStep #model-actions { height: auto; margin-top: 1; }
+    SkusStep #model-actions Select { width: 24; margin-right: 1; }
+    SkusStep #model-actions Button { margin-right: 1; min-width: 8; }
+    SkusStep ConfigField .field-label { width: 29; }
+    SkusStep ConfigField .field-problem { padding-left: 29; }
     """
 
     def __init__(self, config: FactoryConfig, *, demo: bool) -> None:
@@ -76,6 +81,13 @@ class SkusStep(StepPane):
         for index, deployment in enumerate(self.config.skus.models):
             yield ConfigField(self.config, f"skus.models.{index}.sku", label=f"{deployment.model} type")
             yield ConfigField(self.config, f"skus.models.{index}.capacity", label=f"{deployment.model} K TPM")
+        with Horizontal(id="model-actions"):
+            addable = model_deployments.addable(self.config)
+            yield Select([(name, name) for name in addable], prompt="add a model…", id="model-add", compact=True,
+                         disabled=not addable, tooltip="Deploy another model of the catalog in every project")
+            for index, deployment in enumerate(self.config.skus.models):
+                yield Button(f"✗ {deployment.model}", id=f"model-remove-{index}", compact=True,
+                             tooltip=f"Remove the {deployment.model} deployment")
         yield Static(LEGEND, classes="legend", markup=False)
         for env, settings in self.config.environments.enabled():
             with Vertical(classes="env-box", id=f"skus-{env}") as box:
@@ -116,6 +128,29 @@ class SkusStep(StepPane):
             over = sorted({f.environment for f in findings if f.code in BAR_CODES and f.field == field.path})
             if over:
                 field.show_problems([f"over the quota in {', '.join(over)}: see its bars below"])
+
+    # ------------------------------------------------------------------ models
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A model chosen in `add a model…` is deployed at once (ctrl+z undoes it)."""
+        if event.select.id != "model-add" or event.value is Select.NULL:
+            return
+        event.stop()
+        self._replace(model_deployments.add(self.config, str(event.value)), f"added a {event.value} deployment")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.startswith("model-remove-"):
+            event.stop()
+            index = int(button.removeprefix("model-remove-"))
+            model = self.config.skus.models[index].model
+            self._replace(model_deployments.remove(self.config, index), f"removed the {model} deployment")
+
+    def _replace(self, edit: Edit, reason: str) -> None:
+        if edit.config is None:
+            self.notify("\n".join(p.message for p in edit.problems), severity="warning", markup=False)
+            return
+        self.post_message(ConfigReplaced(edit.config, reason))
 
     # ------------------------------------------------------------------ drawing
 
