@@ -8,6 +8,7 @@ same finding and fix the live check will report; the cost panels follow every ch
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Select, Static
@@ -86,7 +87,7 @@ class SkusStep(StepPane):
             yield Select([(name, name) for name in addable], prompt="add a model…", id="model-add", compact=True,
                          disabled=not addable, tooltip="Deploy another model of the catalog in every project")
             for index, deployment in enumerate(self.config.skus.models):
-                yield Button(f"✗ {deployment.model}", id=f"model-remove-{index}", compact=True,
+                yield Button(Text(f"✗ {deployment.model}"), id=f"model-remove-{index}", compact=True,
                              tooltip=f"Remove the {deployment.model} deployment")
         yield Static(LEGEND, classes="legend", markup=False)
         for env, settings in self.config.environments.enabled():
