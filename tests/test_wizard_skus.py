@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from textual.widgets import Button, Select
+from textual.widgets import Button, Input, Select
 from wizard_pilot import app_on, demo_app, settle, show_step
 
 from presets.store import PresetStore
@@ -234,3 +234,26 @@ async def test_a_model_added_from_the_catalog_gets_its_fields_and_bar_and_is_rem
         step.query_one("#model-remove-0", Button).press()
         await pilot.pause(0.2)
         assert [d.model for d in app.draft.config.skus.models] == ["text-embedding-3-large", "gpt-4o"]
+
+
+async def test_cost_assumptions_typed_in_the_step_change_the_estimate_or_say_what_is_wrong(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_step(pilot, app, "skus")
+        assert isinstance(step, SkusStep)
+        assume = step.query_one("#assume", Input)
+        assume.focus()
+        await pilot.press(*"search_replicas=3")
+        await pilot.pause()
+        assert step.assumptions.search_replicas == 3
+        snapshot, _ = load_snapshot()
+        assert app.draft is not None
+        expected = estimate(app.draft.config, snapshot, step.assumptions).environments[0]
+        search = next(line for line in expected.lines if line.item.startswith("AI Search"))
+        assert search.quantity == 3 * 730 and "3 replica(s)" in search.basis
+        await pilot.press(*" replicas=2")
+        await pilot.pause()
+        problem = step.query_one("#assume-problem")
+        assert problem.display and "replicas: unknown assumption" in str(problem.render())
+        assert "search_replicas" in str(problem.render())  # the hint names the close match
+        assert step.assumptions.search_replicas == 3  # the last good value stays

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.messages import ConfigReplaced
 from screens.steps.base import StepPane
@@ -20,6 +20,7 @@ from screens.widgets.fields import ConfigField
 from screens.widgets.findings import FindingList
 from screens.widgets.quota_bars import LEGEND, QuotaBars
 from wizard import model_deployments, quota
+from wizard.cost import Assumptions, parse_assumptions
 from wizard.edit import Edit
 from wizard.errors import UserError
 from wizard.findings import Finding
@@ -64,6 +65,10 @@ class SkusStep(StepPane):
     SkusStep #model-actions { height: auto; margin-top: 1; }
     SkusStep #model-actions Select { width: 24; margin-right: 1; }
     SkusStep #model-actions Button { margin-right: 1; min-width: 8; }
+    SkusStep #assumptions { height: auto; margin-top: 1; }
+    SkusStep .assume-label { width: 29; }
+    SkusStep #assume { width: 1fr; }
+    SkusStep #assume-problem { color: $error; padding-left: 29; height: auto; }
     SkusStep ConfigField .field-label { width: 29; }
     SkusStep ConfigField .field-problem { padding-left: 29; }
     """
@@ -73,6 +78,8 @@ class SkusStep(StepPane):
         self._state: LiveState | None = None
         self._live = False
         self._snapshot: PriceSnapshot | str | None = None
+        self.assumptions = Assumptions()
+        """What the cost panels assume (the person may change it here; it is not part of the configuration)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("Shared tiers", classes="section")
@@ -89,6 +96,14 @@ class SkusStep(StepPane):
             for index, deployment in enumerate(self.config.skus.models):
                 yield Button(Text(f"✗ {deployment.model}"), id=f"model-remove-{index}", compact=True,
                              tooltip=f"Remove the {deployment.model} deployment")
+        with Horizontal(id="assumptions"):
+            yield Label("Cost assumptions", classes="assume-label", markup=False)
+            yield Input(placeholder="key=value, e.g. search_replicas=2 log_gb_per_day=5", id="assume", compact=True,
+                        tooltip="What the usage-driven costs assume (as `aifactory cost --assume`); "
+                        f"known: {', '.join(Assumptions.model_fields)}. Not saved in the preset.")
+        problem = Static("", id="assume-problem", markup=False)
+        problem.display = False
+        yield problem
         yield Static(LEGEND, classes="legend", markup=False)
         for env, settings in self.config.environments.enabled():
             with Vertical(classes="env-box", id=f"skus-{env}") as box:
@@ -129,6 +144,23 @@ class SkusStep(StepPane):
             over = sorted({f.environment for f in findings if f.code in BAR_CODES and f.field == field.path})
             if over:
                 field.show_problems([f"over the quota in {', '.join(over)}: see its bars below"])
+
+    # ------------------------------------------------------------------ cost assumptions
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """`key=value` pairs (spaces or commas between them) change what the cost panels assume."""
+        if event.input.id != "assume":
+            return
+        event.stop()
+        problem = self.query_one("#assume-problem", Static)
+        try:
+            self.assumptions = parse_assumptions(event.value.replace(",", " ").split())
+        except UserError as exc:
+            problem.update(f"✗ {exc.message} ({exc.hint})" if exc.hint else f"✗ {exc.message}")
+            problem.display = True
+            return
+        problem.display = False
+        self._draw_cost()
 
     # ------------------------------------------------------------------ models
 
@@ -187,7 +219,7 @@ class SkusStep(StepPane):
                 for panel in found:
                     panel.show(snapshot)
             return
-        result = estimate(self.config, snapshot)
+        result = estimate(self.config, snapshot, self.assumptions)
         for index, env in enumerate(result.environments):
             for panel in panels.get(env.name, []):
                 panel.show(result, index)
