@@ -95,3 +95,20 @@ def test_rooms_say_how_many_more_fit_and_a_project_that_does_not_fit_is_named() 
     assert change.message == ("added project 033; it does not fit in the address space of dev, stage, prod "
                               "(see the Network step)")
 
+
+
+def test_the_offline_rules_kept_per_rule_agree_with_a_full_run_after_every_project_change() -> None:
+    from wizard.rules import OfflineRules, run_rules
+
+    config = hub_spoke()
+    rules = OfflineRules(config)
+    steps = [lambda c: projects.add(c).config, lambda c: projects.clone(c, 0).config,
+             lambda c: try_set(c, "projects.1.name", "renamed").config,
+             lambda c: try_set(c, "projects.1.members", "11111111-2222-3333-4444-555555555555").config,
+             lambda c: try_set(c, "projects.2.services.ai_search", False).config,
+             lambda c: try_set(c, "projects.0.number", "003").config,  # a duplicate: AIF-PRJ-DUPLICATE
+             lambda c: projects.renumber(c).config, lambda c: projects.remove(c, 1).config]
+    for step in steps:
+        config = step(config)
+        assert config is not None
+        assert rules.update(config) == run_rules(config)
