@@ -80,7 +80,7 @@ async def test_the_cost_panel_follows_the_skus(tmp_path: Path) -> None:
         assert f"≈ {before:,.2f} USD a month · prices of {snapshot.snapshot.retrieved.isoformat()} in USD" in shown()
         assert "assumes 1 GB/day (log_gb_per_day)" in shown()
         step.query_one(f"#{field_dom_id('skus.acr_sku')}", ConfigField).query_one(Select).value = "Basic"
-        await pilot.pause(0.2)
+        await settle(pilot, app)
         after = estimate(app.draft.config, snapshot).environments[0].total
         assert app.draft.config.skus.acr_sku == "Basic" and after < before
         assert f"≈ {after:,.2f} USD a month" in shown()
@@ -151,7 +151,7 @@ async def test_a_duplicate_number_finding_jumps_to_that_projects_field(tmp_path:
         assert row.finding.field == "projects.0.number"
         row.focus()
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert screen.current == "projects"
         focused = app.focused.parent.parent  # type: ignore[union-attr]
         assert isinstance(focused, ConfigField) and focused.path == "projects.0.number"
@@ -205,7 +205,7 @@ async def test_vm_sizes_show_with_azure_ml_and_a_short_vcpu_family_turns_red(tmp
         services = screen.pane("services")
         services.post_message(FieldEdited("services.azure_ml", True))
         await settle(pilot, app)
-        await pilot.pause(0.2)
+        await settle(pilot, app)
         nodes = step.query_one(f"#{field_dom_id('environments.stage.compute.aks_node_count')}", ConfigField)
         stage = {b.need.label: b for b in step.query_one("#quota-stage", QuotaBars).bars}
         dsv2 = stage["standardDSv2Family vCPUs"]  # 96 of 100 used in the demo's stage subscription
@@ -214,7 +214,7 @@ async def test_vm_sizes_show_with_azure_ml_and_a_short_vcpu_family_turns_red(tmp
         assert "AIF-LIVE-VCPU" in {f.code for f in app.live_state.findings}
         size = step.query_one(f"#{field_dom_id('environments.stage.compute.aks_node_sku')}", ConfigField)
         size.control.value = "Standard_D4s_v3"  # another family: 3 projects x 3 nodes x 4 vCPUs of 100 free
-        await pilot.pause(0.2)
+        await settle(pilot, app)
         stage = {b.need.label: b for b in step.query_one("#quota-stage", QuotaBars).bars}
         assert "standardDSv2Family vCPUs" not in stage and not stage["standardDSv3Family vCPUs"].over
         assert stage["standardDSv3Family vCPUs"].usage == Usage(0, 100)
@@ -232,7 +232,7 @@ async def test_a_model_added_from_the_catalog_gets_its_fields_and_bar_and_is_rem
         bars = {b.need.label: b for b in step.query_one("#quota-dev", QuotaBars).bars}
         assert bars["gpt-4o Standard"].usage == Usage(0, 1000) and bars["gpt-4o Standard"].need.amount == 30
         step.query_one("#model-remove-0", Button).press()
-        await pilot.pause(0.2)
+        await settle(pilot, app)
         assert [d.model for d in app.draft.config.skus.models] == ["text-embedding-3-large", "gpt-4o"]
 
 
