@@ -109,10 +109,15 @@ class ProjectsStep(StepPane):
     def __init__(self, config: FactoryConfig, *, demo: bool) -> None:
         super().__init__(config, demo=demo)
         self.selected = 0
+        """The index of the project the table's cursor is on (edited below the table)."""
         self._cells: list[list[Text]] = []
+        """The cells drawn, per row: a change updates only the cells that differ."""
         self._detail_of: tuple[int, str, object] | None = None
+        """Which project (and services) the fields below the table show."""
         self._room_of: object = None
+        """What the address room shown was computed from."""
         self._short: dict[str, list[EnvName]] = {}
+        """Project number -> environments it does not fit in."""
         self._reuse: projects.ProjectChange | None = None
         """The last action's outcome: its address room is this step's when its configuration arrives."""
 
