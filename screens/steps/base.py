@@ -22,6 +22,8 @@ class StepPane(VerticalScroll):
     """
 
     STEP_ID = ""
+    FOOT_LIMIT: int | None = None
+    """At most this many findings at the step's foot (the rest are counted); None: all."""
     DEFAULT_CSS = """
     StepPane { padding: 0 1; height: 1fr; scrollbar-gutter: stable; }
     StepPane > .step-title { text-style: bold; color: $accent; }
@@ -40,7 +42,7 @@ class StepPane(VerticalScroll):
         yield Static(self.step.title, classes="step-title", markup=False)
         yield Static(self.step.blurb, classes="step-blurb", markup=False)
         yield from self.compose_body()
-        yield FindingList(empty="", id="step-findings")
+        yield FindingList(empty="", id="step-findings", limit=self.FOOT_LIMIT)
 
     def compose_body(self) -> ComposeResult:
         """The step's own widgets."""

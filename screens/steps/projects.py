@@ -37,6 +37,7 @@ DETAIL_FIELDS = {
 """The selected project's fields, with their labels."""
 
 
+
 def _overrides(config: FactoryConfig, project: ProjectConfig) -> str:
     """`+2 −1`: services this project adds to or drops from the factory's; `–` when none."""
     on = sum(1 for flag, value in project.services.items() if value and not getattr(config.services, flag))
@@ -89,6 +90,7 @@ class ProjectsStep(StepPane):
     """The project table, its actions, the selected project's settings and the address room."""
 
     STEP_ID = "projects"
+    FOOT_LIMIT = 12  # with hundreds of projects, hundreds of findings: the review lists them all
     DEFAULT_CSS = """
     ProjectsStep #room { height: auto; }
     ProjectsStep #project-actions { height: auto; margin: 1 0 0 0; }
