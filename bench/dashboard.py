@@ -44,7 +44,6 @@ def _config() -> Any:
 def _start(folder: Path) -> Any:
     """A run on a fresh in-memory sandbox at SPEED (no state file: a demo state is saved on every write)."""
     from deploy.launch import start_run
-
     from sandbox.arm import Arm
     from sandbox.clock import SandboxClock
     from sandbox.seed import CONTOSO_TENANT
