@@ -22,8 +22,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -40,29 +42,38 @@ TYPED = "typed:"
 PICKER_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
-    width: 92; max-width: 96%; height: auto; max-height: 90%;
-    border: thick $primary; background: $surface; padding: 0 1;
+    width: 92; max-width: 96%; height: 80%; border: thick $primary; background: $surface; padding: 0 1;
 }}
-{name} .picker-title {{ text-style: bold; }}
+{name} .picker-title {{ text-style: bold; height: 1; }}
 {name} #filter {{ margin: 1 0 0 0; }}
-{name} OptionList {{ height: auto; max-height: 16; border: none; padding: 0; }}
-{name} .picker-status {{ color: $text-muted; height: auto; }}
-{name} .picker-detail {{ height: auto; max-height: 5; }}
-{name} .picker-keys {{ color: $text-muted; }}
+{name} OptionList {{
+    height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
+}}
+{name} .picker-status {{ color: $text-muted; height: 1; }}
+{name} .picker-detail {{ height: 3; }}
+{name} .picker-keys {{ color: $text-muted; height: 1; }}
 """
+"""Fixed heights: a keystroke repaints the list and the status line, never the picker's layout."""
 
 
-def _underline(text: Text, needle: str, spans: Sequence[tuple[int, int]]) -> Text:
-    """`text` with the first occurrence of `needle` inside each (start, end) span underlined."""
+MATCH = Style(underline=True, reverse=True)
+"""How the filter's match is marked in a row (reverse reads without colour)."""
+
+
+def _underline(row: Content, needle: str, spans: Sequence[tuple[int, int]], lowered: str = "") -> Content:
+    """`row` with the first occurrence of `needle` inside each (start, end) span marked.
+
+    `lowered` is the row's plain text in lower case when the caller keeps it (a keystroke over
+    hundreds of rows should not lower-case each again).
+    """
     if not needle:
-        return text
-    plain = text.plain.lower()
-    out = text.copy()
+        return row
+    plain = lowered or row.plain.lower()
     for start, end in spans:
         at = plain.find(needle, start, end)
         if at >= 0:
-            out.stylize("underline reverse", at, at + len(needle))
-    return out
+            row = row.stylize(MATCH, at, at + len(needle))
+    return row
 
 
 class FilterPicker(ModalScreen[str | None]):
@@ -192,7 +203,8 @@ class SubscriptionPicker(FilterPicker):
         self.roles = roles
         """Subscription id (lower case) -> another role it plays (`hub DNS`)."""
         self.choices: list[SubscriptionChoice] = []
-        self._texts: list[Text] = []
+        self._rows: list[tuple[SubscriptionChoice, Content, str, str]] = []
+        """Per subscription, built once: the row, its plain text and what the filter searches, lower case."""
         self._by_id: dict[str, SubscriptionChoice] = {}
         self.status = status
         """Why the list is empty or partial (not signed in, still reading, a failed read)."""
@@ -205,7 +217,11 @@ class SubscriptionPicker(FilterPicker):
         self._by_id = {c.subscription_id.lower(): c for c in self.choices}
         width = max([len(c.name) for c in self.choices] + [12])
         self._name_width = min(width, 24)
-        self._texts = [self._text(c) for c in self.choices]
+        self._rows = []
+        for choice in self.choices:
+            row = Content.from_rich_text(self._text(choice))
+            searched = f"{choice.name}\0{choice.subscription_id}".lower()
+            self._rows.append((choice, row, row.plain.lower(), searched))
         if self.is_mounted:
             self.refilter()
 
@@ -217,15 +233,16 @@ class SubscriptionPicker(FilterPicker):
         text.append("  ")
         text.append(choice.subscription_id, style="" if choice.usable else "dim")
         text.append("  ")
-        marks = self._marks(choice)
+        # what matters first: a row wider than the picker loses its end, not its marks
         if not choice.usable:
             text.append(f"✗ {choice.state}", style="bold")
         elif choice.warned:
             text.append(f"! {choice.state}", style="bold")
-        else:
-            text.append(choice.state, style="dim")
+        marks = self._marks(choice)
         if marks:
-            text.append("  " + " · ".join(marks), style="italic")
+            text.append((" · " if not choice.usable or choice.warned else "") + " · ".join(marks), style="italic")
+        elif choice.usable and not choice.warned:
+            text.append(choice.state, style="dim")
         return text
 
     def _marks(self, choice: SubscriptionChoice) -> list[str]:
@@ -240,15 +257,13 @@ class SubscriptionPicker(FilterPicker):
 
     def rows(self, needle: str) -> list[Option]:
         lowered = needle.lower()
-        name_span = (4, 4 + self._name_width)
         id_start = 4 + self._name_width + 2
-        spans = ((name_span[0], name_span[1]), (id_start, id_start + 36))
+        spans = ((4, 4 + self._name_width), (id_start, id_start + 36))
         out = []
-        for choice, text in zip(self.choices, self._texts, strict=True):
-            if choice.matches(lowered):
-                prompt = _underline(text, lowered, spans) if lowered else text
-                out.append(Option(prompt, id=choice.subscription_id))
-        if GUID.match(needle) and needle.lower() not in self._by_id:
+        for choice, row, plain, searched in self._rows:
+            if lowered in searched:
+                out.append(Option(_underline(row, lowered, spans, plain), id=choice.subscription_id))
+        if GUID.match(needle) and lowered not in self._by_id:
             out.append(Option(Text(f"use {needle} as typed (this sign-in cannot list it)"), id=TYPED + needle))
         return out
 
@@ -260,20 +275,26 @@ class SubscriptionPicker(FilterPicker):
             line = f"{total} subscriptions"
         else:
             line = f"{shown} of {total} subscriptions match"
-        self.query_one("#status", Static).update(line)
+        self.query_one("#status", Static).update(line, layout=False)
 
     def show_detail(self, option_id: str) -> None:
         choice = self._by_id.get(option_id.lower())
-        detail = ""
-        if choice is not None and not choice.usable:
-            detail = (f"✗ {choice.name} is {choice.state}: Azure deploys nothing into it. "
-                      "Re-enable it (billing) or choose another.")
-        elif choice is not None and choice.warned:
-            detail = f"! {choice.name} is {choice.state}: Azure will disable it soon unless its billing is sorted."
-        elif choice is not None and self.used_by.get(option_id.lower()):
-            detail = (f"{choice.name} already holds {', '.join(self.used_by[option_id.lower()])}; environments can "
-                      "share one, but prod should have its own.")
-        self.query_one("#detail", Static).update(detail)
+        if choice is None:
+            detail = "an id this sign-in cannot list: the live checks say whether it can be used" if option_id else ""
+            self.query_one("#detail", Static).update(detail, layout=False)
+            return
+        lines = [f"{choice.name} · {choice.subscription_id} · {choice.state}"]
+        if not choice.usable:
+            lines.append(f"✗ {choice.state}: Azure deploys nothing into it. Re-enable it (billing) or choose another.")
+        elif choice.warned:
+            lines.append(f"! {choice.state}: Azure disables it soon unless its billing is sorted out.")
+        others = self.used_by.get(option_id.lower())
+        if others:
+            lines.append(f"already holds {', '.join(others)}; environments may share one, but prod should have its own")
+        role = self.roles.get(option_id.lower())
+        if role:
+            lines.append(f"also the {role} subscription")
+        self.query_one("#detail", Static).update("\n".join(lines), layout=False)
 
     def choose(self, option_id: str) -> None:
         choice = self._by_id.get(option_id.lower())
@@ -372,7 +393,7 @@ class RegionPicker(FilterPicker):
             self.show_detail(name)
         self.show_status(options.option_count)
 
-    def _prompt(self, region: catalog.Region, needle: str = "") -> Text:
+    def _prompt(self, region: catalog.Region, needle: str = "") -> Content:
         chosen = region.name == self.current
         fit = self.fits.get(region.name)
         text = Text("(•) " if chosen else "( ) ", style="bold" if chosen else "")
@@ -387,9 +408,7 @@ class RegionPicker(FilterPicker):
             text.append(f"{mark} {why}", style="bold" if fit.fit in ("bad", "unavailable") else "")
         elif self.surveying:
             text.append("⟳", style="dim")
-        if needle:
-            text = _underline(text, needle, ((4, 23), (23, 44), (44, 59), (59, 64)))
-        return text
+        return _underline(Content.from_rich_text(text), needle, ((4, 23), (23, 44), (44, 59), (59, 64)))
 
     def rows(self, needle: str) -> list[Option]:
         lowered = needle.lower()
@@ -398,7 +417,7 @@ class RegionPicker(FilterPicker):
             haystack = f"{region.name} {region.display_name} {region.geography} {region.short_code}".lower()
             if not lowered or lowered in haystack:
                 out.append(Option(self._prompt(region, lowered), id=region.name))
-        if needle and REGION_NAME.match(needle) and needle not in catalog.REGIONS:
+        if not out and REGION_NAME.match(needle):
             out.append(Option(Text(f"use {needle} as typed (not in the wizard's catalog)"), id=TYPED + needle))
         return out
 
@@ -415,7 +434,7 @@ class RegionPicker(FilterPicker):
             line = counts
         if self.note:
             line += f" · {self.note}"
-        self.query_one("#status", Static).update(line)
+        self.query_one("#status", Static).update(line, layout=False)
 
     def show_detail(self, option_id: str) -> None:
         fit = self.fits.get(option_id)
@@ -427,7 +446,7 @@ class RegionPicker(FilterPicker):
             lines.append(f"{region.display_name} · {region.geography} · {zones} · {pair}")
         if fit is not None:
             lines += [f"{'✗' if f.severity == 'error' else '!'} {f.message}" for f in fit.findings]
-        self.query_one("#detail", Static).update("\n".join(lines))
+        self.query_one("#detail", Static).update("\n".join(lines), layout=False)
 
 
 def _short(fit: RegionFit) -> str:

@@ -44,11 +44,6 @@ class SubscriptionChoice:
         """True when it still works but is about to be disabled (billing)."""
         return self.state in ("Warned", "PastDue")
 
-    def matches(self, text: str) -> bool:
-        """True when `text` (any case) is part of its name or its id; empty matches everything."""
-        needle = text.strip().lower()
-        return not needle or needle in self.name.lower() or needle in self.subscription_id.lower()
-
 
 def list_subscriptions(session: Any) -> list[SubscriptionChoice]:
     """Every subscription `session` (an AzureSession) can see, sorted by name; read once, cached."""
