@@ -50,7 +50,7 @@ PICKER_CSS = """
     height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
 }}
 {name} .picker-status {{ color: $text-muted; height: 1; }}
-{name} .picker-detail {{ height: 3; }}
+{name} .picker-detail {{ height: 4; }}
 {name} .picker-keys {{ color: $text-muted; height: 1; }}
 """
 """Fixed heights: a keystroke repaints the list and the status line, never the picker's layout."""

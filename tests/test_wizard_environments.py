@@ -34,6 +34,7 @@ async def open_picker(pilot: Any, step: EnvironmentsStep, path: str) -> FilterPi
     await pilot.pause()
     picker = pilot.app.screen
     assert isinstance(picker, FilterPicker)
+    picker.query_one(Input).cursor_blink = False  # steady snapshots
     return picker
 
 
@@ -176,6 +177,24 @@ async def test_without_a_session_the_pickers_still_take_a_choice(tmp_path: Path)
         await pilot.press("enter")
         await pilot.pause()
         assert app.draft.config.environments.dev.subscription_id == AIF_DEV
+
+
+async def test_names_from_azure_are_never_read_as_markup(tmp_path: Path) -> None:
+    from wizard.azure.choices import SubscriptionChoice
+
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
+    app.subscriptions = [SubscriptionChoice(AIF_DEV, "team [bold]ops[/bold]", "Warned")]
+    async with app.run_test(size=(100, 32)) as pilot:
+        step = await show_environments(pilot, app)
+        picker = await open_picker(pilot, step, "environments.dev.subscription_id")
+        await pilot.press(*"[bold")
+        assert shown(picker) == [AIF_DEV]
+        row = str(picker.query_one(OptionList).get_option(AIF_DEV).prompt)
+        assert "team [bold]ops[/bold]" in row and "! Warned" in row
+        await pilot.press("enter")
+        await pilot.pause()
+        button = step.query_one(f"#{field_dom_id('environments.dev.subscription_id')} PickButton", PickButton)
+        assert "team [bold]ops[/bold]" in str(button.render())
 
 
 # ---------------------------------------------------------------------------------- snapshots

@@ -33,8 +33,8 @@ class EnvironmentsStep(StepPane):
     DEFAULT_CSS = """
     EnvironmentsStep .env-box { height: auto; border: round $panel-lighten-2; padding: 0 1; margin-bottom: 1; }
     EnvironmentsStep .env-box.-off { color: $text-muted; border: round $panel; }
-    EnvironmentsStep .env-box ConfigField .field-label { width: 14; }
-    EnvironmentsStep .env-box ConfigField .field-problem { padding-left: 14; }
+    EnvironmentsStep .env-box ConfigField .field-label { width: 19; }
+    EnvironmentsStep .env-box ConfigField .field-problem { padding-left: 19; }
     EnvironmentsStep .env-names, EnvironmentsStep .env-off { color: $text-muted; }
     EnvironmentsStep #names ConfigField .field-label { width: 18; }
     EnvironmentsStep #names ConfigField .field-problem { padding-left: 18; }
@@ -53,9 +53,10 @@ class EnvironmentsStep(StepPane):
                     yield Static("off: not deployed; its subscription and region are kept for when it is back",
                                  classes="env-off", markup=False)
                     continue
-                yield PickField(config, f"environments.{env}.subscription_id", label="Subscription",
+                yield PickField(config, f"environments.{env}.subscription_id", label=f"{env} subscription",
                                 describe=self._describe_subscription_for(env))
-                yield PickField(config, f"environments.{env}.region", label="Region", describe=_describe_region)
+                yield PickField(config, f"environments.{env}.region", label=f"{env} region",
+                                describe=_describe_region)
                 yield Static(self._names_line(config, env), classes="env-names", id=f"names-{env}", markup=False)
         with Vertical(id="names"):
             yield Static("Names", classes="section")
@@ -102,6 +103,8 @@ class EnvironmentsStep(StepPane):
             if choice is None:
                 return Text(value)
             text = Text(choice.name, style="bold")
+            if not choice.usable or choice.warned:
+                text.append(f" {'✗' if not choice.usable else '!'} {choice.state}", style="bold")
             text.append(f" · {value}", style="dim")
             return text
 
