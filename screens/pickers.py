@@ -95,6 +95,8 @@ class FilterPicker(ModalScreen[str | None]):
         self.current = current or ""
         """The value the field holds now (marked `(•)`, highlighted first)."""
         self.filter_text = ""
+        self._detail_for: str | None = None
+        """The row the detail lines describe."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -135,6 +137,9 @@ class FilterPicker(ModalScreen[str | None]):
             options.highlighted = ids.index(self.current)
         elif rows:
             options.highlighted = 0
+        elif self._detail_for:
+            self._detail_for = ""
+            self.show_detail("")
         self.show_status(len(rows))
 
     def rows(self, needle: str) -> list[Option]:
@@ -171,7 +176,10 @@ class FilterPicker(ModalScreen[str | None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self.show_detail(event.option.id or "")
+        option_id = event.option.id or ""
+        if option_id != self._detail_for:  # a filter keeps the highlight on the same row: nothing to redo
+            self._detail_for = option_id
+            self.show_detail(option_id)
 
     def show_detail(self, option_id: str) -> None:
         """Explain the highlighted row under the list."""
@@ -215,6 +223,7 @@ class SubscriptionPicker(FilterPicker):
         self.choices = list(choices or [])
         self.status = status
         self._by_id = {c.subscription_id.lower(): c for c in self.choices}
+        self._detail_for = None
         width = max([len(c.name) for c in self.choices] + [12])
         self._name_width = min(width, 24)
         self._rows = []
