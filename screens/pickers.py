@@ -46,14 +46,16 @@ PICKER_CSS = """
 }}
 {name} .picker-title {{ text-style: bold; height: 1; }}
 {name} #filter {{ margin: 1 0 0 0; }}
-{name} OptionList {{
+{name} OptionList, {name} OptionList:focus {{
     height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
 }}
 {name} .picker-status {{ color: $text-muted; height: 1; }}
 {name} .picker-detail {{ height: 4; }}
 {name} .picker-keys {{ color: $text-muted; height: 1; }}
 """
-"""Fixed heights: a keystroke repaints the list and the status line, never the picker's layout."""
+"""Fixed heights: a keystroke repaints the list and the status line, never the picker's layout. The
+list keeps no border even focused (OptionList's own focus border would move every row down a line
+under the mouse that clicked it)."""
 
 
 MATCH = Style(underline=True, reverse=True)

@@ -162,13 +162,19 @@ async def test_turning_environments_off_and_the_last_one_is_refused(tmp_path: Pa
         assert not step.field("environments.prod.enabled").query_one(".field-problem").display  # type: ignore[union-attr]
 
 
-async def test_without_a_session_the_pickers_still_take_a_choice(tmp_path: Path) -> None:
+async def test_without_a_session_the_pickers_still_take_a_choice_by_mouse_or_paste(tmp_path: Path) -> None:
     app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
     async with app.run_test(size=(80, 24)) as pilot:
         step = await show_environments(pilot, app)
-        picker = await open_picker(pilot, step, "environments.dev.region")
+        await pilot.click(step.query_one(f"#{field_dom_id('environments.dev.region')} PickButton", PickButton))
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, RegionPicker)
         assert "sign in to see what each region offers" in str(picker.query_one("#status").render())
-        await pilot.press(*"japan", "down", "enter")
+        await pilot.press(*"japan")
+        assert shown(picker)[:2] == ["japaneast", "japanwest"]
+        await pilot.pause()
+        await pilot.click(picker.query_one(OptionList), offset=(6, 1))  # the mouse, on japanwest's row
         await pilot.pause()
         assert app.draft is not None and app.draft.config.environments.dev.region == "japanwest"
         picker = await open_picker(pilot, step, "environments.dev.subscription_id")
