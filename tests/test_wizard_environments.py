@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.widgets import Input, OptionList
 from wizard_pilot import app_on, demo_app, settle, show_step
 
@@ -194,6 +195,8 @@ async def test_without_a_session_the_pickers_take_a_click_or_a_paste_and_no_mark
         step.show_subscriptions(app.subscriptions)
         button = step.query_one(f"#{field_dom_id('environments.dev.subscription_id')} PickButton", PickButton)
         assert "team [bold]ops[/bold] ! Warned" in str(button.render())
+        title = step.query_one("#env-dev").border_title or ""
+        assert "team [bold]ops[/bold]" in Content.from_markup(title).plain  # the box title too
 
 
 # ---------------------------------------------------------------------------------- snapshots

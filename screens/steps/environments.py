@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 from screens.messages import FieldEdited
@@ -47,7 +48,7 @@ class EnvironmentsStep(StepPane):
         for env in ENV_NAMES:
             enabled = config.environments.get(env).enabled
             with Vertical(classes="env-box" if enabled else "env-box -off", id=f"env-{env}") as box:
-                box.border_title = self._box_title(config, env)
+                box.border_title = Content(self._box_title(config, env))  # a name from Azure is not markup
                 yield ConfigField(config, f"environments.{env}.enabled", label=f"Deploy {env}")
                 if not enabled:
                     yield Static("off: not deployed; its subscription and region are kept for when it is back",
@@ -68,12 +69,14 @@ class EnvironmentsStep(StepPane):
     def structure(self, config: FactoryConfig) -> object:
         return tuple(env.enabled for _, env in config.environments_all())
 
-    @staticmethod
-    def _box_title(config: FactoryConfig, env: EnvName) -> str:
+    def _box_title(self, config: FactoryConfig, env: EnvName) -> str:
+        """`dev · aif-dev · eastus2`: what the box holds, readable when scrolled past its fields."""
         environment = config.environments.get(env)
         if not environment.enabled:
             return f"{env} (off)"
-        return f"{env} · {environment.region}"
+        sub = environment.subscription_id
+        known = self._choices.get(sub.lower()) if sub else None
+        return f"{env} · {known.name} · {environment.region}" if known else f"{env} · {environment.region}"
 
     @staticmethod
     def _names_line(config: FactoryConfig, env: EnvName) -> str:
@@ -114,13 +117,18 @@ class EnvironmentsStep(StepPane):
         """The session's subscriptions arrived: show names instead of bare ids."""
         for field in self.query(PickField):
             field.redescribe()
+        self._retitle(self.config)
 
-    def show_config(self, config: FactoryConfig) -> None:
-        super().show_config(config)
+    def _retitle(self, config: FactoryConfig) -> None:
         for env in ENV_NAMES:
             boxes = self.query(f"#env-{env}")
             if boxes:
-                boxes.first().border_title = self._box_title(config, env)
+                boxes.first().border_title = Content(self._box_title(config, env))
+
+    def show_config(self, config: FactoryConfig) -> None:
+        super().show_config(config)
+        self._retitle(config)
+        for env in ENV_NAMES:
             names = self.query(f"#names-{env}")
             if names:
                 names.first(Static).update(self._names_line(config, env))
