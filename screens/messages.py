@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the start screen must paint before pydantic and the model a
     from wizard.draft import Draft
     from wizard.events import Event
     from wizard.findings import Finding
-    from wizard.model import FactoryConfig
+    from wizard.model import EnvName, FactoryConfig
+    from wizard.quota import Reading
 
 
 @dataclass
@@ -121,3 +122,15 @@ class SubscriptionsLoaded(Message):
 
     choices: list[SubscriptionChoice] | None
     problem: str = ""
+
+
+@dataclass
+class DeployRequested(Message):
+    """Deploy the configuration now (the review's Deploy button): the App opens the dashboard."""
+
+
+@dataclass
+class QuotasRead(Message):
+    """The quota usages behind the SKU step's bars were read (in a worker, through the session's cache)."""
+
+    readings: dict[EnvName, Reading]
