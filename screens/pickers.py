@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
 from wizard import catalog
@@ -396,7 +396,7 @@ class RegionPicker(FilterPicker):
         options = self.options
         try:
             index = options.get_option_index(name)
-        except Exception:  # filtered out: it is drawn when it shows again
+        except OptionDoesNotExist:  # filtered out: it is drawn when it shows again
             return
         options.replace_option_prompt_at_index(index, self._prompt(catalog.REGIONS[name]))
         highlighted = options.highlighted_option

@@ -80,10 +80,7 @@ class EnvironmentsStep(StepPane):
 
     @staticmethod
     def _names_line(config: FactoryConfig, env: EnvName) -> str:
-        try:
-            return f"names: {naming.common_resource_group(config, env)}, …"
-        except Exception:  # a name that cannot be built yet: the offline rules say why
-            return ""
+        return f"names: {naming.common_resource_group(config, env)}, …"
 
     # ------------------------------------------------------------------ values in words
 
