@@ -20,6 +20,7 @@ from screens.steps.environments import EnvironmentsStep
 from screens.widgets.fields import ConfigField, field_dom_id
 from screens.widgets.pick_field import PickButton
 from screens.widgets.toggle import Toggle
+from screens.wizard_screen import WizardScreen
 from wizard.azure.choices import SubscriptionChoice
 
 
@@ -85,6 +86,23 @@ async def test_a_subscription_and_a_region_picked_for_dev_stage_and_prod(tmp_pat
         await pilot.pause()
         button = step.query_one(f"#{field_dom_id('environments.prod.subscription_id')} PickButton", PickButton)
         assert "aif-stage" in str(button.render()) and app.focused is not None
+
+
+async def test_a_picker_opened_before_the_session_fills_in_when_it_opens(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, "poc-standalone")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("environments")  # at once: show_environments would wait for the session
+        await pilot.pause()
+        step = screen.pane("environments")
+        assert isinstance(step, EnvironmentsStep)
+        picker = await open_picker(pilot, step, "environments.dev.subscription_id")
+        if app.live is None:  # usually: the sandbox opens in the background after the first frame
+            assert "opening the sandbox" in str(picker.query_one("#status").render())
+        await settle(pilot, app)
+        assert app.screen is picker and len(shown(picker)) == 5
+        assert str(picker.query_one("#status").render()) == "5 subscriptions"
 
 
 async def test_the_region_picker_marks_what_each_region_offers(tmp_path: Path) -> None:

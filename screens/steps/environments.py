@@ -167,8 +167,8 @@ class EnvironmentsStep(StepPane):
         zone = prepared.landing_zone
         if isinstance(zone, HubSpokeZone | VwanZone) and zone.dns.subscription_id:
             roles[zone.dns.subscription_id.lower()] = "hub DNS"
-        if getattr(app, "live", None) is None:
-            status = "not signed in: sign in to list your subscriptions, or paste an id"
+        if getattr(app, "live", None) is None:  # not signed in, or the session is still opening
+            status = f"{app.session_status} · the list comes with the session; a pasted id works now"
         else:
             status = app.subscriptions_problem
         if current is None and self.demo:
