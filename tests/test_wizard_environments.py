@@ -88,7 +88,9 @@ async def test_a_subscription_and_a_region_picked_for_dev_stage_and_prod(tmp_pat
         assert "aif-stage" in str(button.render()) and app.focused is not None
 
 
-async def test_a_picker_opened_before_the_session_fills_in_when_it_opens(tmp_path: Path) -> None:
+async def test_a_picker_opened_before_the_session_fills_in_when_it_opens(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("screens.app.BACKGROUND_DELAY", 3600)  # the sandbox opens when the test says
     app = demo_app(tmp_path, "poc-standalone")
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
@@ -98,8 +100,8 @@ async def test_a_picker_opened_before_the_session_fills_in_when_it_opens(tmp_pat
         step = screen.pane("environments")
         assert isinstance(step, EnvironmentsStep)
         picker = await open_picker(pilot, step, "environments.dev.subscription_id")
-        if app.live is None:  # usually: the sandbox opens in the background after the first frame
-            assert "opening the sandbox" in str(picker.query_one("#status").render())
+        assert app.live is None and "opening the sandbox" in str(picker.query_one("#status").render())
+        app.open_session()
         await settle(pilot, app)
         assert app.screen is picker and len(shown(picker)) == 5
         assert str(picker.query_one("#status").render()) == "5 subscriptions"
