@@ -33,6 +33,7 @@ from screens.messages import (
     SessionFailed,
     SessionReady,
     SignInRequested,
+    SubscriptionsLoaded,
 )
 from screens.modals import QuitScreen, TenantScreen, TextQuestion
 from screens.start import BACKGROUND_DELAY, StartScreen
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, 
     from presets.store import PresetStore
     from screens.widgets.fields import ConfigField
     from screens.wizard_screen import WizardScreen
+    from wizard.azure.choices import SubscriptionChoice
     from wizard.draft import Draft
     from wizard.live_state import LiveState
     from wizard.model import FactoryConfig
@@ -102,6 +104,10 @@ class WizardApp(App[None]):
         self._redraw_pending = False
         self._last_redraw = 0.0
         self._redraw_timer: Timer | None = None
+        self.subscriptions: list[SubscriptionChoice] | None = None
+        """What the session can see, read once per session for the subscription pickers (None: not yet)."""
+        self.subscriptions_problem = ""
+        """Why `subscriptions` is missing: not signed in, still reading, a failed read."""
 
     @cached_property
     def store(self) -> PresetStore:
@@ -205,8 +211,41 @@ class WizardApp(App[None]):
         self.session_status = (f"demo: {who} in the demo tenant {message.tenant_id}" if message.demo
                                else f"signed in as {who} in tenant {message.tenant_id}")
         self._status_everywhere()
+        self.load_subscriptions()
         if self.draft is not None and self.wizard is not None:
             self.schedule_live(self.all_cells(), now=True)
+
+    @work(thread=True, exclusive=True, group="subscriptions", exit_on_error=False,
+          description="listing the subscriptions")
+    def load_subscriptions(self) -> None:
+        """Read the subscriptions the session can see, for the pickers (cached by the session)."""
+        from azure.core.exceptions import AzureError
+
+        from wizard.azure.choices import list_subscriptions
+
+        if self.live is None:
+            return
+        if self.subscriptions is None:
+            self.post_message(SubscriptionsLoaded(None, "reading the subscriptions this sign-in can see…"))
+        try:
+            choices = list_subscriptions(self.live.session)
+        except AzureError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.post_message(SubscriptionsLoaded(None, f"could not list the subscriptions ({first}); "
+                                                        "paste an id instead"))
+            return
+        self.post_message(SubscriptionsLoaded(choices))
+
+    def on_subscriptions_loaded(self, message: SubscriptionsLoaded) -> None:
+        from screens.pickers import SubscriptionPicker
+
+        self.subscriptions, self.subscriptions_problem = message.choices, message.problem
+        for screen in self.screen_stack:
+            if isinstance(screen, SubscriptionPicker):
+                screen.show_choices(message.choices, message.problem)
+        wizard = self.wizard
+        if wizard is not None:
+            wizard.pane("environments").show_subscriptions(message.choices)  # type: ignore[attr-defined]
 
     def on_session_failed(self, message: SessionFailed) -> None:
         self.session_status = f"not signed in: {message.message}"
@@ -243,6 +282,7 @@ class WizardApp(App[None]):
         if not edit.ok:
             field.show_problems(edit.problems)
             field.add_class("-refused")
+            field.revert_choice()
         elif field.has_class("-refused"):
             field.remove_class("-refused")
             field.show_problems([])
@@ -414,6 +454,7 @@ class WizardApp(App[None]):
             self.notify("the live checks start once the session is open", markup=False)
             return
         self.live.clear_cache()
+        self.load_subscriptions()
         self.schedule_live(self.all_cells(), now=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
