@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from wizard import address_map, drawing, landing_zones
-from wizard.cost import Assumptions, Estimate
+from wizard.cost import Assumptions, Estimate, money, quantity_text, unit_price_text
 from wizard.document import (
     Block,
     Bullets,
@@ -138,10 +138,6 @@ def _plans(config: FactoryConfig, live: Mapping[EnvName, LiveVnet]) -> tuple[dic
         return {}, str(exc)
 
 
-def _money(value: float | None, currency: str) -> str:
-    return "no price" if value is None else f"{value:,.2f} {currency}"
-
-
 # ------------------------------------------------------------------------------------ sections
 
 
@@ -161,7 +157,7 @@ def _summary(inputs: ReportInputs) -> Section:
         ("Checked with", checks.by if checks.by != "azure" else "Azure"),
     ]
     if inputs.estimate is not None:
-        pairs.append(("Monthly estimate", Span(_money(inputs.estimate.total, inputs.estimate.currency), "plain")))
+        pairs.append(("Monthly estimate", Span(money(inputs.estimate.total, inputs.estimate.currency), "plain")))
     pairs.append(("Deployment", _run_status(inputs)))
     pairs.append(("Written", f"{inputs.generated:%Y-%m-%d %H:%M %Z}".strip()))
     blocks: list[Block] = [Facts(tuple(pairs))]
@@ -312,8 +308,8 @@ def _preflight(checks: Checks) -> Section:
             rows.append((column.replace("_", " "), *(Span(mark, tone) for mark, tone in marks)))
         blocks.append(Table(("check", *envs), tuple(rows), "l" + "c" * len(envs),
                             "✓ pass   ! warning   ✗ fail   – does not apply"))
-    for note in checks.notes:
-        blocks.append(Paragraph(note, "muted"))
+    if checks.notes:
+        blocks.append(Bullets(checks.notes))
     open_findings = [f for f in sort_findings(checks.findings) if f.severity != "info"]
     subsections = []
     if open_findings:
@@ -332,9 +328,7 @@ def _preflight(checks: Checks) -> Section:
 def _finding_row(finding: Finding) -> tuple[CellValue, ...]:
     mark, tone = SEVERITY[finding.severity]
     where = " · ".join(part for part in (finding.environment, finding.check, finding.field) if part)
-    fix = finding.hint
-    if finding.fix is not None and finding.fix.describe() not in fix:
-        fix = f"{fix} ({finding.fix.describe()})" if fix else finding.fix.describe()
+    fix = finding.hint or (finding.fix.describe() if finding.fix is not None else "")
     return (Span(mark, tone), where or "all", f"{finding.code}: {finding.message}", fix or "–")
 
 
@@ -364,21 +358,18 @@ def _cost(inputs: ReportInputs) -> Section:
                   f"in {currency}, before any discount or agreement. Usage-driven lines rest on the assumptions "
                   "below; `aifactory cost --assume KEY=VALUE` recomputes with others."),
         Table(("environment", "region", "monthly"),
-              (*((env.name, env.region, _money(env.total, currency)) for env in estimate.environments),
-               (Span("total", "plain"), "", Span(_money(estimate.total, currency), "plain"))), "llr"),
+              (*((env.name, env.region, money(env.total, currency)) for env in estimate.environments),
+               (Span("total", "plain"), "", Span(money(estimate.total, currency), "plain"))), "llr"),
     ]
     subsections = []
     for env in estimate.environments:
         rows: list[tuple[CellValue, ...]] = []
         for line in env.lines:
-            number = f"{line.quantity:,.2f}".rstrip("0").rstrip(".")
             item = line.item + (f" (assumes {line.basis})" if line.basis else "")
-            price = ("no price" if line.unit_price is None else
-                     f"{line.unit_price:,.6f}".rstrip("0").rstrip(".") + f" / {line.unit}"
-                     + (f" ~{line.price_region}" if line.stand_in else ""))
-            rows.append((item, f"{number} {line.unit}", price,
-                         Span(_money(line.monthly, currency), "warning" if line.monthly is None else "plain")))
-        rows.append((Span("total", "plain"), "", "", Span(_money(env.total, currency), "plain")))
+            price = unit_price_text(line) + (f" ~{line.price_region}" if line.stand_in else "")
+            rows.append((item, quantity_text(line), price,
+                         Span(money(line.monthly, currency), "warning" if line.monthly is None else "plain")))
+        rows.append((Span("total", "plain"), "", "", Span(money(env.total, currency), "plain")))
         subsections.append(Section(f"cost-{env.name}", f"{env.name} · {env.region}", (
             Table(("item", "quantity", f"unit price ({currency})", "monthly"), tuple(rows), "lrrr"),)))
     fields = Assumptions.model_fields
@@ -482,3 +473,14 @@ def format_for(path: str) -> str:
         raise ReportPathError("the report's file name must end in .html or .md", "e.g. -o handover.html",
                               where=path)
     return FORMATS[suffix]
+
+
+def find_run(name: str, run_id: str | None) -> tuple[Any, str]:
+    """The deployment run to report (RUN_ID, or the latest of `name`) and why none could be read.
+
+    Until the deployment journal exists, nothing has been deployed: no run, and asking for one
+    by id says so.
+    """
+    if run_id:
+        return None, f"run {run_id} was not found: nothing has been deployed from {name} yet"
+    return None, ""

@@ -125,9 +125,10 @@ def _svg(drawing: Drawing) -> str:
     """A drawing as inline SVG; its text escaped like every other."""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {drawing.width:g} {drawing.height:g}" '
              f'width="{drawing.width:g}" role="img" aria-label="{_t(drawing.title)}">',
-             f"<title>{_t(drawing.title)}</title>",
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7787"/></marker></defs>']
+             f"<title>{_t(drawing.title)}</title>"]
+    if any(isinstance(shape, Line) and shape.arrow for shape in drawing.shapes):
+        parts.append('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+                     'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7787"/></marker></defs>')
     font = 'font-family="DejaVu Sans, Arial, sans-serif"'
     mono = 'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace"'
     for shape in drawing.shapes:

@@ -1,0 +1,118 @@
+"""The handover report: `aifactory report` through the real entry point, the HTML as Chromium
+draws it, the Markdown under a linter's basic rules, escaping and secrets."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from presets.store import PresetStore
+from tests.conftest import aifactory_bin
+from tests.markdown_lint import lint
+from tests.png_pixels import ink
+from wizard import handover
+from wizard.model import FactoryConfig
+
+BUILT_INS = ("poc-standalone", "enterprise-hub-spoke", "global-vwan", "hybrid-workshop")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def report(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([aifactory_bin(), "report", *args], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+
+
+def built(config: FactoryConfig, name: str = "test") -> handover.Document:
+    estimate, problem = handover.estimate_for(config)
+    inputs = handover.ReportInputs(name, config, handover.offline_checks(config),
+                                   datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc), estimate, problem)
+    return handover.build(inputs)
+
+
+def test_demo_report_has_every_section_and_chromium_draws_it(tmp_path: Path) -> None:
+    out = tmp_path / "handover.html"
+    run = report(tmp_path, "--preset", "enterprise-hub-spoke", "--demo", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert "wrote" in run.stderr and "checked live (demo)" in run.stderr
+    html = out.read_text(encoding="utf-8")
+    for section_id, title in handover.SECTIONS:
+        assert f'<section id="{section_id}"><h2>{title}</h2>' in html, section_id
+    # what the demo tenant is seeded with shows as open findings with their fixes
+    assert "AIF-LIVE-PROVIDER" in html and "az provider register" in html
+    assert "planned from the live VNet vnt-esmlcmn-sdc-prod-001" in html
+    # self-contained: no script, nothing fetched
+    assert "<script" not in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert html.count("<svg") == 1 + 3  # the landing zone, one address map per environment
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}: the HTML was checked, not drawn")
+    png = tmp_path / "handover.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=800,600", f"--screenshot={png}", out.as_uri()],
+                   capture_output=True, timeout=60, check=False)
+    assert png.is_file(), "chromium wrote no screenshot"
+    colours, inked = ink(png)
+    assert colours > 20 and inked > 0.01, f"the screenshot looks blank: {colours} colours, {inked:.1%} ink"
+
+
+def test_offline_report_says_so_and_markdown_passes_the_linter(tmp_path: Path) -> None:
+    out = tmp_path / "handover.md"
+    run = report(tmp_path, "--preset", "poc-standalone", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert lint(text) == []
+    assert "the offline rules only" in text
+    for _, title in handover.SECTIONS:
+        assert f"\n## {title}\n" in text
+    assert "Not deployed yet" in text
+
+
+@pytest.mark.parametrize("preset", BUILT_INS)
+def test_markdown_of_every_built_in_passes_the_linter(preset: str) -> None:
+    document = built(PresetStore().load(preset).config, preset)
+    assert lint(handover.render(document, "markdown")) == []
+
+
+def test_the_linter_catches_what_it_claims() -> None:
+    bad = "## two\n# one\ntext\n| a | b |\n| --- | --- |\n| 1 |\n\n\n- item  \n"
+    found = " ".join(lint(bad))
+    for rule in ("MD041", "MD022", "MD058", "MD056", "MD012", "MD009"):
+        assert rule in found, rule
+
+
+def test_user_text_is_escaped_and_secrets_never_written() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    base = PresetStore().load("poc-standalone").config
+    project = base.projects[0].model_copy(update={"name": "<script>alert(1)</script> | *x*"})
+    config = base.model_copy(update={
+        "description": f"<img src=x onerror=alert(2)> token {token}",
+        "projects": [project, *base.projects[1:]],
+    })
+    document = built(config)
+    html = handover.render(document, "html")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    markdown = handover.render(document, "markdown")
+    assert "<script>" not in markdown and "\\<script\\>" in markdown and "\\| \\*x\\*" in markdown
+    assert lint(markdown) == []
+    assert token not in html and "token &lt;secret hidden&gt;" in html
+    assert token not in markdown and "token \\<secret hidden\\>" in markdown
+
+
+def test_a_report_path_that_is_neither_html_nor_markdown_is_refused(tmp_path: Path) -> None:
+    run = report(tmp_path, "--preset", "poc-standalone", "-o", str(tmp_path / "handover.pdf"))
+    assert run.returncode == 2
+    assert "must end in .html or .md" in run.stderr and "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_report_keeps_the_first_as_backup(tmp_path: Path) -> None:
+    out = tmp_path / "handover.html"
+    for _ in range(2):
+        assert report(tmp_path, "--preset", "poc-standalone", "-o", str(out)).returncode == 0
+    assert out.is_file() and (tmp_path / "handover.html.bak").is_file()
