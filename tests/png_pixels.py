@@ -59,7 +59,7 @@ def pixels(path: Path) -> tuple[int, int, list[bytes]]:
 
 def ink(path: Path) -> tuple[int, float]:
     """How many distinct colours a PNG shows, and the share of its pixels that are not white."""
-    width, height, rows = pixels(path)
+    width, _, rows = pixels(path)
     channels = len(rows[0]) // width if rows else 3
     colours: set[bytes] = set()
     dark = 0

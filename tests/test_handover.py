@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def report(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def built(config: FactoryConfig, name: str = "test") -> handover.Document:
     estimate, problem = handover.estimate_for(config)
     inputs = handover.ReportInputs(name, config, handover.offline_checks(config),
-                                   datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc), estimate, problem)
+                                   datetime(2026, 12, 2, 15, 0, tzinfo=UTC), estimate, problem)
     return handover.build(inputs)
 
 
