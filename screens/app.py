@@ -437,6 +437,9 @@ class WizardApp(App[None]):
         if message.fmt == "preset":
             self.action_save()
             return
+        if message.fmt == "report":
+            self.ask_report_path()
+            return
         default = ".env" if message.fmt == "env" else "variables.yaml"
 
         def answered(path: str | None) -> None:
@@ -464,6 +467,60 @@ class WizardApp(App[None]):
         for note in result.notes[:3]:
             self.notify(note, markup=False, timeout=8)
         return True
+
+    def ask_report_path(self) -> None:
+        """Ask where to write the handover report: next to the preset's file, or here."""
+        if self.draft is None:
+            return
+        from wizard.errors import UserError
+        from wizard.handover import format_for
+
+        stem = self.draft.name or (self.draft.extends or "aifactory")
+        folder = self.draft.path.parent if self.draft.path is not None else Path.cwd()
+        default = folder / f"{self.draft.path.stem if self.draft.path else stem}-handover.html"
+
+        def problem(answer: str) -> str | None:
+            try:
+                format_for(answer)
+            except UserError as exc:
+                return str(exc)
+            return None
+
+        def answered(path: str | None) -> None:
+            if path:
+                self.write_report(Path(path).expanduser())
+
+        self.push_screen(TextQuestion("Write the handover report to which file (.html or .md)?", str(default),
+                                      check=problem), answered)
+
+    @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
+    def write_report(self, path: Path) -> None:
+        """Build the handover report from what the wizard knows now and write it atomically."""
+        if self.draft is None:
+            return
+        from datetime import datetime
+
+        from wizard import handover
+        from wizard.atomic_file import atomic_write
+
+        config, live = self.draft.config, self.live
+        by = None if live is None else "demo" if self.demo else "azure"
+        vnets, notes = live.live_vnets(config) if live is not None else ({}, [])
+        checks = handover.checks_from_state(self.live_state, config, by)
+        if notes:
+            checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
+        estimate, problem = handover.estimate_for(config)
+        inputs = handover.ReportInputs(self.draft.name or self.draft.extends or "aifactory", config, checks,
+                                       datetime.now().astimezone(), estimate, problem, vnets)
+        try:
+            text = handover.render(handover.build(inputs), handover.format_for(str(path)))
+            backup = atomic_write(path, text)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"cannot write {path}: {exc.strerror or exc}", title="no report",
+                                  severity="error", markup=False, timeout=10)
+            return
+        kept = f" (previous version kept as {backup.name})" if backup else ""
+        self.call_from_thread(self.notify, f"wrote {path}{kept}", title="handover report", markup=False)
 
     async def action_quit(self) -> None:
         if self.draft is None or not self.draft.dirty or self.wizard is None:

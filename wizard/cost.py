@@ -201,6 +201,14 @@ def unit_price_text(line: Line) -> str:
     return f"{line.unit_price:,.6f}".rstrip("0").rstrip(".") + f" / {line.unit}"
 
 
+def compact(estimate: Estimate) -> str:
+    """The monthly figure per environment and in total, on one line with the prices' date."""
+    parts = [f"{env.name} {money(env.total, estimate.currency)}" for env in estimate.environments]
+    if len(parts) > 1:
+        parts.append(f"total {money(estimate.total, estimate.currency)}")
+    return f"{' · '.join(parts) or 'no environment enabled'} a month (prices of {estimate.snapshot_date})"
+
+
 ESTIMATED_SERVICES: frozenset[str] = frozenset({
     "ai_foundry", "ai_search", "cosmos_db", "foundry_caphost", "azure_ml", "aks_for_azure_ml", "aks",
     "vision", "speech", "document_intelligence", "content_safety", "azure_openai",

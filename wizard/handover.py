@@ -301,11 +301,14 @@ def _preflight(checks: Checks) -> Section:
     blocks: list[Block] = [Paragraph(f"Checked with {CHECKED_BY[checks.by]}.", "note" if checks.by == "offline"
                                      else "plain")]
     if checks.grid:
+        from wizard.azure.checks import REGISTRY  # the live checks ran, so this costs nothing more
+
+        titles = {"offline": "offline rules"} | {name: check.title for name, check in REGISTRY.items()}
         envs = list(checks.grid)
         rows: list[tuple[CellValue, ...]] = []
         for column in checks.columns:
             marks = [GRID_MARKS.get(checks.grid[env].get(column, "n/a"), ("?", "muted")) for env in envs]
-            rows.append((column.replace("_", " "), *(Span(mark, tone) for mark, tone in marks)))
+            rows.append((titles.get(column, column), *(Span(mark, tone) for mark, tone in marks)))
         blocks.append(Table(("check", *envs), tuple(rows), "l" + "c" * len(envs),
                             "✓ pass   ! warning   ✗ fail   – does not apply"))
     if checks.notes:

@@ -14,7 +14,9 @@ from screens.messages import ExportRequested
 from screens.steps.base import StepPane
 from screens.widgets.findings import FindingList
 from screens.widgets.grid import PreflightGrid
+from wizard.cost import compact
 from wizard.findings import Finding
+from wizard.handover import estimate_for
 from wizard.live_state import LiveState
 from wizard.model import FactoryConfig
 from wizard.naming import environment_names
@@ -31,6 +33,12 @@ SHORT_TYPES = {
     "Microsoft.Search/searchServices": "search services",
     "Microsoft.ManagedIdentity/userAssignedIdentities": "identities",
 }
+
+
+def monthly_cost(config: FactoryConfig) -> str:
+    """The estimate per environment, compact (`aifactory cost` and the report give every line)."""
+    estimate, problem = estimate_for(config)
+    return f"monthly estimate: {compact(estimate) if estimate is not None else problem}"
 
 
 def will_create(config: FactoryConfig) -> Text:
@@ -52,6 +60,7 @@ class ReviewStep(StepPane):
     DEFAULT_CSS = """
     ReviewStep #review-summary { color: $text-muted; }
     ReviewStep #will-create { height: auto; margin: 1 0; }
+    ReviewStep #review-cost { height: auto; }
     ReviewStep #review-findings { height: auto; }
     ReviewStep #exports { height: auto; margin-top: 1; }
     ReviewStep #exports Button { margin-right: 1; }
@@ -60,6 +69,7 @@ class ReviewStep(StepPane):
     def compose_body(self) -> ComposeResult:
         yield PreflightGrid(id="grid")
         yield Static("", id="review-summary", markup=False)
+        yield Static(monthly_cost(self.config), id="review-cost", markup=False)
         yield Static("Findings", classes="section")
         yield FindingList(id="review-findings")
         yield Static("Will create", classes="section")
@@ -68,10 +78,13 @@ class ReviewStep(StepPane):
             yield Button("Save preset", id="export-preset", variant="primary", tooltip="ctrl+s")
             yield Button("Export .env", id="export-env", tooltip="The AI Factory's GitHub Actions file")
             yield Button("Export variables.yaml", id="export-ado", tooltip="The AI Factory's Azure DevOps file")
+            yield Button("Handover report", id="export-report",
+                         tooltip="One HTML (or Markdown) file for the customer: plan, names, checks, cost, next steps")
 
     def show_config(self, config: FactoryConfig) -> None:
         super().show_config(config)
         self.query_one("#will-create", Static).update(will_create(config))
+        self.query_one("#review-cost", Static).update(monthly_cost(config))
 
     def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
         """Redraw the grid, the summary line and the findings."""
