@@ -230,7 +230,7 @@ def _address_plan(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan], 
         amap = address_map.draw(plan, address_map.neighbours(config, plans, env, findings), 76)
         text = "\n".join(f"{row.label:>{max(len(r.label) for r in amap.rows)}} "
                          + "".join(cell.text for cell in row.cells) for row in amap.rows)
-        legend = "   ".join(f"{mark} {meaning}" for mark, meaning in address_map.LEGEND)
+        legend = "; ".join(f"{mark} {meaning}" for mark, meaning in address_map.LEGEND)
         blocks: list[Block] = [
             Paragraph(f"VNet {plan.vnet} ({plan.vnet.num_addresses:,} addresses): {len(plan.projects)} project(s) "
                       f"placed, room for {plan.capacity_left} more.", "ok" if not plan.unplaced else "error"),
