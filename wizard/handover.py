@@ -195,7 +195,7 @@ def _landing_zone(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan]) 
     blocks.append(Facts(tuple(facts)))
     if plans:
         blocks.append(Figure(drawing.landing_zone(config, plans), landing_zones.DRAWINGS[mode],
-                             f"What the {landing_zones.TITLES[mode].lower()} landing zone builds"))
+                             f"What the landing zone builds: {landing_zones.TITLES[mode]}"))
     return _section("landing-zone", blocks)
 
 
@@ -271,15 +271,17 @@ def _names(config: FactoryConfig) -> Section:
     for env in envs:
         salt, provisional = sheet.salts[env]
         rows: list[tuple[CellValue, ...]] = []
+        previous = ""
         for generated in (n for n in sheet.names if n.environment == env):
             problem = generated.problem()
             scope = "common" if generated.project is None else f"project {generated.project}"
+            shown, previous = ("" if scope == previous else scope), scope
             what = (generated.what.removeprefix(f"project {generated.project} ") if generated.project
                     else generated.what)
             name = generated.name + (" ~" if generated.provisional else "")
             verdict = (Span("✓", "ok") if problem is None
                        else Span(f"✗ {problem} → {generated.hint()}", "error"))
-            rows.append((scope, what, Span(generated.resource_type, "muted"), Span(name, mono=True),
+            rows.append((shown, what, Span(generated.resource_type, "muted"), Span(name, mono=True),
                          f"{len(generated.name)}/{generated.rule.max_length}", verdict))
         caption = f"salt5 {salt}{' (provisional)' if provisional else ''}"
         subsections.append(Section(f"names-{env}", f"{env}", (
