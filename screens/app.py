@@ -9,6 +9,7 @@ when a newer change supersedes them. The UI never waits on Azure.
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,8 @@ class WizardApp(App[None]):
         self._run = 0
         self._debounce: Timer | None = None
         self._redraw_pending = False
+        self._last_redraw = 0.0
+        self._redraw_timer: Timer | None = None
 
     @cached_property
     def store(self) -> PresetStore:
@@ -104,6 +107,11 @@ class WizardApp(App[None]):
         return self._store or PresetStore()
 
     # ------------------------------------------------------------------ start
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on a configuration are hidden until one is open (the start screen shows
+        only what it can do)."""
+        return self.draft is not None or action not in ("save", "save_as", "recheck", "undo")
 
     def get_default_screen(self) -> Screen[Any]:
         """The start screen is the first screen itself (no blank screen painted before it)."""
@@ -211,16 +219,17 @@ class WizardApp(App[None]):
             return
         old = self.draft.config
         edit = self.draft.edit(message.path, message.raw)
+        if edit.ok:
+            self.config_changed(old, self.draft.config, typed=message.typed)  # the reads start first
         field = self._field(message.path)
-        if not edit.ok:
-            if field is not None:
-                field.show_problems(edit.problems)
-                field.add_class("-refused")
+        if field is None:
             return
-        if field is not None and field.has_class("-refused"):
+        if not edit.ok:
+            field.show_problems(edit.problems)
+            field.add_class("-refused")
+        elif field.has_class("-refused"):
             field.remove_class("-refused")
             field.show_problems([])
-        self.config_changed(old, self.draft.config, typed=message.typed)
 
     def on_config_replaced(self, message: ConfigReplaced) -> None:
         message.stop()
@@ -356,8 +365,10 @@ class WizardApp(App[None]):
     def on_live_event(self, message: LiveEvent) -> None:
         if message.run != self._run:
             return  # a superseded run: its cells are being checked again
+        from wizard.events import PreflightFinished
+
         self.live_state.apply(message.event)
-        self.refresh_wizard()
+        self.refresh_wizard(now=isinstance(message.event, PreflightFinished))  # a run's end: nothing left to pace
 
     def action_recheck(self) -> None:
         """Forget cached reads and run every live check again."""
@@ -377,15 +388,29 @@ class WizardApp(App[None]):
             self.notify(text, title=event.worker.description or "background task", severity="error",
                         markup=False, timeout=10)
 
-    def refresh_wizard(self) -> None:
+    def refresh_wizard(self, now: bool = False) -> None:
         """Redraw the wizard's marks, findings and grid soon: a burst of events (a preflight
-        reports dozens of cells within milliseconds) costs one redraw per frame, not one each."""
-        if not self._redraw_pending:
-            self._redraw_pending = True
-            self.set_timer(REDRAW_INTERVAL, self._redraw)
+        reports dozens of cells within milliseconds) costs one redraw per frame, not one each.
+
+        The first change after a quiet frame is drawn at once (after the messages already queued),
+        so the last cell of a run is not held back by a timer; only a burst waits for the frame.
+        """
+        if self._redraw_pending and not now:
+            return
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        self._redraw_pending = True
+        wait = 0.0 if now else self._last_redraw + REDRAW_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self.call_later(self._redraw)
+        else:
+            self._redraw_timer = self.set_timer(wait, self._redraw)
 
     def _redraw(self) -> None:
         self._redraw_pending = False
+        self._redraw_timer = None
+        self._last_redraw = time.monotonic()
         wizard = self.wizard
         if wizard is None or not wizard.ready or self._exit:
             return

@@ -104,7 +104,6 @@ class StartScreen(Screen[None]):
         with Vertical():
             yield Static("Set up the Enterprise Scale AI Factory", id="heading")
             yield Static(self.app_status(), id="who", markup=False)
-            yield Input(placeholder="filter presets…", id="filter")
             yield OptionList(id="choices")
             yield Static("", id="problem", markup=False)
         yield Footer()
@@ -114,7 +113,6 @@ class StartScreen(Screen[None]):
         return status
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         self._fill("")
         self.set_timer(BACKGROUND_DELAY, self.read_details)
 
@@ -127,7 +125,8 @@ class StartScreen(Screen[None]):
 
     def on_start_screen_details_read(self, message: StartScreen.DetailsRead) -> None:
         self.listed = message.listed
-        self._fill(self.query_one("#filter", Input).value)
+        boxes = self.query("#filter").results(Input)
+        self._fill(next((box.value for box in boxes), ""))
 
     def set_status(self, text: str) -> None:
         """Who is signed in, once known."""
@@ -163,8 +162,11 @@ class StartScreen(Screen[None]):
         self.query_one("#choices", OptionList).focus()
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
+        """Show the filter box (made on first use: the first frame does not wait for it)."""
+        boxes = list(self.query("#filter").results(Input))
+        box = boxes[0] if boxes else Input(placeholder="filter presets…", id="filter")
+        if not boxes:
+            self.query_one(Vertical).mount(box, before="#choices")
         box.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -111,8 +111,11 @@ class WizardScreen(Screen[None]):
         from wizard.steps import step_for_field
 
         home = step_for_field(path)
-        panes = [self.pane(home)] if home in {s.id for s in self.steps} else []
-        for pane in [*panes, *self.panes]:
+        if home in {s.id for s in self.steps}:
+            found = self.pane(home).field(path)
+            if found is not None:
+                return found
+        for pane in self.panes:
             found = pane.field(path)
             if found is not None:
                 return found

@@ -164,3 +164,19 @@ async def test_switching_to_hybrid_shows_its_access_paths(tmp_path: Path) -> Non
         await pilot.pause(0.2)
         assert "bastion" in app.draft.config.landing_zone.access_paths  # type: ignore[union-attr]
         assert "AIF-HYBRID-BASTION" in {f.code for f in app.live_state.offline} or app.draft.config.access.bastion
+
+
+async def test_the_start_screen_filters_presets_and_hides_keys_that_need_a_configuration(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "save" not in shown and "recheck" not in shown and "quit" in shown
+        await pilot.press("slash", *"poc")
+        await pilot.pause()
+        choices = app.screen.query_one("#choices")
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        assert "builtin:poc-standalone" in ids and "builtin:enterprise-hub-spoke" not in ids
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen) and app.draft is not None
+        assert app.draft.extends == "poc-standalone"

@@ -305,7 +305,8 @@ RULE_READS: dict[str, tuple[str, ...]] = {
     "_projects": ("projects",),
     "_subscriptions": ("environments",),
     "_variables": ("aifactory_extra", "access", "projects", "environments", "services"),
-    "network": ("network", "environments", "landing_zone", "projects", "services", "aifactory_extra"),
+    "network": ("network", "environments.*.enabled", "environments.*.cidr_octet", "environments.*.network_env",
+                "landing_zone", "projects", "services", "aifactory_extra"),
 }
 """The configuration paths each rule reads (`_todos` reads everything: it is not listed, so it
 always runs). A change re-runs only the rules that read what changed (`OfflineRules`)."""
