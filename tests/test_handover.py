@@ -116,3 +116,35 @@ def test_a_second_report_keeps_the_first_as_backup(tmp_path: Path) -> None:
     for _ in range(2):
         assert report(tmp_path, "--preset", "poc-standalone", "-o", str(out)).returncode == 0
     assert out.is_file() and (tmp_path / "handover.html.bak").is_file()
+
+
+def test_a_deployment_shows_each_stage_resource_duration_and_failure() -> None:
+    from wizard.run_summary import FailureNote, ResourceSummary, RunSummary, StageSummary
+
+    config = PresetStore().load("poc-standalone").config
+    stages = (
+        StageSummary("dev", None, "common resource group", "esml-cmn-deveus2-001-DeplRG", "succeeded", 1, 4.2,
+                     (ResourceSummary("Microsoft.Resources/resourceGroups", "poc-ai-esml-common-eus2-dev-001",
+                                      "Succeeded", 3.9),)),
+        StageSummary("dev", "001", "cognitive services", "esml-p001-dev-eus2-63", "succeeded", 2, 312.0,
+                     (ResourceSummary("Microsoft.Search/searchServices", "aisearch-p001", "Succeeded", 300.5),),
+                     (FailureNote(1, "InsufficientQuota: AI Search standard quota", "retried: succeeded on attempt 2",
+                                  True),)),
+        StageSummary("dev", "002", "cognitive services", "esml-p002-dev-eus2-63", "failed", 1, 12.0, (),
+                     (FailureNote(1, "InsufficientQuota: gpt-5.1 <TPM>", "open: lower the capacity to 10K", False),)),
+    )
+    run = RunSummary("20261202-150412-3fa1", "failed", "2026-12-02 15:04 UTC", 3725.0, 1, stages,
+                     ("registered Microsoft.Search in the dev subscription",))
+    estimate, _ = handover.estimate_for(config)
+    inputs = handover.ReportInputs("poc-standalone", config, handover.offline_checks(config),
+                                   datetime(2026, 12, 2, 16, 0, tzinfo=UTC), estimate, run=run)
+    document = handover.build(inputs)
+    html = handover.render(document, "html")
+    deployment = html[html.index('<section id="deployment">'):html.index('<section id="cost">')]
+    for text in ("20261202-150412-3fa1", "1:02:05", "5:12", "✗ failed", "retried: succeeded on attempt 2",
+                 "open: lower the capacity to 10K", "aisearch-p001", "registered Microsoft.Search",
+                 "Failures and how they were resolved (2)", "gpt-5.1 &lt;TPM&gt;"):
+        assert text in deployment, text
+    assert "Not deployed yet" not in html
+    markdown = handover.render(document, "markdown")
+    assert lint(markdown) == [] and "retried: succeeded on attempt 2" in markdown

@@ -695,7 +695,9 @@ def report(preset: str | None, config: Path | None, demo: bool, run_id: str | No
     else:
         checks = handover.offline_checks(cfg, f"offline: {FRESH_VNETS}")
     estimate, cost_problem = handover.estimate_for(cfg)
-    run, run_problem = handover.find_run(loaded.name, run_id)
+    run, run_problem = None, ""
+    if run_id:
+        run_problem = f"run {run_id} was not found: nothing has been deployed from {loaded.name} yet"
     inputs = handover.ReportInputs(loaded.name, cfg, checks, datetime.now().astimezone(), estimate, cost_problem,
                                    vnets, run, run_problem)
     write_output(output, handover.render(handover.build(inputs), fmt))

@@ -14,6 +14,7 @@ of the finished document goes through `wizard.secrets.redact`, so no secret reac
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,7 @@ from wizard.errors import UserError
 from wizard.findings import Finding, sort_findings
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.network import EnvironmentPlan, LiveVnet, TemplateError, network_findings, plan_all
+from wizard.run_summary import RunSummary, duration
 from wizard.secrets import redact
 
 CheckedBy = Literal["offline", "demo", "azure"]
@@ -70,8 +72,8 @@ class ReportInputs:
     cost_problem: str = ""
     """Why there is no estimate (a price snapshot that cannot be read)."""
     live_vnets: Mapping[EnvName, LiveVnet] = field(default_factory=dict)
-    run: Any = None
-    """The deployment journal's RunRecord, or None when nothing was deployed yet."""
+    run: RunSummary | None = None
+    """What the latest deployment run did (from its journal), or None when nothing was deployed yet."""
     run_problem: str = ""
     """Why the run could not be read, when one was asked for."""
 
@@ -337,20 +339,73 @@ def _finding_row(finding: Finding) -> tuple[CellValue, ...]:
     return (Span(mark, tone), where or "all", f"{finding.code}: {finding.message}", fix or "–")
 
 
+STATUS_MARKS: dict[str, tuple[str, Tone]] = {
+    "succeeded": ("✓ succeeded", "ok"), "skipped": ("✓ already deployed", "ok"), "failed": ("✗ failed", "error"),
+    "canceled": ("✗ canceled", "warning"), "blocked": ("– blocked", "warning"),
+    "interrupted": ("! interrupted", "warning"), "unfinished": ("! unfinished", "warning"),
+    "running": ("… running", "muted"), "retrying": ("… retrying", "muted"), "pending": ("– not started", "muted"),
+}
+"""How a run's or a stage's status reads."""
+
+
+def _status(status: str) -> Span:
+    mark, tone = STATUS_MARKS.get(status, (status, "plain"))
+    return Span(mark, tone)
+
+
 def _run_status(inputs: ReportInputs) -> CellValue:
-    if inputs.run is None:
+    run: RunSummary | None = inputs.run
+    if run is None:
         return Span("not deployed yet", "muted")
-    return str(getattr(inputs.run, "status", "recorded"))
+    status = _status(run.status)
+    return Span(f"{status.text} (run {run.run_id}, {run.started})", status.tone)
 
 
 def _deployment(inputs: ReportInputs) -> Section:
     if inputs.run_problem:
         return _section("deployment", [Paragraph(inputs.run_problem, "error")])
-    if inputs.run is None:
+    run: RunSummary | None = inputs.run
+    if run is None:
         return _section("deployment", [Paragraph(
             "Not deployed yet: nothing has been deployed from this configuration, so there is no journal to "
             "report on. This section lists each stage, resource, duration and failure once it has been.", "muted")])
-    return _section("deployment", [Paragraph(str(inputs.run))])
+    counts = Counter(stage.status for stage in run.stages)
+    resources = sum(len(stage.resources) for stage in run.stages)
+    facts: list[tuple[str, CellValue]] = [
+        ("Run", Span(run.run_id, mono=True)), ("Result", _status(run.status)), ("Started", run.started),
+        ("Took", duration(run.elapsed)),
+        ("Stages", ", ".join(f"{n} {STATUS_MARKS.get(s, (s, ''))[0].split(' ', 1)[-1]}" for s, n in counts.items())),
+        ("Resources", str(resources)),
+    ]
+    if run.resumes:
+        facts.append(("Resumed", f"{run.resumes} time(s)"))
+    blocks: list[Block] = [Facts(tuple(facts))]
+    if run.refused:
+        blocks.append(Paragraph(f"Nothing was submitted: {run.refused}", "error"))
+    if run.registrations:
+        blocks.append(Bullets(run.registrations))
+    blocks.append(Table(("environment", "scope", "stage", "result", "attempts", "took"), tuple(
+        (stage.environment, f"project {stage.project}" if stage.project else "common", stage.title,
+         _status(stage.status), str(stage.attempts), duration(stage.elapsed)) for stage in run.stages), "lllcrr"))
+    subsections = []
+    failures = [(stage, note) for stage in run.stages for note in stage.failures]
+    if failures:
+        subsections.append(Section("deployment-failures", f"Failures and how they were resolved ({len(failures)})", (
+            Table(("stage", "attempt", "what happened", "resolution"), tuple(
+                (f"{stage.environment} · {stage.title}", str(note.attempt), note.what,
+                 Span(note.resolution, "ok" if note.resolved else "error")) for stage, note in failures), "lrll"),)))
+    environments = list(dict.fromkeys(stage.environment for stage in run.stages))
+    for env in environments:
+        rows: list[tuple[CellValue, ...]] = []
+        for stage in (s for s in run.stages if s.environment == env):
+            for index, resource in enumerate(stage.resources):
+                rows.append((stage.title if index == 0 else "", Span(resource.type, "muted"),
+                             Span(resource.name, mono=True), _status(resource.state.lower()) if
+                             resource.state.lower() in STATUS_MARKS else resource.state, duration(resource.elapsed)))
+        if rows:
+            subsections.append(Section(f"deployment-{env}", f"{env}: resources", (
+                Table(("stage", "resource type", "name", "state", "took"), tuple(rows), "llllr"),)))
+    return _section("deployment", blocks, subsections)
 
 
 def _cost(inputs: ReportInputs) -> Section:
@@ -479,13 +534,3 @@ def format_for(path: str) -> str:
                               where=path)
     return FORMATS[suffix]
 
-
-def find_run(name: str, run_id: str | None) -> tuple[Any, str]:
-    """The deployment run to report (RUN_ID, or the latest of `name`) and why none could be read.
-
-    Until the deployment journal exists, nothing has been deployed: no run, and asking for one
-    by id says so.
-    """
-    if run_id:
-        return None, f"run {run_id} was not found: nothing has been deployed from {name} yet"
-    return None, ""
