@@ -41,7 +41,7 @@ from wizard.errors import UserError
 from wizard.findings import Finding, sort_findings
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.network import EnvironmentPlan, LiveVnet, TemplateError, network_findings, plan_all
-from wizard.run_summary import RunSummary, duration
+from wizard.run_summary import RunSummary, StageSummary, duration
 from wizard.secrets import redact
 
 CheckedBy = Literal["offline", "demo", "azure"]
@@ -361,6 +361,10 @@ def _run_status(inputs: ReportInputs) -> CellValue:
     return Span(f"{status.text} (run {run.run_id}, {run.started})", status.tone)
 
 
+def _scope(stage: StageSummary) -> str:
+    return f"project {stage.project}" if stage.project else "common"
+
+
 def _deployment(inputs: ReportInputs) -> Section:
     if inputs.run_problem:
         return _section("deployment", [Paragraph(inputs.run_problem, "error")])
@@ -385,21 +389,21 @@ def _deployment(inputs: ReportInputs) -> Section:
     if run.registrations:
         blocks.append(Bullets(run.registrations))
     blocks.append(Table(("environment", "scope", "stage", "result", "attempts", "took"), tuple(
-        (stage.environment, f"project {stage.project}" if stage.project else "common", stage.title,
+        (stage.environment, _scope(stage), stage.title,
          _status(stage.status), str(stage.attempts), duration(stage.elapsed)) for stage in run.stages), "lllcrr"))
     subsections = []
     failures = [(stage, note) for stage in run.stages for note in stage.failures]
     if failures:
         subsections.append(Section("deployment-failures", f"Failures and how they were resolved ({len(failures)})", (
             Table(("stage", "attempt", "what happened", "resolution"), tuple(
-                (f"{stage.environment} · {stage.title}", str(note.attempt), note.what,
+                (f"{stage.environment} · {_scope(stage)} · {stage.title}", str(note.attempt), note.what,
                  Span(note.resolution, "ok" if note.resolved else "error")) for stage, note in failures), "lrll"),)))
     environments = list(dict.fromkeys(stage.environment for stage in run.stages))
     for env in environments:
         rows: list[tuple[CellValue, ...]] = []
         for stage in (s for s in run.stages if s.environment == env):
             for index, resource in enumerate(stage.resources):
-                rows.append((stage.title if index == 0 else "", Span(resource.type, "muted"),
+                rows.append((f"{_scope(stage)} · {stage.title}" if index == 0 else "", Span(resource.type, "muted"),
                              Span(resource.name, mono=True), _status(resource.state.lower()) if
                              resource.state.lower() in STATUS_MARKS else resource.state, duration(resource.elapsed)))
         if rows:
