@@ -123,6 +123,16 @@ class WizardApp(App[None]):
         if self.demo:
             self.set_timer(BACKGROUND_DELAY, self.open_session)  # after the first frame: it imports the SDK
 
+    def on_app_focus(self) -> None:
+        """In a browser (`aifactory serve`) the app starts blurred, so the first screen never took its
+        AUTO_FOCUS and Textual has nothing to give focus back to: give it now, or no key would land."""
+        screen = self.screen
+        selector = screen.AUTO_FOCUS or self.AUTO_FOCUS
+        if screen.focused is None and selector:
+            focusable = [widget for widget in screen.query(selector) if widget.focusable]
+            if focusable:
+                screen.set_focus(focusable[0], scroll_visible=False, from_app_focus=True)
+
     def on_open_draft(self, message: OpenDraft) -> None:
         self.open_draft(message.draft)
 

@@ -35,3 +35,4 @@ def aifactory_bin() -> str:
     """The installed console script, so CLI tests go through the real entry point."""
     candidate = Path(os.sys.executable).parent / "aifactory"
     return str(candidate) if candidate.exists() else "aifactory"
+

@@ -178,6 +178,30 @@ def test_a_resource_group_needs_no_properties_whatever_the_schema_generator_says
     assert result.properties.provisioning_state == "Succeeded"
 
 
+def test_names_are_left_to_the_providers_whatever_their_schema_limits(reference: Path) -> None:
+    """The schema check puts a placeholder where the name is; a type whose schema wants longer names
+    (a registry: 5 to 50 characters) must not refuse a valid one because of it."""
+    sdk = Sdk(make_arm(schema_set=SchemaSet(reference / "arm-schemas")))
+    registry = {"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-11-01",
+                "name": "acrcommontpl001dev", "location": "westeurope", "sku": {"name": "Basic"},
+                "properties": {"adminUserEnabled": False}}
+    result = client(sdk).begin_validate("rg-legacy", "registry", {"properties": {
+        "mode": "Incremental", "template": template(registry)}}).result()
+    assert result.properties.provisioning_state == "Succeeded"
+
+
+def test_a_discriminated_type_fits_its_schema(reference: Path) -> None:
+    """An Azure ML compute: the schema's `allOf` of the common members and the kind's own (`properties`)."""
+    schemas = SchemaSet(reference / "arm-schemas")
+    compute = {"type": "Microsoft.MachineLearningServices/workspaces/computes", "apiVersion": "2026-05-01",
+               "name": "name", "location": "westeurope", "properties": {
+                   "computeType": "AmlCompute", "properties": {"vmSize": "Standard_DS3_v2",
+                                                               "scaleSettings": {"maxNodeCount": 2}}}}
+    assert schemas.problems(compute["type"], compute["apiVersion"], compute) == []
+    wrong = {**compute, "properties": {**compute["properties"], "computeType": "Mainframe"}}
+    assert schemas.problems(compute["type"], compute["apiVersion"], wrong)
+
+
 def test_expressions_evaluate_as_arm_evaluates_them(sdk: Sdk) -> None:
     identity = {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2024-11-30",
                 "name": "[variables('identityName')]", "location": "westeurope"}

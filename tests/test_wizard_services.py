@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard_pilot import app_on, show_step
+from wizard_pilot import app_on, drawn, show_step
 
 from presets.store import PresetStore
 from screens.app import WizardApp
@@ -107,9 +107,9 @@ def test_snapshot_services_security_in_the_light_theme(tmp_path: Path, snap_comp
         app.theme = "textual-light"
         step = await show_services(pilot, app)
         await flip(pilot, row(step, "security.cmk"))
-        await pilot.pause()
+        await drawn(pilot, app)
         app.clear_notifications()
         step.scroll_end(animate=False)
-        await pilot.pause()
+        await drawn(pilot, app)
 
     assert snap_compare(app, terminal_size=(100, 32), run_before=before)

@@ -38,6 +38,18 @@ async def settle(pilot: Any, app: WizardApp, timeout: float = 20.0) -> None:
     raise AssertionError(f"checks did not settle: {app.live_state.cells}")
 
 
+async def drawn(pilot: Any, app: WizardApp) -> None:
+    """Wait until the wizard has drawn every change made so far (its redraws are paced to frames)."""
+    await pilot.pause()  # the messages the last key press posted
+    for _ in range(100):
+        await pilot.pause()
+        if not app._redraw_pending:
+            await pilot.pause(0.1)  # the layouts that redraw caused (a scrollbar appears, lines wrap again)
+            await pilot.pause()
+            return
+    raise AssertionError("the wizard did not redraw")
+
+
 def app_on(tmp_path: Path, config: FactoryConfig, *, demo: bool = False) -> WizardApp:
     """The wizard opened on `config`: offline (no session, no live checks to wait for) unless `demo`."""
     return make_app(demo=demo, draft=Draft(config, "", "test"), sandbox_state=tmp_path / "sandbox.json")

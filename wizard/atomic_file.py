@@ -159,3 +159,54 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def atomic_write_folder(path: Path, files: dict[str, str], *, marker: str) -> Path | None:
+    """Replace the folder `path` with one holding exactly `files` (name -> text), never half-written.
+
+    The files are written and flushed in a temporary folder beside `path` first; only then is the
+    previous folder moved aside to `<path>.bak` (an older backup removed) and the new one moved into
+    its place, two renames a moment apart. `marker` names a file every folder written this way
+    holds (a manifest): an existing folder without it is not ours, so it is refused (FileExistsError)
+    rather than replaced; an empty folder is fine. Returns the backup's path when one was kept.
+    """
+    path = path.absolute()
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / marker).is_file())):
+        raise FileExistsError(f"{path} exists and was not written by this command (it has no {marker})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_folders(path)
+    temp = Path(tempfile.mkdtemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent))
+    try:
+        for name, text in files.items():
+            with open(temp / name, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+        _sync_folder(temp)
+        backup = None
+        if path.is_dir() and any(path.iterdir()):
+            backup = path.with_name(path.name + ".bak")
+            if backup.is_dir():
+                shutil.rmtree(backup)
+            os.replace(path, backup)
+        elif path.is_dir():
+            path.rmdir()
+        os.replace(temp, path)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    _sync_folder(path.parent)
+    return backup
+
+
+def _remove_stale_folders(target: Path) -> None:
+    """Temporary folders of killed writes of `target` (their writer gone, or older than an hour)."""
+    pattern = _temp_pattern(target)
+    for entry in target.parent.glob(f".{target.name}.*.tmp"):
+        match = pattern.fullmatch(entry.name)
+        if match is None or not entry.is_dir() or entry.is_symlink() or entry.stat().st_uid != _uid():
+            continue
+        pid = match.group(1)
+        if time.time() - entry.stat().st_mtime < STALE_AFTER and (pid is None or _alive(int(pid))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)

@@ -30,8 +30,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 class FilePath(click.Path):
     """click.Path giving a pathlib.Path, without importing pathlib before a command runs."""
 
-    def __init__(self, exists: bool = False) -> None:
-        super().__init__(exists=exists, dir_okay=False)
+    def __init__(self, exists: bool = False, dir_okay: bool = False) -> None:
+        super().__init__(exists=exists, dir_okay=dir_okay)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
@@ -170,7 +170,7 @@ def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None)
 
 def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
     """Open the Textual wizard, or say which headless command to run when there is no terminal."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not _served():
         source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset poc-standalone"
         fail("the wizard needs a terminal, and this is not one",
              f"for scripts and CI run: aifactory validate {source}{' --demo' if demo else ''} "
@@ -183,6 +183,13 @@ def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
     make_app(demo=demo, draft=draft).run()
 
 
+def _served() -> bool:
+    """True when `aifactory serve` started this wizard for a browser: Textual's web driver, not a terminal."""
+    import os
+
+    return os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver:")
+
+
 def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
     """A Draft on a loaded preset: one of yours continues it, a built-in starts a new one from it."""
     from wizard.draft import Draft
@@ -193,6 +200,51 @@ def _draft_of(loaded: LoadedPreset, *, builtin: bool) -> Any:
         return Draft(loaded.config, loaded.name, "yours", saved=loaded.config, path=loaded.path,
                      notes=list(loaded.notes))
     return Draft(loaded.config, "", str(loaded.path or loaded.name), notes=list(loaded.notes))
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Check against the offline sandbox (demo tenant), not Azure.")
+@source_options
+@click.option("-o", "--output", type=FilePath(),
+              help="Write the configuration to this preset-format YAML file instead of saving a named preset.")
+def init(demo: bool, preset: str | None, config: Path | None, output: Path | None) -> None:
+    """The wizard's steps as plain questions, in order (screen readers, SSH, recordings, IDE terminals).
+
+    Every answer is checked at once; the live checks run at the end and print the same grid as
+    `validate`; it ends by saving a preset and offering the AI Factory's .env and variables.yaml.
+    Ctrl+C leaves every file whole and says what was saved.
+    """
+    from wizard.prompts import terminal_present
+
+    if not terminal_present():
+        source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset NAME"
+        fail("aifactory init asks questions and needs a terminal, and this is not one",
+             f"for scripts and CI give the configuration instead: aifactory validate {source}"
+             f"{' --demo' if demo else ''} (or --config FILE); then aifactory presets save / aifactory export")
+    if preset and config:
+        fail("give at most one of --preset NAME or --config FILE", "aifactory presets list shows the names")
+    from wizard.prompts import EXIT_INTERRUPTED, Walk, choose_start, run_init
+
+    store = _store()
+    bases: dict[str, Path] = {}
+    try:
+        if not (preset or config):
+            preset = choose_start(store) or None
+        if preset or config:
+            draft = _draft_of(load_source(preset, config), builtin=bool(preset))
+            if config is not None and _is_aifactory_file(config):
+                from wizard.interop import detect_format
+
+                bases[detect_format(config)] = config
+        else:
+            from wizard.draft import Draft
+            from wizard.model import FactoryConfig
+
+            draft = Draft(FactoryConfig(), "", "blank")
+    except KeyboardInterrupt:
+        click.secho("\ninterrupted: nothing was saved and no file was written", err=True, fg="yellow")
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(run_init(Walk(draft, demo, store, output=output, bases=bases)))
 
 
 # ------------------------------------------------------------------------------------ presets
@@ -344,36 +396,23 @@ def presets_path() -> None:
 def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, offline: bool, tenant: str | None,
              device_code: bool, register_providers: bool, as_json: bool, strict: bool) -> None:
     """Check a configuration: offline rules, then live checks against Azure (or --demo)."""
-    from wizard.findings import has_blocking, sort_findings
+    from wizard.findings import has_blocking
 
     if demo and offline:
         fail("--demo and --offline exclude each other", "use one of them")
     if fresh and not demo:
         fail("--fresh only applies to --demo", "add --demo, or drop --fresh")
     loaded = load_source(preset, config)
-    notes: list[str] = []
-    skipped = None
-    if not (offline or demo or tenant or device_code) and not _signed_in():
-        offline = True
-        skipped = _live_skipped()
-    if offline:
-        from wizard.rules import run_rules
+    interactive = not as_json and sys.stdin.isatty()
+    from wizard.errors import UserError
 
-        findings = sort_findings(run_rules(loaded.config) + [_fresh_vnets()] + ([skipped] if skipped else []))
-        grid = None
-    else:
-        from wizard.azure.run import LiveRunError
-
-        interactive = not as_json and sys.stdin.isatty()
-        try:
-            outcome = _validate_live(loaded.config, demo=demo, tenant=tenant, device_code=device_code,
-                                     register=register_providers or (_confirm_register if interactive else False),
-                                     interactive=interactive, progress=not as_json, fresh=fresh)
-        except LiveRunError as exc:
-            fail(exc.message, exc.hint)
-        notes += outcome.notes
-        findings = sort_findings(outcome.result.findings)
-        grid = outcome.result
+    try:
+        findings, grid, notes = check_config(
+            loaded.config, demo=demo, offline=offline, tenant=tenant, device_code=device_code,
+            register=register_providers or (_confirm_register if interactive else False),
+            choose_tenant=ask_tenant if interactive else None, progress=not as_json, fresh=fresh)
+    except UserError as exc:  # wizard.azure.run.LiveRunError: no usable sign-in, no such tenant
+        fail(exc.message, exc.hint)
     ok = not has_blocking(findings, strict=strict)
     if as_json:
         data: dict[str, Any] = {"ok": ok, "findings": [f.to_json() for f in findings]}
@@ -381,13 +420,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
             data["grid"] = grid.grid
         emit_json(data)
     else:
-        from wizard.report import print_findings, print_grid
-
-        print_notes(notes)
-        title = f"{loaded.name}: {'offline checks' if grid is None else 'preflight'}"
-        print_findings(findings, title=title)
-        if grid is not None:
-            print_grid(grid)
+        print_checked(loaded.name, findings, grid, notes)
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
@@ -403,13 +436,46 @@ def _fresh_vnets() -> Any:
                    "sign in (az login) or use --demo to plan from the VNets that exist", check="network")
 
 
+def check_config(config: Any, *, demo: bool, offline: bool, tenant: str | None, device_code: bool,
+                 register: Any, choose_tenant: Any, progress: bool, fresh: bool = False) -> tuple[Any, Any, list[str]]:
+    """What `validate` checks: the findings (sorted), the preflight grid (None offline) and notes.
+
+    The live checks run with --demo, a tenant, a device code or a plausible sign-in; otherwise the
+    offline rules run alone with a finding that says how to sign in. `aifactory init` ends with
+    the same. Raises wizard.azure.run.LiveRunError when the session cannot start (its message and hint say why).
+    """
+    from wizard.findings import sort_findings
+
+    skipped = None
+    if not (offline or demo or tenant or device_code) and not _signed_in():
+        offline = True
+        skipped = _live_skipped()
+    if offline:
+        from wizard.rules import run_rules
+
+        return sort_findings(run_rules(config) + [_fresh_vnets()] + ([skipped] if skipped else [])), None, []
+    outcome = _validate_live(config, demo=demo, tenant=tenant, device_code=device_code, register=register,
+                             choose_tenant=choose_tenant, progress=progress, fresh=fresh)
+    return sort_findings(outcome.result.findings), outcome.result, list(outcome.notes)
+
+
+def print_checked(name: str, findings: Any, grid: Any, notes: list[str]) -> None:
+    """`validate`'s human output: notes, the findings with their fixes, the grid check × environment."""
+    from wizard.report import print_findings, print_grid
+
+    print_notes(notes)
+    print_findings(findings, title=f"{name}: {'offline checks' if grid is None else 'preflight'}")
+    if grid is not None:
+        print_grid(grid)
+
+
 def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: bool, register: Any,
-                   interactive: bool, progress: bool, fresh: bool) -> Any:
+                   choose_tenant: Any, progress: bool, fresh: bool) -> Any:
     """`run_live_validation` with the CLI's prompts (tenant, consent) and a progress line on stderr."""
     from wizard.azure.run import run_live_validation
 
     kwargs = {"demo": demo, "tenant": tenant, "device_code": device_code, "register": register,
-              "choose_tenant": _ask_tenant if interactive else None, "fresh": fresh}
+              "choose_tenant": choose_tenant, "fresh": fresh}
     if not progress:
         return run_live_validation(config, **kwargs)
     from rich.console import Console
@@ -423,7 +489,7 @@ def _validate_live(config: Any, *, demo: bool, tenant: str | None, device_code: 
         return run_live_validation(config, on_finding=seen, **kwargs)
 
 
-def _ask_tenant(tenants: list[Any]) -> str | None:
+def ask_tenant(tenants: list[Any]) -> str | None:
     """Let the person pick one of several tenants (questionary, on a terminal)."""
     import questionary
 
@@ -483,7 +549,7 @@ def network(preset: str | None, config: Path | None, as_json: bool, propose: boo
         interactive = not as_json and sys.stdin.isatty()
         try:
             live = open_session(demo=demo, tenant=tenant, device_code=device_code,
-                                choose_tenant=_ask_tenant if interactive else None)
+                                choose_tenant=ask_tenant if interactive else None)
         except LiveRunError as exc:
             fail(exc.message, exc.hint)
         try:
@@ -706,6 +772,133 @@ def report(preset: str | None, config: Path | None, demo: bool, run_id: str | No
                f", {errors} open error(s)", err=True)
 
 
+# ------------------------------------------------------------------------------------ plan
+
+
+@cli.command("plan")
+@source_options
+@click.option("--demo", is_flag=True,
+              help="Use the demo tenant's subscriptions; with --what-if, preview against the built-in sandbox.")
+@click.option("--fresh", is_flag=True,
+              help="With --demo --what-if: a freshly seeded sandbox for this run; the saved demo state is not used.")
+@click.option("--what-if", "what_if", is_flag=True,
+              help="Ask ARM (Azure, or the sandbox with --demo) what each resource would become.")
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: environments, stages, resources (and what-if).")
+def plan_cmd(preset: str | None, config: Path | None, demo: bool, fresh: bool, what_if: bool, tenant: str | None,
+             device_code: bool, as_json: bool) -> None:
+    """List the deployment's stages and resources per environment, in the AI Factory's order.
+
+    With --what-if each resource shows what ARM would do: Create, Modify, Delete or NoChange.
+    Exit code 1 when ARM refuses to preview a stage (the message says why).
+    """
+    from deploy.plan import build_plan
+    from wizard.errors import UserError
+
+    if fresh and not (demo and what_if):
+        fail("--fresh only applies to --demo --what-if", "add --demo --what-if, or drop --fresh")
+    loaded = load_source(preset, config)
+    cfg = loaded.config
+    notes: list[str] = []
+    preview = None
+    try:
+        if what_if:
+            from deploy.whatif import preview as run_preview
+            from wizard.azure.run import LiveRunError, open_session
+
+            interactive = not as_json and sys.stdin.isatty()
+            try:
+                live = open_session(demo=demo, tenant=tenant, device_code=device_code, fresh=fresh,
+                                    choose_tenant=ask_tenant if interactive else None)
+            except LiveRunError as exc:
+                fail(exc.message, exc.hint)
+            try:
+                cfg, prepared = live.prepare(cfg)
+                vnets, read_notes = live.live_vnets(cfg)
+                plan = build_plan(cfg, vnets)
+                if not as_json:
+                    click.echo(f"previewing {len(plan.stages)} stages with what-if…", err=True)
+                preview = run_preview(plan, live.session)
+            finally:
+                live.close()
+            notes += live.notes + prepared + read_notes
+        else:
+            if demo:
+                from wizard.azure.demo import with_demo_subscriptions
+
+                cfg, demo_notes = with_demo_subscriptions(cfg)
+                notes += demo_notes
+            plan = build_plan(cfg)
+    except UserError as exc:
+        fail(str(exc))
+    if as_json:
+        from deploy.report import plan_to_json
+
+        emit_json({**plan_to_json(plan, preview), "notes": notes + list(plan.notes)})
+    else:
+        from deploy.report import print_plan
+
+        print_notes(notes)
+        print_plan(plan, loaded.name, preview)
+    sys.exit(EXIT_FINDINGS if preview is not None and preview.errors else EXIT_OK)
+
+
+def _export_arm(preset: str | None, config: Path | None, output: Path | None) -> None:
+    """`export --format arm`: one template per stage and a manifest, written as one folder."""
+    import json
+
+    from deploy.plan import build_plan
+    from wizard.atomic_file import atomic_write_folder
+    from wizard.errors import UserError
+
+    if output is None:
+        fail("--format arm writes a folder: give it with -o DIR", "e.g. aifactory export --format arm "
+             "--preset poc-standalone -o arm-templates")
+    loaded = load_source(preset, config)
+    try:
+        plan = build_plan(loaded.config)
+    except UserError as exc:
+        fail(str(exc))
+    width = len(str(len(plan.stages)))
+    files: dict[str, str] = {}
+    order = []
+    for index, stage in enumerate(plan.stages, 1):
+        name = f"{index:0{width}d}-{stage.id.replace('/', '-')}.json"
+        files[name] = json.dumps(stage.template, indent=2) + "\n"
+        order.append({"order": index, "id": stage.id, "file": name, "title": stage.title, "kind": stage.kind,
+                      "deployment_name": stage.deployment_name,
+                      "scope": {"id": stage.scope.id, "subscription_id": stage.scope.subscription_id,
+                                "resource_group": stage.scope.resource_group, "location": stage.scope.location},
+                      "depends_on": list(stage.depends_on), "fingerprint": stage.fingerprint,
+                      "resources": len(stage.resources), "az": _az_command(stage, name)})
+    manifest = {"configuration": loaded.name, "fingerprint": plan.fingerprint, "stages": order,
+                "notes": list(plan.notes)}
+    files[ARM_MANIFEST] = json.dumps(manifest, indent=2) + "\n"
+    try:
+        backup = atomic_write_folder(output, files, marker=ARM_MANIFEST)
+    except FileExistsError as exc:
+        fail(str(exc), "choose a new or empty folder, or one an earlier `export --format arm` wrote")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", "check the folder's parent exists and is writable")
+    print_notes(list(plan.notes))
+    kept = f" (previous export kept as {backup.name})" if backup else ""
+    click.echo(f"wrote {len(plan.stages)} templates and {ARM_MANIFEST} to {output}{kept}", err=True)
+
+
+def _az_command(stage: Any, file: str) -> str:
+    """The Azure CLI command that deploys one exported template by hand, as the AI Factory's pipelines do."""
+    scope = stage.scope
+    where = (f"group create --resource-group {scope.resource_group}" if scope.resource_group else
+             f"sub create --location {scope.location}")
+    return (f"az deployment {where} --subscription {scope.subscription_id} --name {stage.deployment_name} "
+            f"--template-file {file}")
+
+
+ARM_MANIFEST = "manifest.json"
+"""The file of an ARM export that lists its templates in deployment order, with scopes and dependencies."""
+
+
 # ------------------------------------------------------------------------------------ import/export
 
 
@@ -752,14 +945,18 @@ def import_cmd(file: Path, output: Path | None, save_preset: str | None, force: 
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema"]), required=True,
-              help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets.")
+@click.option("--format", "fmt", type=click.Choice(["env", "ado", "schema", "arm"]), required=True,
+              help="env: GitHub .env; ado: Azure DevOps variables.yaml; schema: JSON Schema of presets; "
+                   "arm: the deployment's ARM templates, one per stage, and a manifest (-o DIR).")
 @source_options
-@click.option("-o", "--output", type=FilePath(), help="Write to PATH.")
+@click.option("-o", "--output", type=FilePath(dir_okay=True), help="Write to PATH (a folder for --format arm).")
 @click.option("--base", type=FilePath(exists=True),
               help="Update this existing .env / variables.yaml in place (keeps its order and comments).")
 def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path | None, base: Path | None) -> None:
-    """Export a configuration as the AI Factory's own files."""
+    """Export a configuration as the AI Factory's own files, or as the ARM templates it deploys."""
+    if fmt == "arm":
+        _export_arm(preset, config, output)
+        return
     if fmt == "schema":
         import json
 
@@ -783,6 +980,41 @@ def export_cmd(fmt: str, preset: str | None, config: Path | None, output: Path |
 
 
 # ------------------------------------------------------------------------------------ sandbox
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Serve the wizard on the offline sandbox (demo tenant), not Azure.")
+@click.option("--preset", "preset", metavar="NAME", help="Open every browser's wizard straight on this preset.")
+@click.option("--config", "config", type=FilePath(exists=True),
+              help="Open every browser's wizard straight on this file (preset YAML, .env or variables.yaml).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback requires the token printed in the URL.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-sessions", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Browsers that may use the wizard at once; a further one is told the room is full.")
+@click.option("--token", "require_token", is_flag=True,
+              help="Require the token on loopback too (always required on any other address).")
+@click.option("--reconnect-grace", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="How long a wizard whose browser went away (a reload, a dropped connection) waits for it "
+                   "to come back; 0 ends it at once.")
+def serve(demo: bool, preset: str | None, config: Path | None, host: str, port: int, max_sessions: int,
+          require_token: bool, reconnect_grace: float) -> None:
+    """Serve the wizard to a browser (textual-serve): for a projector, or someone without Python.
+
+    Each browser tab gets its own wizard, run as `aifactory [--demo] [--preset|--config]` would on a
+    terminal, acting with your Azure sign-in (or the sandbox with --demo). Ctrl+C stops serving.
+    """
+    if preset or config:
+        load_source(preset, config)  # a bad preset or file is said here, once, not in every browser
+    from screens.browser import ServeOptions, serve_wizard
+
+    options = ServeOptions(host=host, port=port, demo=demo, preset=preset, config=config,
+                           max_sessions=max_sessions, require_token=require_token, reconnect_grace=reconnect_grace)
+    try:
+        serve_wizard(options)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+             "choose another --port (or --host), or stop what is using it")
 
 
 @cli.group()

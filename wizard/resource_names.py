@@ -529,3 +529,55 @@ def project_deployment_names(config: FactoryConfig, env: EnvName, project: str) 
     }
     names.update({s: project_deployment_name(config, env, project, s) for s in PROJECT_STEPS})
     return names
+
+
+# --------------------------------------------------------------------------- names of the deploy plan
+# Resources the plan deploys whose AI Factory names were not in the files read here (the common
+# NSGs, the Bastion IP, private endpoints and their links, the Foundry project, the Azure ML
+# cluster), or that the AI Factory does not deploy at all (the hub peering and the virtual hub
+# connection are manual steps there). They follow the shapes of the names beside them.
+
+
+def common_nsg(config: FactoryConfig, env: EnvName, role: str) -> str:
+    """`{role}-nsg-cmn-{loc}-{env}` for a common subnet (role: common, scoring, pbi, bastion)."""
+    return f"{role}-nsg-cmn-{location_short(config, env)}-{aif_env(env)}"
+
+
+def bastion_public_ip(config: FactoryConfig, env: EnvName) -> str:
+    """`pip-{bastion host name}`."""
+    return f"pip-{bastion_host(config, env)}"
+
+
+def hub_peering(config: FactoryConfig, env: EnvName) -> str:
+    """The spoke side of the hub peering: `{vnet}-to-hub`."""
+    return f"{common_vnet(config, env)}-to-hub"
+
+
+def hub_connection(config: FactoryConfig, env: EnvName) -> str:
+    """The virtual hub connection of an environment's VNet: `conn-{vnet}`."""
+    return f"conn-{common_vnet(config, env)}"
+
+
+def private_endpoint(resource_name: str, group: str) -> str:
+    """`{resource}-{group}-pend`: one private endpoint per resource and sub-resource (group id)."""
+    return f"{resource_name}-{group}-pend"[:80]
+
+
+def dns_zone_link(config: FactoryConfig, env: EnvName) -> str:
+    """The link of a private DNS zone to the common VNet: `{vnet}-link`."""
+    return f"{common_vnet(config, env)}-link"
+
+
+def foundry_project(project: str) -> str:
+    """The default project of a project's AI Foundry account: `prj{NNN}-default`."""
+    return f"prj{project}-default"
+
+
+def ml_cluster(project: str) -> str:
+    """The Azure ML compute cluster: `p{NNN}-cpu-cls` (Azure ML allows 16 characters)."""
+    return f"p{project}-cpu-cls"
+
+
+def ml_aks_compute(project: str) -> str:
+    """The Azure ML compute that attaches the project's AKS: `p{NNN}-aks`."""
+    return f"p{project}-aks"

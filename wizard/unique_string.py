@@ -5,12 +5,15 @@ characters of `uniqueString(<common resource group id>)`. Users are told to copy
 from the portal after the first deployment (AIFACTORY_SALT); computing it here lets the wizard
 preview every name, length and availability before anything is deployed.
 
-The algorithm lives in `sandbox.arm_functions` (standard library only), so the sandbox
-evaluates templates with the very same function; see that module for how ARM computes it.
+ARM's `guid()` comes along for the deploy plan: a role assignment named `guid(scope, principal,
+role)` gets the same name on every run, so deploying again rewrites it instead of adding one.
+
+The algorithms live in `sandbox.arm_functions` (standard library only), so the sandbox
+evaluates templates with the very same functions; see that module for how ARM computes them.
 """
 
 from __future__ import annotations
 
-from sandbox.arm_functions import ALPHABET, base32_13, murmur_hash64, unique_string
+from sandbox.arm_functions import ALPHABET, base32_13, guid, murmur_hash64, unique_string
 
-__all__ = ["ALPHABET", "base32_13", "murmur_hash64", "unique_string"]
+__all__ = ["ALPHABET", "base32_13", "guid", "murmur_hash64", "unique_string"]

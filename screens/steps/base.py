@@ -22,7 +22,7 @@ class StepPane(VerticalScroll):
 
     STEP_ID = ""
     DEFAULT_CSS = """
-    StepPane { padding: 0 1; height: 1fr; }
+    StepPane { padding: 0 1; height: 1fr; scrollbar-gutter: stable; }
     StepPane > .step-title { text-style: bold; color: $accent; }
     StepPane > .step-blurb { color: $text-muted; margin-bottom: 1; }
     StepPane .section { text-style: bold; margin: 1 0 0 0; }

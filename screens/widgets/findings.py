@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from screens.messages import ApplyFix, GoToStep
@@ -95,11 +95,15 @@ class FindingRow(Horizontal):
         self.focus()
 
 
-class FindingList(VerticalScroll):
-    """Findings, errors first; replaced whole when they change."""
+class FindingList(Vertical):
+    """Findings, errors first; replaced whole when they change.
+
+    Not a scroller of its own: it sits in a pane that scrolls, and a nested scroller whose
+    scrollbar narrows its own lines (so they wrap, so it needs the scrollbar) never settles.
+    """
 
     DEFAULT_CSS = """
-    FindingList { height: auto; max-height: 100%; }
+    FindingList { height: auto; }
     FindingList > .empty { color: $success; padding: 0 1; }
     """
 

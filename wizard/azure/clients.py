@@ -252,6 +252,13 @@ class AzureSession:
         return self._client("resources", subscription_id,
                             lambda kw: ResourceManagementClient(self.credential, subscription_id, **kw))
 
+    def deployments(self, subscription_id: str) -> Any:
+        """`DeploymentsMgmtClient`: template deployments, what-if, their operations, cancel."""
+        from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+
+        return self._client("deployments", subscription_id,
+                            lambda kw: DeploymentsMgmtClient(self.credential, subscription_id, **kw))
+
     def compute(self, subscription_id: str) -> Any:
         """`ComputeManagementClient`: VM SKUs and vCPU usages."""
         from azure.mgmt.compute import ComputeManagementClient
