@@ -535,6 +535,7 @@ class WizardApp(App[None]):
             return
         from datetime import datetime
 
+        from deploy.run_report import report_run
         from wizard import handover
         from wizard.atomic_file import atomic_write
 
@@ -545,8 +546,10 @@ class WizardApp(App[None]):
         if notes:
             checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
         estimate, problem = handover.estimate_for(config)
-        inputs = handover.ReportInputs(self.draft.name or self.draft.extends or "aifactory", config, checks,
-                                       datetime.now().astimezone(), estimate, problem, vnets)
+        name = self.draft.name or self.draft.extends or "aifactory"
+        run, run_problem = report_run(name, demo=self.demo)
+        inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
+                                       run, run_problem)
         try:
             text = handover.render(handover.build(inputs), handover.format_for(str(path)))
             backup = atomic_write(path, text)

@@ -148,3 +148,32 @@ def test_a_deployment_shows_each_stage_resource_duration_and_failure() -> None:
     assert "Not deployed yet" not in html
     markdown = handover.render(document, "markdown")
     assert lint(markdown) == [] and "retried: succeeded on attempt 2" in markdown
+
+
+def test_a_demo_deployment_its_failure_and_its_resume_are_reported(tmp_path: Path) -> None:
+    deploy = subprocess.run(
+        [aifactory_bin(), "deploy", "--preset", "poc-standalone", "--demo", "--yes", "--json", "--speed", "600",
+         "--fault", "fail=Microsoft.Search/searchServices:InsufficientQuota:1"],
+        capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert deploy.returncode == 1, deploy.stderr
+    first = tmp_path / "first.html"
+    assert report(tmp_path, "--preset", "poc-standalone", "--demo", "-o", str(first)).returncode == 0
+    html = first.read_text(encoding="utf-8")
+    deployment = html[html.index('<section id="deployment">'):html.index('<section id="cost">')]
+    assert "✗ failed" in deployment and "InsufficientQuota" in deployment and "open: " in deployment
+    assert "the demo sandbox (not Azure)" in deployment and "poc-ai-esml-common-eus2-dev-001" in deployment
+    resume = subprocess.run([aifactory_bin(), "resume", "--json"], capture_output=True, text=True, timeout=180,
+                            cwd=tmp_path)
+    assert resume.returncode == 0, resume.stderr
+    second = tmp_path / "second.md"
+    run = report(tmp_path, "--preset", "poc-standalone", "--demo", "-o", str(second))
+    assert run.returncode == 0 and "0 open error(s)" in run.stderr, run.stderr
+    text = second.read_text(encoding="utf-8")
+    assert lint(text) == []
+    assert "resumed: succeeded" in text and "Not deployed yet" not in text
+    # the names the deployment now holds are its own, not findings to fix
+    assert "held by this factory's own deployment" in text
+    # without --demo the sandbox's run is not Azure's: nothing was deployed there
+    offline = tmp_path / "offline.md"
+    assert report(tmp_path, "--preset", "poc-standalone", "-o", str(offline)).returncode == 0
+    assert "Not deployed yet" in offline.read_text(encoding="utf-8")

@@ -761,9 +761,10 @@ def report(preset: str | None, config: Path | None, demo: bool, run_id: str | No
     else:
         checks = handover.offline_checks(cfg, f"offline: {FRESH_VNETS}")
     estimate, cost_problem = handover.estimate_for(cfg)
-    run, run_problem = None, ""
-    if run_id:
-        run_problem = f"run {run_id} was not found: nothing has been deployed from {loaded.name} yet"
+    from deploy.run_report import report_run
+
+    run, run_problem = report_run(loaded.name, run_id, demo=demo)
+    checks = handover.settle_own_names(checks, run)
     inputs = handover.ReportInputs(loaded.name, cfg, checks, datetime.now().astimezone(), estimate, cost_problem,
                                    vnets, run, run_problem)
     write_output(output, handover.render(handover.build(inputs), fmt))
@@ -1082,6 +1083,238 @@ def sandbox_reset() -> None:
         click.echo(f"the demo sandbox has no saved state ({path}); the next --demo run starts from the seeded tenant")
     else:
         click.echo(f"moved the demo sandbox state to {kept}; the next --demo run starts from the seeded tenant")
+
+
+# ------------------------------------------------------------------------------------ deploy
+
+
+EXIT_INTERRUPTED = 130
+"""A run canceled or left running after Ctrl+C (the shell's code for an interrupted command)."""
+
+
+def _interrupt_option(func: F) -> F:
+    return click.option(
+        "--on-interrupt", type=click.Choice(["ask", "cancel", "leave"]), default="ask", show_default=True,
+        help="What Ctrl+C does: ask, cancel the deployments in Azure, or leave them running for "
+             "`aifactory resume`.")(func)
+
+
+def _deploy_session(*, demo: bool, tenant: str | None, device_code: bool, faults: tuple[str, ...] = (),
+                    seed: int = 0, speed: float | None = None) -> Any:
+    """The LiveSession a deployment runs on (the demo sandbox with its faults and speed, or Azure)."""
+    from wizard.azure.run import LiveRunError, LiveSession, open_session, token_account
+
+    try:
+        if demo:
+            from sandbox.faults import parse_faults
+            from sandbox.state_file import StateFileError
+            from wizard.azure.demo import STATE_HINT, demo_session
+
+            try:
+                session, tenant_id, notes = demo_session(faults=parse_faults(list(faults), seed) if faults else None,
+                                                         speed=speed)
+            except StateFileError as exc:
+                fail(f"the demo sandbox state {exc}", STATE_HINT)
+            return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
+        if faults or speed is not None:
+            fail("--fault and --speed only apply to --demo", "add --demo, or drop them")
+        interactive = sys.stdin.isatty()
+        return open_session(demo=False, tenant=tenant, device_code=device_code,
+                            choose_tenant=ask_tenant if interactive else None)
+    except LiveRunError as exc:
+        fail(exc.message, exc.hint)
+
+
+def _consent(register: bool, yes: bool, printer: Any) -> Any:
+    """Registering providers: always with --register-providers; asked on a terminal (the progress
+    bar paused meanwhile); else refused."""
+    if register:
+        return True
+    if yes or not sys.stdin.isatty():
+        return False
+
+    def ask(subscription_id: str, namespaces: list[str]) -> bool:
+        with printer.paused():
+            return click.confirm(f"Register {', '.join(namespaces)} in subscription {subscription_id} "
+                                 "(it changes the subscription)?", default=False, err=True)
+
+    return ask
+
+
+def _ask_cancel() -> bool:
+    answer = click.prompt("\nCancel the deployments in Azure [c], or leave them running to resume later [l]?",
+                          type=click.Choice(["c", "l"]), default="l", err=True)
+    return bool(answer == "c")
+
+
+def _exit_for(finished: Any) -> NoReturn:
+    if finished.status == "succeeded":
+        sys.exit(EXIT_OK)
+    sys.exit(EXIT_INTERRUPTED if finished.status in ("canceled", "interrupted") else EXIT_FINDINGS)
+
+
+@cli.command()
+@source_options
+@click.option("--demo", is_flag=True, help="Deploy into the built-in sandbox (demo tenant), not Azure.")
+@click.option("--yes", is_flag=True, help="Deploy without asking for confirmation after the preview.")
+@click.option("--force", is_flag=True, help="Deploy even though the preflight reports errors.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON event per line; the last is {"event": "run_finished", "status": ...}.')
+@click.option("--register-providers", is_flag=True,
+              help="Register resource providers a stage needs (you consent to the change).")
+@_interrupt_option
+@click.option("--tenant", metavar="ID", help="Tenant to sign in to, when you can see several.")
+@click.option("--device-code", is_flag=True, help="Sign in with a code on another device.")
+@click.option("--fault", "faults", multiple=True, callback=_fault_specs, metavar="NAME=VALUE",
+              help="With --demo: inject a fault (repeatable), as `aifactory sandbox serve --fault`.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --fault: seed of the random draws.")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="With --demo: the sandbox's speed factor (saved with its state; default 30).")
+def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force: bool, as_json: bool,
+           register_providers: bool, on_interrupt: str, tenant: str | None, device_code: bool,
+           faults: tuple[str, ...], seed: int, speed: float | None) -> None:
+    """Deploy a configuration: preflight, preview, confirmation, then every stage with progress.
+
+    Exit codes: 0 deployed, 1 refused or a stage failed, 2 bad input, 130 canceled or left
+    running after Ctrl+C (`aifactory resume` continues).
+    """
+    from deploy.headless import RichPrinter, follow
+    from deploy.launch import build, preflight_refusal, start_run
+    from wizard.errors import UserError
+
+    loaded = load_source(preset, config)
+    live = _deploy_session(demo=demo, tenant=tenant, device_code=device_code, faults=faults, seed=seed,
+                           speed=speed)
+    try:
+        prepared, notes = live.prepare(loaded.config)
+        try:
+            plan, read_notes = build(prepared, live)
+        except UserError as exc:
+            fail(str(exc))
+        print_notes(live.notes + notes + read_notes)
+        refusal = None
+        if not force:
+            if not as_json:
+                click.echo("running the preflight…", err=True)
+            refusal = preflight_refusal(prepared, live, plan)
+        if refusal is None and not _confirmed(plan, loaded.name, live, yes=yes, as_json=as_json):
+            click.echo("nothing deployed", err=True)
+            sys.exit(EXIT_OK)
+        printer = RichPrinter()
+        run = start_run(prepared, live, force=True, consent=_consent(register_providers, yes, printer), plan=plan,
+                        config_name=loaded.name, refusal=refusal)
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt,  # type: ignore[arg-type]
+                          ask=_ask_cancel, printer=printer)
+    finally:
+        live.close()
+    _exit_for(finished)
+
+
+def _confirmed(plan: Any, name: str, live: Any, *, yes: bool, as_json: bool) -> bool:
+    """With --yes, go; else preview the plan with ARM's what-if, show it, and ask."""
+    if yes:
+        return True
+    if as_json or not sys.stdin.isatty():
+        fail("deploying needs a confirmation, and there is no terminal to ask on", "add --yes to deploy without asking")
+    from deploy.report import print_plan
+    from deploy.whatif import preview
+
+    click.echo(f"previewing {len(plan.stages)} stages with what-if…", err=True)
+    previewed = preview(plan, live.session)
+    print_plan(plan, name, previewed)
+    if previewed.errors:
+        click.echo(f"ARM could not preview {len(previewed.errors)} stage(s); they may fail the same way", err=True)
+    return click.confirm("Deploy?", default=False, err=True)
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line, as `aifactory deploy --json`.")
+@click.option("--register-providers", is_flag=True,
+              help="Register resource providers a stage needs (you consent to the change).")
+@_interrupt_option
+def resume(run_id: str | None, as_json: bool, register_providers: bool, on_interrupt: str) -> None:
+    """Continue a deployment run (the latest unfinished one, or RUN_ID): deployments still running
+    are re-attached by name, stages that succeeded are not deployed again."""
+    from deploy.headless import RichPrinter, follow
+    from deploy.launch import RunNotFound, find_run, resume_run
+
+    try:
+        record = find_run(run_id)
+    except RunNotFound as exc:
+        fail(exc.message, exc.hint)
+    live = _deploy_session(demo=bool(record.header.get("demo")), tenant=None, device_code=False)
+    try:
+        print_notes(live.notes)
+        printer = RichPrinter()
+        run = resume_run(record.run_id, live, consent=_consent(register_providers, False, printer))
+        finished = follow(run, as_json=as_json, on_interrupt=on_interrupt,  # type: ignore[arg-type]
+                          ask=_ask_cancel, printer=printer)
+    finally:
+        live.close()
+    _exit_for(finished)
+
+
+@cli.command()
+@source_options
+@click.option("--env", "env", type=click.Choice(["dev", "stage", "prod"]), help="Only this environment.")
+@click.option("--demo", is_flag=True, help="Destroy in the built-in sandbox (demo tenant), not Azure.")
+@click.option("--yes", is_flag=True, help="Do not count down before deleting.")
+@click.option("--json", "as_json", is_flag=True, help="Print what is (or was) deleted as JSON.")
+@click.option("--countdown", type=click.IntRange(0, 60), default=10, show_default=True,
+              help="Seconds to wait (Ctrl+C stops) before deleting.")
+def destroy(preset: str | None, config: Path | None, env: str | None, demo: bool, yes: bool, as_json: bool,
+            countdown: int) -> None:
+    """Delete what deployments of a configuration created: the resource groups and deployments their
+    journals recorded, then purge the Key Vaults Azure keeps soft-deleted. Previews exactly that first."""
+    import time
+
+    from deploy import teardown
+    from deploy.journal import find_runs
+
+    loaded = load_source(preset, config)
+    runs = [r for r in find_runs(config_name=loaded.name) if bool(r.header.get("demo")) == demo]
+    if not runs:
+        fail(f"no deployment of {loaded.name} is recorded{' in the demo sandbox' if demo else ''}",
+             "destroy only deletes what `aifactory deploy` recorded creating")
+    live = _deploy_session(demo=demo, tenant=None, device_code=False)
+    try:
+        plan = teardown.existing(teardown.recorded(runs, env), live.session)
+        if as_json and (plan.empty or not yes):
+            emit_json({**plan.to_json(), "deleted": False})
+            sys.exit(EXIT_OK)
+        if not as_json:
+            _print_teardown(plan, loaded.name, len(runs))
+        if plan.empty:
+            sys.exit(EXIT_OK)
+        if not yes:
+            if not sys.stdin.isatty():
+                fail("destroying needs a countdown you can stop, and there is no terminal", "add --yes")
+            for left in range(countdown, 0, -1):
+                click.echo(f"\rdeleting in {left} s (Ctrl+C to stop) ", nl=False, err=True)
+                time.sleep(1)
+            click.echo("", err=True)
+        teardown.execute(plan, live.session, say=(lambda line: None) if as_json else click.echo)
+    finally:
+        live.close()
+    if as_json:
+        emit_json({**plan.to_json(), "deleted": True})
+
+
+def _print_teardown(plan: Any, name: str, runs: int) -> None:
+    """The preview: every resource group, deployment and vault `destroy` will delete."""
+    if plan.empty:
+        click.echo(f"nothing to delete: what the {runs} recorded run(s) of {name} created is gone already")
+        return
+    click.echo(f"destroy deletes what {runs} recorded run(s) of {name} created:")
+    for group in plan.groups:
+        click.echo(f"  resource group  {group.name}  (subscription {group.subscription_id}, with everything in it)")
+    for target in plan.deployments:
+        click.echo(f"  deployment      {target.name}  ({target.id.rsplit('/providers/', 1)[0]})")
+    for vault in plan.vaults:
+        click.echo(f"  purge Key Vault {vault.name}  (soft-deleted once its group is gone)")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
 
 
 def main() -> None:

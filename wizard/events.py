@@ -132,6 +132,9 @@ class StageInfo:
     depends_on: tuple[str, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()
     """(ARM type, name) of each resource the stage creates, in template order."""
+    fingerprint: str = ""
+    """A digest of what the stage submits (`Stage.fingerprint`): a resume skips stages whose
+    fingerprint already succeeded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,8 @@ class StageStarted(Event):
     portal_url: str
     attempt: int = 1
     reattached: bool = False
+    operation_url: str = ""
+    """The deployment's `Azure-AsyncOperation` URL (what a resume polls); empty when re-attached by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,10 @@ class ResourceProgress(Event):
     """ARM's provisioning state: Accepted, Running, Succeeded, Failed, Canceled."""
     elapsed: float = 0.0
     """Seconds since the resource's operation started (ARM's `duration`)."""
+    resource_id: str = ""
+    """The resource's ARM id (what `aifactory destroy` deletes)."""
+    status_code: str = ""
+    """ARM's `Created` for a new resource, `OK` for one that was there already (once it succeeded)."""
 
     def can_replace(self, other: Event) -> bool:
         """A newer state of the same resource supersedes this one (a front end may drop it)."""

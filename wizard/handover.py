@@ -14,9 +14,10 @@ of the finished document goes through `wizard.secrets.redact`, so no secret reac
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ from wizard.document import (
     map_text,
 )
 from wizard.errors import UserError
+from wizard.events import status_of
 from wizard.findings import Finding, sort_findings
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.network import EnvironmentPlan, LiveVnet, TemplateError, network_findings, plan_all
@@ -111,6 +113,7 @@ SEVERITY: dict[str, tuple[str, Tone]] = {"error": ("✗ error", "error"), "warni
 def build(inputs: ReportInputs) -> Document:
     """The whole report, every string redacted of secrets."""
     config = inputs.config
+    inputs = replace(inputs, checks=settle_own_names(inputs.checks, inputs.run))
     plans, plan_problem = _plans(config, inputs.live_vnets)
     sections = (
         _summary(inputs),
@@ -127,6 +130,38 @@ def build(inputs: ReportInputs) -> Document:
     document = Document(f"AI Factory handover: {inputs.name}", subtitle.strip(), sections)
     redacted: Document = map_text(document, redact)
     return redacted
+
+
+NAME_TAKEN = "AIF-LIVE-NAME-TAKEN"
+
+
+def settle_own_names(checks: Checks, run: RunSummary | None) -> Checks:
+    """After a deployment, the preflight finds the factory's own names taken: by itself. Those
+    findings become notes saying so (and their grid cells are judged without them), so the report
+    does not ask the customer to rename what was just deployed."""
+    if run is None:
+        return checks
+    deployed = {r.name for stage in run.stages for r in stage.resources if r.state.lower() == "succeeded"}
+
+    def ours(finding: Finding) -> bool:
+        return finding.code == NAME_TAKEN and finding.severity == "error" and any(
+            re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", finding.message) for name in deployed)
+
+    settled = tuple(
+        replace(f, severity="info", hint="", message=f"{f.message.split(' is taken', 1)[0]} is held by this "
+                f"factory's own deployment (run {run.run_id})")
+        if ours(f) else f for f in checks.findings)
+    if settled == checks.findings:
+        return checks
+    grid = None
+    if checks.grid is not None:
+        grid = {env: dict(cells) for env, cells in checks.grid.items()}
+        for finding in (f for f in checks.findings if ours(f)):
+            cells = grid.get(finding.environment, {})
+            if finding.check in cells:
+                cells[finding.check] = status_of([f for f in settled if f.environment == finding.environment
+                                                  and f.check == finding.check])
+    return replace(checks, findings=settled, grid=grid)
 
 
 def _section(section_id: str, blocks: list[Block], subsections: list[Section] | None = None) -> Section:
@@ -376,7 +411,8 @@ def _deployment(inputs: ReportInputs) -> Section:
     counts = Counter(stage.status for stage in run.stages)
     resources = sum(len(stage.resources) for stage in run.stages)
     facts: list[tuple[str, CellValue]] = [
-        ("Run", Span(run.run_id, mono=True)), ("Result", _status(run.status)), ("Started", run.started),
+        ("Run", Span(run.run_id, mono=True)), ("Result", _status(run.status)),
+        ("Deployed to", "the demo sandbox (not Azure)" if run.demo else "Azure"), ("Started", run.started),
         ("Took", duration(run.elapsed)),
         ("Stages", ", ".join(f"{n} {STATUS_MARKS.get(s, (s, ''))[0].split(' ', 1)[-1]}" for s, n in counts.items())),
         ("Resources", str(resources)),
@@ -408,7 +444,7 @@ def _deployment(inputs: ReportInputs) -> Section:
                              resource.state.lower() in STATUS_MARKS else resource.state, duration(resource.elapsed)))
         if rows:
             subsections.append(Section(f"deployment-{env}", f"{env}: resources", (
-                Table(("stage", "resource type", "name", "state", "took"), tuple(rows), "llllr"),)))
+                Table(("stage", "resource type", "name", "state", "took"), tuple(rows), "lllcr"),)))
     return _section("deployment", blocks, subsections)
 
 

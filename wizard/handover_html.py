@@ -70,7 +70,7 @@ caption { caption-side: bottom; text-align: left; color: var(--muted); padding-t
 th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
 th { background: var(--soft); font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
-td.r, th.r { text-align: right; } td.c, th.c { text-align: center; }
+td.r, th.r { text-align: right; } td.c, th.c { text-align: center; } td.c { white-space: nowrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
 dt { font-weight: 600; color: var(--muted); } dd { margin: 0; }
 figure { margin: 10px 0 16px; } figcaption { color: var(--muted); font-size: 12px; }

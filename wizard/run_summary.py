@@ -67,6 +67,8 @@ class RunSummary:
     """Resource providers registered during the run, one sentence each."""
     refused: str = ""
     """Why nothing was submitted, when the run was refused."""
+    demo: bool = False
+    """Deployed to the demo sandbox, not Azure."""
 
 
 def duration(seconds: float) -> str:

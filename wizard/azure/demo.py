@@ -48,8 +48,11 @@ STATE_HINT = ("run `aifactory sandbox reset` to start again from the seeded demo
 """What to do about a demo state file that cannot be read (`sandbox.state_file.StateFileError`)."""
 
 
-def demo_session(*, faults: Any = None, path: Path | None = None, fresh: bool = False) -> tuple[Any, str, list[str]]:
+def demo_session(*, faults: Any = None, path: Path | None = None, fresh: bool = False,
+                 speed: float | None = None) -> tuple[Any, str, list[str]]:
     """An AzureSession on the in-process sandbox, the demo tenant id, and notes for the user.
+
+    `speed` sets the demo speed factor (saved with the state, so every process sharing it follows).
 
     `fresh` seeds a new sandbox in memory: the saved state is neither read nor changed. A saved
     state that cannot be read raises `sandbox.state_file.StateFileError` (see `STATE_HINT`).
@@ -67,6 +70,8 @@ def demo_session(*, faults: Any = None, path: Path | None = None, fresh: bool = 
         where = path or state_path()
         arm = open_sandbox(where, **options)
         note = f"demo: checking against the sandbox (state in {where}), not Azure"
+    if speed is not None:
+        arm.set_speed(speed)
     transport = SandboxTransport(arm)
     session = AzureSession(SandboxCredential(), transport=transport, tenant_id=CONTOSO_TENANT)
     return session, CONTOSO_TENANT, [note]
