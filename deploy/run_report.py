@@ -13,27 +13,33 @@ from pathlib import Path
 from typing import Any
 
 from deploy.journal import JournalError, RunRecord, find_runs, load_run, read_lines, runs_dir
+from wizard.errors import UserError
 from wizard.run_summary import FailureNote, ResourceSummary, RunSummary, StageSummary
 
 
-def report_run(config_name: str, run_id: str | None = None, *, demo: bool,
-               state_dir: Path | None = None) -> tuple[RunSummary | None, str]:
-    """The run to report: `run_id`, else the latest run of `config_name` (to the sandbox with
-    `demo`, to Azure without); and why none could be read.
+class RunNotFound(UserError):
+    """`--run RUN_ID` names no readable run."""
 
-    (None, "") means nothing was deployed from this configuration yet.
+
+def report_run(config_name: str, run_id: str | None = None, *, demo: bool,
+               state_dir: Path | None = None) -> RunSummary | None:
+    """The run to report: `run_id`, else the latest run of `config_name` (to the sandbox with
+    `demo`, to Azure without); None when nothing was deployed from it yet.
+
+    Raises RunNotFound when `run_id` names no run, or one whose journal cannot be read.
     """
     if run_id:
         path = runs_dir(state_dir) / f"{run_id}.jsonl"
         if not path.is_file():
             recent = ", ".join(r.run_id for r in find_runs(state_dir)[-5:]) or "none"
-            return None, f"there is no deployment run {run_id} (recent runs: {recent})"
+            raise RunNotFound(f"there is no deployment run {run_id}", f"recent runs: {recent}")
         try:
-            return summarize(load_run(path)), ""
+            return summarize(load_run(path))
         except (JournalError, OSError) as exc:
-            return None, f"the deployment run {run_id} cannot be read: {exc}"
+            raise RunNotFound(f"the deployment run {run_id} cannot be read: {exc}",
+                              "report without --run, or name another run") from None
     runs = [r for r in find_runs(state_dir, config_name=config_name) if bool(r.header.get("demo")) == demo]
-    return (summarize(runs[-1]), "") if runs else (None, "")
+    return summarize(runs[-1]) if runs else None
 
 
 def _history(path: Path) -> tuple[dict[str, list[tuple[int, str, str, str]]], dict[str, float]]:

@@ -547,9 +547,8 @@ class WizardApp(App[None]):
             checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
         estimate, problem = handover.estimate_for(config)
         name = self.draft.name or self.draft.extends or "aifactory"
-        run, run_problem = report_run(name, demo=self.demo)
         inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
-                                       run, run_problem)
+                                       report_run(name, demo=self.demo))
         try:
             text = handover.render(handover.build(inputs), handover.format_for(str(path)))
             backup = atomic_write(path, text)

@@ -3,6 +3,7 @@ draws it, the Markdown under a linter's basic rules, escaping and secrets."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -111,6 +112,13 @@ def test_a_report_path_that_is_neither_html_nor_markdown_is_refused(tmp_path: Pa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_run_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    run = report(tmp_path, "--preset", "poc-standalone", "--run", "20260101-000000-abcd", "-o",
+                 str(tmp_path / "handover.html"))
+    assert run.returncode == 2 and "there is no deployment run 20260101-000000-abcd" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_second_report_keeps_the_first_as_backup(tmp_path: Path) -> None:
     out = tmp_path / "handover.html"
     for _ in range(2):
@@ -173,6 +181,10 @@ def test_a_demo_deployment_its_failure_and_its_resume_are_reported(tmp_path: Pat
     assert "resumed: succeeded" in text and "Not deployed yet" not in text
     # the names the deployment now holds are its own, not findings to fix
     assert "held by this factory's own deployment" in text
+    run_id = Path(json.loads(deploy.stdout.strip().splitlines()[-1])["journal"]).stem
+    by_id = tmp_path / "by-id.html"
+    assert report(tmp_path, "--preset", "poc-standalone", "--demo", "--run", run_id, "-o", str(by_id)).returncode == 0
+    assert run_id in by_id.read_text(encoding="utf-8")
     # without --demo the sandbox's run is not Azure's: nothing was deployed there
     offline = tmp_path / "offline.md"
     assert report(tmp_path, "--preset", "poc-standalone", "-o", str(offline)).returncode == 0

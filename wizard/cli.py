@@ -763,10 +763,13 @@ def report(preset: str | None, config: Path | None, demo: bool, run_id: str | No
     estimate, cost_problem = handover.estimate_for(cfg)
     from deploy.run_report import report_run
 
-    run, run_problem = report_run(loaded.name, run_id, demo=demo)
+    try:
+        run = report_run(loaded.name, run_id, demo=demo)
+    except UserError as exc:
+        fail(exc.message, exc.hint)
     checks = handover.settle_own_names(checks, run)
     inputs = handover.ReportInputs(loaded.name, cfg, checks, datetime.now().astimezone(), estimate, cost_problem,
-                                   vnets, run, run_problem)
+                                   vnets, run)
     write_output(output, handover.render(handover.build(inputs), fmt))
     errors = sum(f.severity == "error" for f in checks.findings)
     click.echo(f"report of {loaded.name}: checked {'offline' if checks.by == 'offline' else 'live (' + checks.by + ')'}"

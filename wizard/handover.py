@@ -76,8 +76,6 @@ class ReportInputs:
     live_vnets: Mapping[EnvName, LiveVnet] = field(default_factory=dict)
     run: RunSummary | None = None
     """What the latest deployment run did (from its journal), or None when nothing was deployed yet."""
-    run_problem: str = ""
-    """Why the run could not be read, when one was asked for."""
 
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -401,8 +399,6 @@ def _scope(stage: StageSummary) -> str:
 
 
 def _deployment(inputs: ReportInputs) -> Section:
-    if inputs.run_problem:
-        return _section("deployment", [Paragraph(inputs.run_problem, "error")])
     run: RunSummary | None = inputs.run
     if run is None:
         return _section("deployment", [Paragraph(
