@@ -92,7 +92,7 @@ def _env_box(x: float, y: float, w: float, env: EnvName, plan: EnvironmentPlan, 
     ]
     cells: list[tuple[str, Kind]] = [("common", "common")]
     cells += [(p.number, "project-a" if i % 2 == 0 else "project-b") for i, p in enumerate(plan.projects)]
-    shown = cells if len(cells) <= 5 else [*cells[:4], (f"+{len(cells) - 4} more", "plain")]
+    shown = cells if len(cells) <= 5 else [*cells[:4], (f"+{len(cells) - 4}", "plain")]
     cell_w = (w - 20 - 4 * (len(shown) - 1)) / max(len(shown), 1)
     for index, (text, kind) in enumerate(shown):
         shapes.append(Box(x + 10 + index * (cell_w + 4), y + 48, cell_w, 26, kind, text, centred=True))

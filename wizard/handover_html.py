@@ -138,9 +138,10 @@ def _svg(drawing: Drawing) -> str:
                          f'rx="{2 if shape.centred else 6}" fill="{fill}" stroke="{stroke}"/>')
             if shape.label:
                 colour = "#ffffff" if shape.kind in DARK_FILLS else "#1f2933"
-                size = 10 if shape.height < 20 else 12
-                parts.append(f'<text x="{shape.x + shape.width / 2:g}" y="{shape.y + shape.height / 2 + size / 3:g}" '
-                             f'text-anchor="middle" font-size="{size}" fill="{colour}" {mono}>{_t(shape.label)}</text>')
+                size = min(10 if shape.height < 20 else 12, (shape.width - 4) / (0.6 * len(shape.label)))
+                x, y = shape.x + shape.width / 2, shape.y + shape.height / 2 + size / 3
+                parts.append(f'<text x="{x:g}" y="{y:.4g}" text-anchor="middle" font-size="{size:.3g}" '
+                             f'fill="{colour}" {mono}>{_t(shape.label)}</text>')
         elif isinstance(shape, Line):
             marker = ' marker-end="url(#arrow)"' if shape.arrow else ""
             parts.append(f'<line x1="{shape.x1:g}" y1="{shape.y1:g}" x2="{shape.x2:g}" y2="{shape.y2:g}" '
