@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,37 @@ from wizard.model import FactoryConfig
 
 BUILT_INS = ("poc-standalone", "enterprise-hub-spoke", "global-vwan", "hybrid-workshop")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "path", "rect", "line"}
+
+
+class Balance(HTMLParser):
+    """Every element the page opens is closed, in order (a tag left open by a bad escape shows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.open[-1] if self.open else 'nothing'}")
+        else:
+            self.open.pop()
+
+
+def balanced(html: str) -> list[str]:
+    parser = Balance()
+    parser.feed(html)
+    return parser.problems + [f"<{tag}> never closed" for tag in parser.open]
 
 
 def report(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,6 +80,7 @@ def test_demo_report_has_every_section_and_chromium_draws_it(tmp_path: Path) -> 
     assert "planned from the live VNet vnt-esmlcmn-sdc-prod-001" in html
     # self-contained: no script, nothing fetched
     assert "<script" not in html.lower()
+    assert balanced(html) == []
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert html.count("<svg") == 1 + 3  # the landing zone, one address map per environment
     if not Path(CHROMIUM).exists():
@@ -96,6 +129,7 @@ def test_user_text_is_escaped_and_secrets_never_written() -> None:
     })
     document = built(config)
     html = handover.render(document, "html")
+    assert balanced(html) == []
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     markdown = handover.render(document, "markdown")
