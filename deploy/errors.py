@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand
@@ -118,7 +118,6 @@ class Classified:
     """The runner retries it with backoff (transient only)."""
     namespaces: tuple[str, ...] = ()
     """Provider namespaces to register (registration only)."""
-    leaves: tuple[ArmErrorNode, ...] = field(default=())
 
     def finding(self, *, stage_title: str, environment: str, subscription_id: str, scope_id: str) -> Finding:
         """The failure as a Finding with the fix each front end renders its own way."""
@@ -145,7 +144,7 @@ def classify(error: Any) -> Classified:
     cause = found[chosen]
     namespaces = tuple(sorted({ns for leaf in leaves if class_of(leaf.code) == "registration"
                                for ns in _namespaces(leaf)}))
-    return Classified(chosen, cause, _explain(chosen, cause), chosen == "transient", namespaces, leaves)
+    return Classified(chosen, cause, _explain(chosen, cause), chosen == "transient", namespaces)
 
 
 def _namespaces(leaf: ArmErrorNode) -> list[str]:

@@ -231,6 +231,8 @@ def _fold(run: RunRecord, record: dict[str, Any]) -> None:
         return
     stage = run.stages.get(str(record.get("stage", "")))
     if stage is not None:
+        if kind == "stage_started" and run.status is not None:
+            run.status = None  # a stage retried after the run had finished: it goes on
         _fold_stage(stage, str(kind), record, at)
     elif kind == "provider_registration":
         run.registrations.append(record)

@@ -36,15 +36,30 @@ def _prepared(config: FactoryConfig | None, session: Any) -> tuple[FactoryConfig
     return config, getattr(session, "session", session)
 
 
-def build(config: FactoryConfig, session: Any = None) -> tuple[Plan, list[str]]:
+UNREAD = "could not read"
+"""How `LiveSession.live_vnets` notes a VNet it failed to read (and so planned as fresh)."""
+
+
+def build(config: FactoryConfig, session: Any = None, *, attempts: int = 3) -> tuple[Plan, list[str]]:
     """The plan of a prepared configuration, and notes: on a LiveSession, planned from the AI
-    Factory VNets that exist (projects carved after their subnets, as its calculator does)."""
+    Factory VNets that exist (projects carved after their subnets, as its calculator does).
+
+    A preview may plan a VNet it could not read as fresh; a deployment may not (its project
+    subnets would be placed over the live ones): the read is tried `attempts` times, then
+    UserError says which VNet could not be read.
+    """
     from deploy.plan import build_plan
 
-    if session is not None and hasattr(session, "live_vnets"):
+    if session is None or not hasattr(session, "live_vnets"):
+        return build_plan(config), []
+    for _ in range(attempts):
         vnets, notes = session.live_vnets(config)
-        return build_plan(config, vnets), notes
-    return build_plan(config), []
+        unread = [note for note in notes if UNREAD in note]
+        if not unread:
+            return build_plan(config, vnets), notes
+        session.session.forget_failures()
+    raise UserError(f"cannot plan the deployment: {unread[0].split('; the plan')[0]}",
+                    "the subnets of a live VNet decide where projects go; try again when Azure answers")
 
 
 def preflight_refusal(config: FactoryConfig, session: Any, plan: Plan | None = None) -> DeployRefused | None:

@@ -28,6 +28,7 @@ from screens.messages import (
     FieldEdited,
     LiveEvent,
     OpenDraft,
+    QuotasRead,
     SessionFailed,
     SessionReady,
     SignInRequested,
@@ -377,8 +378,30 @@ class WizardApp(App[None]):
             return  # a superseded run: its cells are being checked again
         from wizard.events import PreflightFinished
 
-        self.live_state.apply(message.event)
-        self.refresh_wizard(now=isinstance(message.event, PreflightFinished))  # a run's end: nothing left to pace
+        event = message.event
+        self.live_state.apply(event)
+        if isinstance(event, PreflightFinished) and not event.cancelled and self.draft is not None:
+            self.read_quotas(self.draft.config)
+        self.refresh_wizard(now=isinstance(event, PreflightFinished))  # a run's end: nothing left to pace
+
+    @work(thread=True, exclusive=True, group="quota", exit_on_error=False, description="reading quotas")
+    def read_quotas(self, config: FactoryConfig) -> None:
+        """The usages behind the SKU step's bars; the checks just read them, so these are cache hits."""
+        from wizard.azure.quota import read_quotas
+
+        if self.live is None:
+            return
+        cancel = threading.Event()
+        readings = read_quotas(self.live, config, cancel)
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(QuotasRead(readings))
+
+    def on_quotas_read(self, message: QuotasRead) -> None:
+        if self.live_state is None:
+            return
+        self.live_state.quotas = dict(message.readings)
+        self.refresh_wizard()
 
     def action_recheck(self) -> None:
         """Forget cached reads and run every live check again."""

@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # the start screen must paint before pydantic and the model a
     from wizard.draft import Draft
     from wizard.events import Event
     from wizard.findings import Finding
-    from wizard.model import FactoryConfig
+    from wizard.model import EnvName, FactoryConfig
+    from wizard.quota import Reading
 
 
 @dataclass
@@ -113,3 +114,10 @@ class ExportRequested(Message):
     `report` (the handover report)."""
 
     fmt: str
+
+
+@dataclass
+class QuotasRead(Message):
+    """The quota usages behind the SKU step's bars were read (in a worker, through the session's cache)."""
+
+    readings: dict[EnvName, Reading]

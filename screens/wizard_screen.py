@@ -27,6 +27,11 @@ NARROW = 100
 """Below this many columns the help pane folds away and the sidebar shows numbers only."""
 
 
+WIDE_STEPS = frozenset({"skus", "projects", "review"})
+"""Steps that take the help pane's width (F1 brings it back): the review lists every finding itself,
+the SKU step draws quota bars and costs per environment, the projects step a table."""
+
+
 class WizardScreen(Screen[None]):
     """Sidebar | step | help."""
 
@@ -92,7 +97,7 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
-        wide_step = self.current == "review"  # the review lists every finding itself: it takes the width
+        wide_step = self.current in WIDE_STEPS
         self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 
     # ------------------------------------------------------------------ steps
@@ -194,7 +199,4 @@ class WizardScreen(Screen[None]):
             return
         state, live, note = self._state
         self._stale_findings.discard(step_id)
-        if step_id == "review":
-            pane.show_state(self.draft.config, state, live=live, note=note)  # type: ignore[attr-defined]
-        else:
-            pane.show_findings(state.findings)
+        pane.show_state(self.draft.config, state, live=live, note=note)

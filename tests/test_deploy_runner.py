@@ -99,6 +99,7 @@ def test_a_quota_failure_stops_its_project_only_and_a_retry_recovers_it(tmp_path
     assert isinstance(events[-1], RunFinished) and events[-1].status == "failed"
     run.retry("dev/prj001-services")
     again = drain(run)
+    assert isinstance(again[0], StageStarted) and again[0].stage == "dev/prj001-services"
     assert finished(again)["dev/prj001-services"].status == "succeeded"
     assert isinstance(again[-1], RunFinished) and again[-1].status == "succeeded"
     assert load_run(Path(again[-1].journal)).status == "succeeded"
@@ -260,3 +261,18 @@ def test_stages_writing_one_vnet_never_run_at_once(tmp_path: Path) -> None:
             running.add(event.stage)
         elif isinstance(event, StageFinished):
             running.discard(event.stage)
+
+
+def test_a_deployment_is_not_planned_over_a_vnet_it_could_not_read() -> None:
+    from deploy.launch import build
+    from presets.store import PresetStore
+    from wizard.azure.run import LiveSession
+    from wizard.errors import UserError
+
+    cloud = Cloud(FaultPlan(transient_rate=1.0))  # every request fails, retries included
+    live = LiveSession(cloud.session, seed.CONTOSO_TENANT, True)
+    config, _ = live.prepare(PresetStore().load("poc-standalone").config)
+    with pytest.raises(UserError) as caught:
+        build(config, live, attempts=2)
+    assert "cannot plan the deployment: dev: could not read vnt-" in str(caught.value)
+    assert "try again when Azure answers" in str(caught.value)

@@ -26,8 +26,9 @@ from live_fixtures import (
 
 from sandbox import durations, seed
 from wizard import catalog, naming
-from wizard.azure.checks import CHECKS, QUOTA_LINK, REGISTRY, VCPU_QUOTA_LINK
+from wizard.azure.checks import CHECKS, REGISTRY
 from wizard.model import FactoryConfig
+from wizard.quota import QUOTA_LINK, VCPU_QUOTA_LINK
 
 live = live_fixtures.live
 

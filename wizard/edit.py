@@ -124,6 +124,12 @@ def try_set(config: FactoryConfig, path: str, raw: Any) -> Edit:
     target[last if not isinstance(target, dict) else str(last)] = value
     if parts == ["landing_zone", "mode"]:
         data["landing_zone"] = _zone_for_mode(data["landing_zone"], value)
+    return validated(data)
+
+
+def validated(data: dict[str, Any]) -> Edit:
+    """A configuration's data validated whole: the new configuration, or every problem with its
+    full dotted path. `try_set` and every edit of several fields at once (`wizard.projects`) end here."""
     try:
         return Edit(FactoryConfig.model_validate(data))
     except ValidationError as exc:

@@ -15,6 +15,8 @@ from typing import Literal
 
 from wizard.events import CellStatus, CheckFinished, Event, PreflightFinished, RulesFinished
 from wizard.findings import Finding, sort_findings
+from wizard.model import EnvName
+from wizard.quota import Reading
 from wizard.steps import step_for_finding
 
 CellState = CellStatus | Literal["checking", "cancelled"]
@@ -33,6 +35,8 @@ class LiveState:
     """(check, environment) -> state."""
     cell_findings: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
     unregistered: dict[str, list[str]] = field(default_factory=dict)
+    quotas: dict[EnvName, Reading] = field(default_factory=dict)
+    """The quota usages last read per environment (the SKU step's bars draw them)."""
 
     def set_offline(self, findings: Iterable[Finding]) -> None:
         """The offline rules ran again: their findings replace the previous ones."""
@@ -64,6 +68,7 @@ class LiveState:
         for cell in [c for c in self.cells if c[1] == environment]:
             del self.cells[cell]
             self.cell_findings.pop(cell, None)
+        self.quotas.pop(environment, None)  # type: ignore[call-overload]
 
     @property
     def findings(self) -> list[Finding]:

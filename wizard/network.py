@@ -205,18 +205,20 @@ def plan_environment(config: FactoryConfig, env_name: EnvName, live: LiveVnet | 
     commons = common_subnets(config, env_name)
     vnet = live.prefixes[0] if live is not None and live.prefixes else vnet_range(config, env_name)
     existing = {name.lower(): net for name, net in live.subnets} if live is not None else {}
-    occupied = [s.network for s in commons] + list(existing.values())
+    # the calculator carves after the subnet with the highest start: kept as projects are placed
+    top = subnet_calc.highest_start([s.network for s in commons] + list(existing.values()))
     projects: list[ProjectPlan] = []
     unplaced: list[str] = []
     for number in sorted(project.number for project in config.projects):
-        fresh = subnet_calc.placed_networks(subnet_calc.carve(vnet, subnet_calc.next_pointer(occupied)))
+        fresh = subnet_calc.placed_networks(subnet_calc.carve(vnet, int(top.broadcast_address) + 1))
         subnets = [Subnet(spec.name(number), spec.role, existing.get(spec.name(number).lower()) or fresh[spec.role])
                    for spec in CARVE_ORDER if spec.name(number).lower() in existing or spec.role in fresh]
         missing = tuple(spec.role for spec in CARVE_ORDER if spec.role not in {s.role for s in subnets})
         if any(role in missing for role in subnet_calc.BICEP_REQUIRED):
             unplaced.append(number)
             continue
-        occupied += [s.network for s in subnets if s.name.lower() not in existing]
+        added = [s.network for s in subnets if s.name.lower() not in existing]
+        top = subnet_calc.highest_start([top, *added])
         projects.append(_project_plan(number, subnets, missing))
     limit = max(MAX_PROJECTS - len(config.projects), 0)
     return EnvironmentPlan(
@@ -224,8 +226,7 @@ def plan_environment(config: FactoryConfig, env_name: EnvName, live: LiveVnet | 
         vnet=vnet,
         common_subnets=commons,
         projects=tuple(projects),
-        capacity_left=subnet_calc.count_fitting(vnet, subnet_calc.next_pointer(occupied), limit,
-                                                _factory_needs(config)),
+        capacity_left=subnet_calc.count_fitting(vnet, int(top.broadcast_address) + 1, limit, _factory_needs(config)),
         unplaced=tuple(unplaced),
         live=live,
     )

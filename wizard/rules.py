@@ -294,11 +294,16 @@ def run_rules(config: FactoryConfig, *, capacity_for: Collection[EnvName] | None
     return findings + network.network_findings(config, capacity_for=capacity_for)
 
 
+PROJECT_SHAPE = ("projects.*.number", "projects.*.services")
+"""What of the projects decides their names and subnets: how many, their numbers, their services
+(a project's name, members or allow-list does not; with hundreds of projects the two rules reading
+these take most of a keystroke's budget)."""
+
 RULE_READS: dict[str, tuple[str, ...]] = {
     "_required": ("environments", "identity", "services", "projects"),
     "_zone": ("landing_zone", "access", "projects"),
     "_regions": ("environments",),
-    "_names": ("naming", "environments", "projects", "services", "aifactory_extra", "identity", "access",
+    "_names": ("naming", "environments", *PROJECT_SHAPE, "services", "aifactory_extra", "identity", "access",
                "security"),
     "_services": ("services", "skus", "projects"),
     "_security": ("security",),
@@ -306,7 +311,7 @@ RULE_READS: dict[str, tuple[str, ...]] = {
     "_subscriptions": ("environments",),
     "_variables": ("aifactory_extra", "access", "projects", "environments", "services"),
     "network": ("network", "environments.*.enabled", "environments.*.cidr_octet", "environments.*.network_env",
-                "landing_zone", "projects", "services", "aifactory_extra"),
+                "landing_zone", *PROJECT_SHAPE, "services", "aifactory_extra"),
 }
 """The configuration paths each rule reads (`_todos` reads everything: it is not listed, so it
 always runs). A change re-runs only the rules that read what changed (`OfflineRules`)."""

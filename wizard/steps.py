@@ -44,7 +44,7 @@ STEPS: tuple[Step, ...] = (
     Step("services", "Services", "what each project gets",
          ("services", "security"), ()),
     Step("skus", "SKUs & capacity", "tiers, VM sizes and model capacity per environment",
-         ("skus", "environments.*.compute"), ("vm_skus", "vcpu_quota", "model_quota", "search")),
+         ("skus", "environments.*.compute"), ("vm_skus", "vcpu_quota", "model_quota", "search", "search_quota")),
     Step("projects", "Projects", "numbers, members and IP allow-lists", ("projects",), ()),
     Step("review", "Review", "the preflight grid, what will be created, save and export"),
 )

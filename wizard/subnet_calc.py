@@ -104,10 +104,14 @@ def placed_networks(placed: dict[str, int]) -> dict[str, IPv4Network]:
     return {role: IPv4Network((start, SPECS[role].prefixlen)) for role, start in placed.items()}
 
 
+def highest_start(occupied: Sequence[IPv4Network]) -> IPv4Network:
+    """The subnet with the highest start address (compared as ints: IPv4Address compares slowly)."""
+    return max(occupied, key=lambda net: int(net.network_address))
+
+
 def next_pointer(occupied: Sequence[IPv4Network]) -> int:
     """The address after the broadcast of the subnet with the highest start address."""
-    highest = max(occupied, key=lambda net: net.network_address)
-    return int(highest.broadcast_address) + 1
+    return int(highest_start(occupied).broadcast_address) + 1
 
 
 def subnet_needs(services: ServicesConfig) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from screens.widgets.fields import ConfigField, refresh_fields
 from screens.widgets.findings import FindingList
 from wizard.findings import Finding
+from wizard.live_state import LiveState
 from wizard.model import FactoryConfig
 from wizard.steps import step, step_for_finding
 
@@ -21,6 +22,8 @@ class StepPane(VerticalScroll):
     """
 
     STEP_ID = ""
+    FOOT_LIMIT: int | None = None
+    """At most this many findings at the step's foot (the rest are counted); None: all."""
     DEFAULT_CSS = """
     StepPane { padding: 0 1; height: 1fr; scrollbar-gutter: stable; }
     StepPane > .step-title { text-style: bold; color: $accent; }
@@ -39,7 +42,7 @@ class StepPane(VerticalScroll):
         yield Static(self.step.title, classes="step-title", markup=False)
         yield Static(self.step.blurb, classes="step-blurb", markup=False)
         yield from self.compose_body()
-        yield FindingList(empty="", id="step-findings")
+        yield FindingList(empty="", id="step-findings", limit=self.FOOT_LIMIT)
 
     def compose_body(self) -> ComposeResult:
         """The step's own widgets."""
@@ -57,6 +60,11 @@ class StepPane(VerticalScroll):
             self.call_later(self.recompose)
         else:
             refresh_fields(self, config)
+
+    def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
+        """Show what the checks know: by default the findings on this step (the review and the SKU
+        step draw more: the grid, the quota bars)."""
+        self.show_findings(state.findings)
 
     def show_findings(self, findings: list[Finding]) -> None:
         """Show the findings that belong to this step, and mark its fields."""

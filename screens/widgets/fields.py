@@ -46,6 +46,14 @@ class ConfigField(Vertical):
         self.label = label or self.spec.title
         self.placeholder = placeholder
         self._value = _value_at(config, path)
+        self._unshown: tuple[list[str], str] | None = None
+        """Problems given before the field was composed."""
+
+    def on_mount(self) -> None:
+        if self._unshown is not None:
+            texts, severity = self._unshown
+            self._unshown = None
+            self.show_problems(texts, severity)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -121,7 +129,10 @@ class ConfigField(Vertical):
     def show_problems(self, problems: list[FieldProblem] | list[str], severity: str = "error") -> None:
         """Show what is wrong under the input (an empty list clears it)."""
         texts = [p.message if isinstance(p, FieldProblem) else p for p in problems]
-        line = self.query_one(".field-problem", Static)
+        line = next(iter(self.query(".field-problem").results(Static)), None)
+        if line is None:  # mounted but not composed yet: shown once it is (on_mount)
+            self._unshown = (texts, severity)
+            return
         line.update("\n".join(f"✗ {t}" if severity == "error" else f"! {t}" for t in texts))
         line.display = bool(texts)
         line.set_class(severity == "warning", "-warning")

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from screens.messages import ApplyFix, GoToStep
@@ -105,11 +106,15 @@ class FindingList(Vertical):
     DEFAULT_CSS = """
     FindingList { height: auto; }
     FindingList > .empty { color: $success; padding: 0 1; }
+    FindingList > .more { color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, *, empty: str = "✓ nothing to fix", id: str | None = None, classes: str = "") -> None:
+    def __init__(self, *, empty: str = "✓ nothing to fix", id: str | None = None, classes: str = "",
+                 limit: int | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.empty = empty
+        self.limit = limit
+        """Show at most this many rows and say how many more there are (None: all of them)."""
         self._shown: list[Finding] = []
 
     def show(self, findings: list[Finding]) -> None:
@@ -120,5 +125,10 @@ class FindingList(Vertical):
         self.remove_children()
         if not findings:
             self.mount(Static(self.empty, classes="empty"))
-        else:
-            self.mount_all([FindingRow(f) for f in findings])
+            return
+        shown = findings if self.limit is None else findings[:self.limit]
+        rows: list[Widget] = [FindingRow(f) for f in shown]
+        if len(shown) < len(findings):
+            rows.append(Static(f"… and {len(findings) - len(shown)} more; the review lists every one",
+                               classes="more", markup=False))
+        self.mount_all(rows)

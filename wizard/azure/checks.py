@@ -14,7 +14,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,16 +24,13 @@ from wizard.azure.sdk_models import prepared
 from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 from wizard.model import EnvironmentConfig, EnvName, FactoryConfig, HubSpokeZone, VwanZone
 from wizard.network import LiveVnet
+from wizard.quota import QUOTA_LINK, Usage, compute_demand, over_quota, search_need, tpm_needs, vcpu_needs
 
 if TYPE_CHECKING:
     from wizard.azure.clients import AzureSession
 
 T = TypeVar("T")
 
-QUOTA_LINK = "https://aka.ms/oai/quotaincrease"
-VCPU_QUOTA_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas"
-SEARCH_QUOTA_LINK = "https://docs.microsoft.com/en-us/azure/azure-resource-manager/resource-manager-quota-errors"
-"""Where Azure's own ServiceQuotaExceeded message for AI Search sends a person."""
 ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write"
 
 
@@ -480,22 +476,9 @@ def _allows(permissions: Iterable[dict[str, Any]], action: str) -> bool:
     return False
 
 
-def _compute_demand(config: FactoryConfig, env: EnvironmentConfig) -> list[tuple[str, int, str]]:
-    """(VM size, how many VMs in all projects, what for) for one environment."""
-    services = config.services
-    projects = len(config.projects)
-    demand = []
-    if services.aks or (services.azure_ml and services.aks_for_azure_ml):
-        demand.append((env.compute.aks_node_sku, env.compute.aks_node_count * projects, "AKS nodes"))
-    if services.azure_ml:
-        demand.append((env.compute.aml_cluster_sku, env.compute.aml_cluster_max_nodes * projects, "AML cluster"))
-        demand.append((env.compute.compute_instance_sku, projects, "AML compute instance"))
-    return demand
-
-
 def check_vm_skus(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     """The VM sizes for AKS and Azure ML are offered in the region and not restricted."""
-    demand = _compute_demand(ctx.config, t.env)
+    demand = compute_demand(ctx.config, t.env)
     if not demand:
         return []
     skus = reads.vm_skus(t.subscription_id, t.region)
@@ -518,29 +501,18 @@ def check_vm_skus(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
 
 def check_vcpu_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
     """vCPU quota per family covers every environment that shares this subscription and region."""
-    sharing = [o for o in ctx.targets if o.subscription_id == t.subscription_id and o.region == t.region]
+    sharing = _sharing(ctx, t)
     if sharing[0].name != t.name:
         return []  # reported once, on the first environment of the shared subscription+region
-    need: dict[str, int] = defaultdict(int)
-    for other in sharing:
-        for size, count, _ in _compute_demand(ctx.config, other.env):
-            vm = catalog.vm_sku(size)
-            if vm is not None:
-                need[vm.family] += vm.charged_vcpus * count
-    if not need:
+    wanted = vcpu_needs(ctx.config, [o.name for o in sharing])
+    if not wanted:
         return []
     usages = reads.vcpu_usages(t.subscription_id, t.region)
     out = []
-    envs = "+".join(o.name for o in sharing)
-    for family, vcpus in need.items():
-        usage = usages.get(family.lower())
-        if usage is None:
-            continue
-        free = usage.limit - usage.current_value
-        if vcpus > free:
-            out.append(_finding("error", "AIF-LIVE-VCPU", f"{family} in {t.region}: {envs} need {vcpus} vCPUs, "
-                                f"{free} of {usage.limit} are free", f"request more quota: {VCPU_QUOTA_LINK}",
-                                t, "vcpu_quota", f"environments.{t.name}.compute", OpenLink(VCPU_QUOTA_LINK)))
+    for need in wanted:
+        usage = usages.get(need.usage.lower())
+        if usage is not None and (found := over_quota(need, Usage(usage.current_value, usage.limit), t.name)):
+            out.append(found)
     return out
 
 
@@ -554,7 +526,7 @@ def check_model_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
         for sku in info.skus or []:
             offered[(info.name.lower(), sku.name.lower())] = info
     sharing = [o for o in ctx.targets if o.subscription_id == t.subscription_id and o.region == t.region]
-    projects = len(ctx.config.projects)
+    need_of = tpm_needs(ctx.config, [o.name for o in sharing])
     usages = reads.model_usages(t.subscription_id, t.region)
     out = []
     for index, deployment in enumerate(ctx.config.skus.models):
@@ -566,20 +538,10 @@ def check_model_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Findin
             continue
         if sharing[0].name != t.name:
             continue
-        usage = usages.get(catalog.usage_name(deployment.model, deployment.sku).lower())
-        if usage is None:
-            continue
-        need = deployment.capacity * projects * len(sharing)
-        free = int(usage.limit - usage.current_value)
-        if need > free:
-            envs = "+".join(o.name for o in sharing)
-            fits = free // (projects * len(sharing))
-            lower = f"lower the capacity to {fits}K, " if fits >= 1 else ""
-            fix: Fix = SetField(f"{field}.capacity", fits) if fits >= 1 else OpenLink(QUOTA_LINK)
-            out.append(_finding("error", "AIF-LIVE-TPM", f"{deployment.model} {deployment.sku} in {t.region}: {envs} "
-                                f"need {need}K TPM ({projects} project(s) × {deployment.capacity}K), {free}K of "
-                                f"{int(usage.limit)}K are free", f"{lower}or request quota: {QUOTA_LINK}",
-                                t, "model_quota", f"{field}.capacity", fix))
+        usage = usages.get(need_of[index].usage.lower())
+        if usage is not None and (found := over_quota(need_of[index], Usage(int(usage.current_value),
+                                                                            int(usage.limit)), t.name)):
+            out.append(found)
     return out
 
 
@@ -863,16 +825,11 @@ def check_search_quota(ctx: CheckContext, reads: Reads, t: Target) -> list[Findi
         return [_finding("warning", "AIF-LIVE-SEARCH-SKU-UNLISTED", f"AI Search tier {tier} is not listed in "
                          f"{t.region} (preflight.sh SEARCH_SKU_UNAVAILABLE)", "pick a tier or region that offers it",
                          t, "search_quota", field)]
-    need = sum(1 for services in _all_services(ctx.config) if services.ai_search) * len(sharing)
-    limit, used = int(usage["limit"]), int(usage["currentValue"])
-    if limit <= 0 or need > limit - used:
-        envs = "+".join(o.name for o in sharing)
-        return [_finding("error", "AIF-LIVE-SEARCH-QUOTA", f"AI Search {tier} in {t.region}: {envs} need {need} "
-                         f"service(s), {max(limit - used, 0)} of {limit} are free (preflight.sh SEARCH_QUOTA_AT_LIMIT)",
-                         "request more (issue type 'Service and subscription limits (quota)', quota type 'Search': "
-                         f"{SEARCH_QUOTA_LINK}), or pick another tier or region", t, "search_quota", field,
-                         OpenLink(SEARCH_QUOTA_LINK))]
-    return []
+    need = search_need(ctx.config, [o.name for o in sharing])
+    if need is None:
+        return []
+    found = over_quota(need, Usage(int(usage["currentValue"]), int(usage["limit"])), t.name)
+    return [found] if found else []
 
 
 NOT_ALLOWED_TYPES = "6c112d4e-5bc7-47ae-a041-ea2d9dccd749"
