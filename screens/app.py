@@ -551,25 +551,34 @@ class WizardApp(App[None]):
         self.push_screen(TextQuestion("Write the handover report to which file (.html or .md)?", str(default),
                                       check=problem), answered)
 
-    @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
     def write_report(self, path: Path) -> None:
-        """Build the handover report from what the wizard knows now and write it atomically."""
+        """Take what the wizard knows now (on the UI thread), then build and write the report in
+        the background: reading the live VNets and the journal may take a moment."""
         if self.draft is None:
             return
+        from screens.steps.review import ReviewStep
+        from wizard import handover
+
+        by: handover.CheckedBy | None = None if self.live is None else "demo" if self.demo else "azure"
+        checks = handover.checks_from_state(self.live_state, self.draft.config, by)
+        review = self.wizard.pane("review") if self.wizard is not None else None
+        assumptions = review.cost_assumptions() if isinstance(review, ReviewStep) else None
+        name = self.draft.name or self.draft.extends or "aifactory"
+        self._write_report(path, name, self.draft.config, checks, assumptions)
+
+    @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
+    def _write_report(self, path: Path, name: str, config: FactoryConfig, checks: Any, assumptions: Any) -> None:
         from datetime import datetime
 
         from deploy.run_report import report_run
         from wizard import handover
         from wizard.atomic_file import atomic_write
 
-        config, live = self.draft.config, self.live
-        by = None if live is None else "demo" if self.demo else "azure"
+        live = self.live
         vnets, notes = live.live_vnets(config) if live is not None else ({}, [])
-        checks = handover.checks_from_state(self.live_state, config, by)
         if notes:
             checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
-        estimate, problem = handover.estimate_for(config)
-        name = self.draft.name or self.draft.extends or "aifactory"
+        estimate, problem = handover.estimate_for(config, assumptions)
         inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
                                        report_run(name, demo=self.demo))
         try:

@@ -10,7 +10,7 @@ from wizard_pilot import demo_app, settle
 from screens.modals import TextQuestion
 from screens.wizard_screen import WizardScreen
 from wizard import handover
-from wizard.cost import compact
+from wizard.cost import compact, money, parse_assumptions
 
 
 async def test_review_shows_the_monthly_cost_and_writes_the_handover_report(tmp_path: Path) -> None:
@@ -25,6 +25,16 @@ async def test_review_shows_the_monthly_cost_and_writes_the_handover_report(tmp_
         estimate, _ = handover.estimate_for(app.draft.config)
         assert estimate is not None and cost == f"monthly estimate: {compact(estimate)}"
         assert "dev " in cost and "stage " in cost and "prod " in cost and "total " in cost
+        # what the SKU step's cost panels assume, the review and the report assume too
+        screen.show_step("skus")
+        await pilot.pause()
+        screen.pane("skus").query_one("#assume", Input).value = "log_gb_per_day=5"
+        await pilot.pause()
+        screen.show_step("review")
+        await pilot.pause()
+        changed, _ = handover.estimate_for(app.draft.config, parse_assumptions(["log_gb_per_day=5"]))
+        assert changed is not None and changed.total > estimate.total
+        assert str(screen.query_one("#review-cost", Static).render()) == f"monthly estimate: {compact(changed)}"
         button = screen.query_one("#export-report", Button)
         button.scroll_visible(animate=False)
         await pilot.pause()
@@ -49,3 +59,4 @@ async def test_review_shows_the_monthly_cost_and_writes_the_handover_report(tmp_
         assert f'<section id="{section_id}">' in html
     assert "against the demo sandbox" in html and "AIF-LIVE-PROVIDER" in html
     assert "planned from the live VNet vnt-esmlcmn-sdc-prod-001" in html
+    assert f"total</strong></td><td></td><td class=\"r\"><strong>{money(changed.total, changed.currency)}" in html

@@ -531,8 +531,9 @@ def checks_from_state(state: Any, config: FactoryConfig, by: CheckedBy | None) -
     return Checks(by, tuple(state.findings), grid, tuple(columns))
 
 
-def estimate_for(config: FactoryConfig) -> tuple[Estimate | None, str]:
-    """The monthly estimate with the price snapshot in use and the default assumptions, or why not."""
+def estimate_for(config: FactoryConfig, assumptions: Assumptions | None = None) -> tuple[Estimate | None, str]:
+    """The monthly estimate with the price snapshot in use (and the default assumptions unless
+    others are given), or why there is none."""
     from wizard.cost import estimate
     from wizard.prices import load_snapshot
 
@@ -540,7 +541,7 @@ def estimate_for(config: FactoryConfig) -> tuple[Estimate | None, str]:
         snapshot, path = load_snapshot()
     except UserError as exc:
         return None, str(exc)
-    return estimate(config, snapshot, None, str(path)), ""
+    return estimate(config, snapshot, assumptions, str(path)), ""
 
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}

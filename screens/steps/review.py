@@ -14,7 +14,7 @@ from screens.messages import ExportRequested
 from screens.steps.base import StepPane
 from screens.widgets.findings import FindingList
 from screens.widgets.grid import PreflightGrid
-from wizard.cost import compact
+from wizard.cost import Assumptions, compact
 from wizard.findings import Finding
 from wizard.handover import estimate_for
 from wizard.live_state import LiveState
@@ -35,9 +35,9 @@ SHORT_TYPES = {
 }
 
 
-def monthly_cost(config: FactoryConfig) -> str:
+def monthly_cost(config: FactoryConfig, assumptions: Assumptions | None = None) -> str:
     """The estimate per environment, compact (`aifactory cost` and the report give every line)."""
-    estimate, problem = estimate_for(config)
+    estimate, problem = estimate_for(config, assumptions)
     return f"monthly estimate: {compact(estimate) if estimate is not None else problem}"
 
 
@@ -84,7 +84,16 @@ class ReviewStep(StepPane):
     def show_config(self, config: FactoryConfig) -> None:
         super().show_config(config)
         self.query_one("#will-create", Static).update(will_create(config))
-        self.query_one("#review-cost", Static).update(monthly_cost(config))
+        self.query_one("#review-cost", Static).update(monthly_cost(config, self.cost_assumptions()))
+
+    def cost_assumptions(self) -> Assumptions | None:
+        """What the SKU step's cost panels assume: the person may have changed it there."""
+        panes = self.screen.query("#step-skus")
+        return getattr(panes.first(), "assumptions", None) if panes else None
+
+    def on_show(self) -> None:
+        """Shown again: the SKU step's assumptions may have changed meanwhile."""
+        self.query_one("#review-cost", Static).update(monthly_cost(self.config, self.cost_assumptions()))
 
     def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
         """Redraw the grid, the summary line and the findings."""
