@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from presets.store import PresetStore
 from tests.conftest import aifactory_bin
@@ -134,6 +135,11 @@ def test_user_text_is_escaped_and_secrets_never_written() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     markdown = handover.render(document, "markdown")
     assert "<script>" not in markdown and "\\<script\\>" in markdown and "\\| \\*x\\*" in markdown
+    # a Markdown renderer (markdown-it, as rich ships it) sees no HTML and no emphasis from user text
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(markdown)
+    inline = [child for token in tokens for child in (token.children or [])]
+    assert not [t for t in [*tokens, *inline] if t.type in ("html_inline", "html_block")]
+    assert any(t.type == "text" and "<script>alert(1)</script> | *x*" in t.content for t in inline)
     assert lint(markdown) == []
     assert token not in html and "token &lt;secret hidden&gt;" in html
     assert token not in markdown and "token \\<secret hidden\\>" in markdown
