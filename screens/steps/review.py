@@ -8,7 +8,7 @@ from collections import Counter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import ItemGrid
 from textual.widgets import Button, Static
 
 from screens.messages import DeployRequested, ExportRequested
@@ -63,8 +63,8 @@ class ReviewStep(StepPane):
     ReviewStep #will-create { height: auto; margin: 1 0; }
     ReviewStep #review-cost { height: auto; }
     ReviewStep #review-findings { height: auto; }
-    ReviewStep #exports { height: auto; margin-top: 1; }
-    ReviewStep #exports Button { margin-right: 1; }
+    ReviewStep #exports { height: auto; margin-top: 1; grid-gutter: 0 1; }
+    ReviewStep #exports Button { width: 100%; }
     """
 
     BINDINGS = [Binding("d", "deploy", "Deploy", id="review.deploy", tooltip="Deploy now and watch the dashboard")]
@@ -77,7 +77,7 @@ class ReviewStep(StepPane):
         yield FindingList(id="review-findings")
         yield Static("Will create", classes="section")
         yield Static(will_create(self.config), id="will-create")
-        with Horizontal(id="exports"):
+        with ItemGrid(id="exports", min_column_width=26):
             yield Button("Save preset", id="export-preset", variant="primary", tooltip="ctrl+s")
             yield Button("Export .env", id="export-env", tooltip="The AI Factory's GitHub Actions file")
             yield Button("Export variables.yaml", id="export-ado", tooltip="The AI Factory's Azure DevOps file")
