@@ -100,6 +100,8 @@ CHECKED_BY = {
     "azure": "the offline rules and every live check against Azure",
 }
 
+CHECKED_SHORT = {"offline": "the offline rules only", "demo": "the demo sandbox (not Azure)", "azure": "Azure"}
+
 GRID_MARKS: dict[str, tuple[str, Tone]] = {
     "pass": ("✓", "ok"), "warn": ("!", "warning"), "fail": ("✗", "error"), "n/a": ("–", "muted"),
     "checking": ("…", "muted"), "cancelled": ("?", "muted"),
@@ -189,7 +191,7 @@ def _summary(inputs: ReportInputs) -> Section:
         ("Environments", ", ".join(envs) or "none enabled"),
         ("Projects", ", ".join(f"{p.number}{' ' + p.name if p.name else ''}" for p in config.projects) or "none"),
         ("Checks", verdict),
-        ("Checked with", checks.by if checks.by != "azure" else "Azure"),
+        ("Checked with", CHECKED_SHORT[checks.by]),
     ]
     if inputs.estimate is not None:
         pairs.append(("Monthly estimate", Span(money(inputs.estimate.total, inputs.estimate.currency), "plain")))
