@@ -733,7 +733,8 @@ def prices_show(as_json: bool) -> None:
 @cli.command()
 @source_options
 @click.option("--demo", is_flag=True, help="Run the live checks against the built-in sandbox (demo tenant), not Azure.")
-@click.option("--run", "run_id", metavar="RUN_ID", help="Report this deployment run (default: the latest one).")
+@click.option("--run", "run_id", metavar="RUN_ID",
+              help="Report this deployment run (default: this configuration's latest, to the sandbox with --demo).")
 @click.option("-o", "--output", type=FilePath(), required=True, help="The report: FILE.html or FILE.md.")
 def report(preset: str | None, config: Path | None, demo: bool, run_id: str | None, output: Path) -> None:
     """Write the handover report for the customer: one self-contained HTML or Markdown file.
