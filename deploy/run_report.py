@@ -8,6 +8,7 @@ lines, each with how it ended.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,9 @@ class RunNotFound(UserError):
 
 def report_run(config_name: str, run_id: str | None = None, *, demo: bool,
                state_dir: Path | None = None) -> RunSummary | None:
-    """The run to report: `run_id`, else the latest run of `config_name` (to the sandbox with
-    `demo`, to Azure without); None when nothing was deployed from it yet.
+    """The run to report: `run_id`, else the latest run of `config_name` that submitted anything (to
+    the sandbox with `demo`, to Azure without), completed by the earlier runs that deployed what it
+    found already there; None when nothing was deployed from it yet.
 
     Raises RunNotFound when `run_id` names no run, or one whose journal cannot be read.
     """
@@ -39,7 +41,33 @@ def report_run(config_name: str, run_id: str | None = None, *, demo: bool,
             raise RunNotFound(f"the deployment run {run_id} cannot be read: {exc}",
                               "report without --run, or name another run") from None
     runs = [r for r in find_runs(state_dir, config_name=config_name) if bool(r.header.get("demo")) == demo]
-    return summarize(runs[-1]) if runs else None
+    submitted = [r for r in runs if r.refused is None] or runs
+    if not submitted:
+        return None
+    return with_earlier(summarize(submitted[-1]), [summarize(r) for r in reversed(submitted[:-1])])
+
+
+def with_earlier(latest: RunSummary, earlier: list[RunSummary]) -> RunSummary:
+    """`latest`, with each stage it found already deployed (`skipped`) shown as the newest of the
+    `earlier` runs (newest first) that deployed it, so the report lists every resource deployed."""
+    stages: list[StageSummary] = []
+    borrowed: list[str] = []
+    for stage in latest.stages:
+        source = _deployed_by(stage.deployment_name, earlier) if stage.status == "skipped" else None
+        if source is not None:
+            borrowed.append(source[0])
+            stage = source[1]
+        stages.append(stage)
+    return replace(latest, stages=tuple(stages), earlier=tuple(dict.fromkeys(borrowed)))
+
+
+def _deployed_by(deployment_name: str, runs: list[RunSummary]) -> tuple[str, StageSummary] | None:
+    """(run id, stage) of the first of `runs` in which the deployment `deployment_name` succeeded."""
+    for run in runs:
+        for stage in run.stages:
+            if stage.deployment_name == deployment_name and stage.status == "succeeded":
+                return run.run_id, stage
+    return None
 
 
 def _history(path: Path) -> tuple[dict[str, list[tuple[int, str, str, str]]], dict[str, float]]:

@@ -225,6 +225,16 @@ def test_a_demo_deployment_its_failure_and_its_resume_are_reported(tmp_path: Pat
     by_id = tmp_path / "by-id.html"
     assert report(tmp_path, "--preset", "poc-standalone", "--demo", "--run", run_id, "-o", str(by_id)).returncode == 0
     assert run_id in by_id.read_text(encoding="utf-8")
+    # a second deploy finds everything there (Azure's fingerprints): the report still lists what the first deployed
+    again = subprocess.run([aifactory_bin(), "deploy", "--preset", "poc-standalone", "--demo", "--yes", "--json"],
+                           capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    latest = tmp_path / "latest.html"
+    assert report(tmp_path, "--preset", "poc-standalone", "--demo", "-o", str(latest)).returncode == 0
+    html = latest.read_text(encoding="utf-8")
+    deployment = html[html.index('<section id="deployment">'):html.index('<section id="cost">')]
+    assert f"Stages from earlier runs</dt><dd>{run_id}" in deployment
+    assert "vnt-esmlcmn-eus2-dev-001" in deployment and "already deployed" not in deployment
     # without --demo the sandbox's run is not Azure's: nothing was deployed there
     offline = tmp_path / "offline.md"
     assert report(tmp_path, "--preset", "poc-standalone", "-o", str(offline)).returncode == 0

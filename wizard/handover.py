@@ -417,6 +417,8 @@ def _deployment(inputs: ReportInputs) -> Section:
     ]
     if run.resumes:
         facts.append(("Resumed", f"{run.resumes} time(s)"))
+    if run.earlier:
+        facts.append(("Stages from earlier runs", ", ".join(run.earlier)))
     blocks: list[Block] = [Facts(tuple(facts))]
     if run.refused:
         blocks.append(Paragraph(f"Nothing was submitted: {run.refused}", "error"))

@@ -69,6 +69,8 @@ class RunSummary:
     """Why nothing was submitted, when the run was refused."""
     demo: bool = False
     """Deployed to the demo sandbox, not Azure."""
+    earlier: tuple[str, ...] = ()
+    """Earlier runs that deployed stages this one found already there (shown as they ran then)."""
 
 
 def duration(seconds: float) -> str:
