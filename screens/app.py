@@ -541,6 +541,9 @@ class WizardApp(App[None]):
         if message.fmt == "preset":
             self.action_save()
             return
+        if message.fmt == "report":
+            self.ask_report_path()
+            return
         default = ".env" if message.fmt == "env" else "variables.yaml"
 
         def answered(path: str | None) -> None:
@@ -569,6 +572,71 @@ class WizardApp(App[None]):
             self.notify(note, markup=False, timeout=8)
         return True
 
+    def ask_report_path(self) -> None:
+        """Ask where to write the handover report: next to the preset's file, or here."""
+        if self.draft is None:
+            return
+        from wizard.errors import UserError
+        from wizard.handover import format_for
+
+        stem = self.draft.name or (self.draft.extends or "aifactory")
+        folder = self.draft.path.parent if self.draft.path is not None else Path.cwd()
+        default = folder / f"{self.draft.path.stem if self.draft.path else stem}-handover.html"
+
+        def problem(answer: str) -> str | None:
+            try:
+                format_for(answer)
+            except UserError as exc:
+                return str(exc)
+            return None
+
+        def answered(path: str | None) -> None:
+            if path:
+                self.write_report(Path(path).expanduser())
+
+        self.push_screen(TextQuestion("Write the handover report to which file (.html or .md)?", str(default),
+                                      check=problem), answered)
+
+    def write_report(self, path: Path) -> None:
+        """Take what the wizard knows now (on the UI thread), then build and write the report in
+        the background: reading the live VNets and the journal may take a moment."""
+        if self.draft is None:
+            return
+        from screens.steps.review import ReviewStep
+        from wizard import handover
+
+        by: handover.CheckedBy | None = None if self.live is None else "demo" if self.demo else "azure"
+        checks = handover.checks_from_state(self.live_state, self.draft.config, by)
+        review = self.wizard.pane("review") if self.wizard is not None else None
+        assumptions = review.cost_assumptions() if isinstance(review, ReviewStep) else None
+        name = self.config_name()
+        self._write_report(path, name, self.draft.config, checks, assumptions)
+
+    @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
+    def _write_report(self, path: Path, name: str, config: FactoryConfig, checks: Any, assumptions: Any) -> None:
+        from datetime import datetime
+
+        from deploy.run_report import report_run
+        from wizard import handover
+        from wizard.atomic_file import atomic_write
+
+        live = self.live
+        vnets, notes = live.live_vnets(config) if live is not None else ({}, [])
+        if notes:
+            checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
+        estimate, problem = handover.estimate_for(config, assumptions)
+        inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
+                                       report_run(name, demo=self.demo))
+        try:
+            text = handover.render(handover.build(inputs), handover.format_for(str(path)))
+            backup = atomic_write(path, text)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"cannot write {path}: {exc.strerror or exc}", title="no report",
+                                  severity="error", markup=False, timeout=10)
+            return
+        kept = f" (previous version kept as {backup.name})" if backup else ""
+        self.call_from_thread(self.notify, f"wrote {path}{kept}", title="handover report", markup=False)
+
     async def action_quit(self) -> None:
         if self.draft is None or not self.draft.dirty or self.wizard is None:
             self.exit()
@@ -585,6 +653,12 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ deploy
 
+    def config_name(self) -> str:
+        """The name runs of the draft are journalled under, and its report looks them up by."""
+        if self.draft is None:
+            return ""
+        return self.draft.name or self.draft.extends or "new configuration"
+
     def on_deploy_requested(self, message: DeployRequested) -> None:
         """Open the dashboard on a new run of the draft (in the session the checks use)."""
         message.stop()
@@ -597,7 +671,7 @@ class WizardApp(App[None]):
         from screens.dashboard.screen import DeployScreen
 
         live, config = self.live, self.draft.config
-        name = self.draft.name or self.draft.extends or "new configuration"
+        name = self.config_name()
 
         def start() -> Any:
             """In the dashboard's worker: plan, preflight, open the journal (nothing submitted yet)."""

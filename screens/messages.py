@@ -111,7 +111,8 @@ class SignInRequested(Message):
 
 @dataclass
 class ExportRequested(Message):
-    """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml) or `preset`."""
+    """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml), `preset`, or
+    `report` (the handover report)."""
 
     fmt: str
 
