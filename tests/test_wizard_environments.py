@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from textual.content import Content
 from textual.widgets import Input, OptionList
-from wizard_pilot import app_on, demo_app, settle, show_step
+from wizard_pilot import app_on, demo_app, open_picker, settle, show_step, shown
 
 from presets.store import PresetStore
 from sandbox.seed import AIF_DEV, AIF_PROD, AIF_STAGE, LEGACY_SANDBOX
 from screens.app import WizardApp
-from screens.pickers import FilterPicker, RegionPicker, SubscriptionPicker
+from screens.pickers import RegionPicker, SubscriptionPicker
 from screens.steps.environments import EnvironmentsStep
 from screens.widgets.fields import ConfigField, field_dom_id
 from screens.widgets.pick_field import PickButton
@@ -28,23 +28,6 @@ async def show_environments(pilot: Any, app: WizardApp) -> EnvironmentsStep:
     step = await show_step(pilot, app, "environments")
     assert isinstance(step, EnvironmentsStep)
     return step
-
-
-async def open_picker(pilot: Any, step: EnvironmentsStep, path: str) -> FilterPicker:
-    """Focus the field's button and press enter, as a person would."""
-    step.query_one(f"#{field_dom_id(path)} PickButton", PickButton).focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    picker = pilot.app.screen
-    assert isinstance(picker, FilterPicker)
-    picker.query_one(Input).cursor_blink = False  # steady snapshots
-    return picker
-
-
-def shown(picker: FilterPicker) -> list[str]:
-    """The ids of the rows the list shows now."""
-    options = picker.query_one(OptionList)
-    return [options.get_option_at_index(i).id or "" for i in range(options.option_count)]
 
 
 async def survey_done(pilot: Any, picker: RegionPicker) -> None:
