@@ -375,8 +375,9 @@ class Run:
         self._set(state, "pending")
         state.attempt = 0
         state.poll_errors = 0
-        with self._lock:  # a person retrying a stage may now consent to what they declined
-            self._declined.pop(state.target.subscription_id, None)
+        with self._lock:  # a person retrying a stage may now consent to what they declined, or
+            self._declined.pop(state.target.subscription_id, None)  # have registered it meanwhile:
+            self._providers.pop(state.target.subscription_id, None)  # the states are read again
         for dependent in self.plan.dependents(stage_id):
             other = self._states[dependent.id]
             if other.status in ("blocked", "canceled"):
