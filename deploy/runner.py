@@ -119,7 +119,7 @@ class Run:
                  consent: Consent | bool = False, previous: RunRecord | None = None,
                  options: RunOptions | None = None, refused: DeployRefused | None = None,
                  clock: Callable[[], float] = time.monotonic, advance: Callable[[float], None] | None = None,
-                 tags: dict[str, str] | None = None) -> None:
+                 tags: dict[str, str] | None = None, suffixes: dict[str, str] | None = None) -> None:
         """`previous` is the record of the run being resumed (its stages that succeeded are
         skipped, those it left running re-attached); `refused` makes a run that submits nothing
         and says why. `clock` and `advance` let tests run on the sandbox's frozen clock: when
@@ -134,6 +134,9 @@ class Run:
         self._refused = refused
         self._clock, self._advance = clock, advance
         self._tags = {"aifactory-run": run_id, **(tags or {})}
+        self._suffixes = suffixes or {}
+        """`naming.common_resource_suffix` and `naming.project_resource_suffix` -> their values (a
+        taken name's fix is the next suffix)."""
         self._states = {s.id: _StageState(s, Target.of(s), vnets=vnets_written(s)) for s in plan.stages}
         self._pending: set[str] = set(self._states)
         """Stages waiting for what they depend on (or for a slot)."""
@@ -561,8 +564,10 @@ class Run:
             return
         self._set(state, "failed" if self._interrupt != "cancel" else "canceled")
         elapsed = round(self._now() - state.started_at, 3) if state.started_at else 0.0
+        field = f"naming.{'project' if stage.project else 'common'}_resource_suffix"
+        suffix = (field, self._suffixes[field]) if field in self._suffixes else None
         finding = found.finding(stage_title=stage.title, environment=stage.environment,
-                                subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id)
+                                subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id, suffix=suffix)
         self._emit(StageFinished(stage.id, state.status, elapsed, finding, found.error_class))  # type: ignore[arg-type]
         for dependent in self.plan.dependents(stage.id):
             other = self._states[dependent.id]

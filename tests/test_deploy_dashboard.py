@@ -28,7 +28,7 @@ from wizard.azure.demo import open_sandbox
 from wizard.cli import cli as cli_main
 from wizard.draft import Draft
 from wizard.events import ResourceProgress, StageFinished
-from wizard.findings import OpenLink, RegisterProvider, RunCommand
+from wizard.findings import OpenLink, RegisterProvider, RunCommand, SetField
 
 SPEED = 600.0
 """The sandbox's demo speed in these tests: a whole poc-standalone deployment in a few seconds."""
@@ -368,3 +368,40 @@ async def test_a_registers_a_declined_provider_and_retries_the_stage(tmp_path: P
         assert not isinstance(app.screen, ConsentScreen)  # registered by the fix: not asked again
         states = app.live.session.resources(fix.subscription_id).providers.get("Microsoft.Search")
         assert states.registration_state == "Registered"
+
+
+async def test_a_sets_the_next_suffix_for_a_taken_name_and_d_deploys_the_changed_configuration(
+        tmp_path: Path) -> None:
+    """A storage account's name is taken: the fix is the next common resource suffix. a applies it to
+    the draft as the review's Apply does; this run planned the old names, so d deploys the configuration
+    again on a new dashboard, where it succeeds under the new names."""
+    app = deploy_app(tmp_path, faults=["fail=Microsoft.Storage/storageAccounts:StorageAccountAlreadyTaken:1"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await press_deploy(pilot, app)
+        await until(pilot, lambda: screen.progress.finished is not None, what="the run to end")
+        stage = screen.progress.failed()[0]
+        fix = stage.failure.fix if stage.failure is not None else None
+        assert stage.error_class == "conflict" and isinstance(fix, SetField)
+        assert fix == SetField(f"naming.{'project' if stage.info.project else 'common'}_resource_suffix", "-002")
+        assert "a sets it in the configuration" in " ".join(labels_of(screen, stage.id))
+        assert not screen.check_action("deploy_again", ())
+        tree = screen.query_one(StageTree)
+        tree.focus()
+        tree.move_cursor(screen._stage_rows[stage.id])
+        await pilot.pause()
+        await pilot.press("a")
+        await until(pilot, lambda: screen.changed, what="the fix to be applied")
+        assert app.draft is not None and getattr(app.draft.config.naming, fix.field.split(".")[1]) == "-002"
+        log = "".join(line.text for line in screen.query_one("#log", RichLog).lines).replace(" ", "")
+        assert f"applied:{fix.describe()}".replace(" ", "") in log and "ddeploysitagain" in log
+        assert screen.check_action("deploy_again", ())
+        old_names = {r.name for s in screen.progress.stages.values() for r in s.resources.values()}
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DeployScreen) and app.screen is not screen,
+                    what="a new dashboard")
+        again = app.screen
+        assert isinstance(again, DeployScreen)
+        await until(pilot, lambda: again.progress.finished is not None, what="the second run to end")
+        assert again.progress.finished is not None and again.progress.finished.status == "succeeded"
+        new_names = {r.name for s in again.progress.stages.values() for r in s.resources.values()}
+        assert any(name.endswith("002") for name in new_names - old_names)
