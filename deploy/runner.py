@@ -135,8 +135,8 @@ class Run:
         self._clock, self._advance = clock, advance
         self._tags = {"aifactory-run": run_id, **(tags or {})}
         self._suffixes = suffixes or {}
-        """`naming.common_resource_suffix` and `naming.project_resource_suffix` -> their values (a
-        taken name's fix is the next suffix)."""
+        """`naming.project_resource_suffix` (and the common one) -> its value (a project's taken name
+        is fixed by the next suffix)."""
         self._states = {s.id: _StageState(s, Target.of(s), vnets=vnets_written(s)) for s in plan.stages}
         self._pending: set[str] = set(self._states)
         """Stages waiting for what they depend on (or for a slot)."""
@@ -564,8 +564,10 @@ class Run:
             return
         self._set(state, "failed" if self._interrupt != "cancel" else "canceled")
         elapsed = round(self._now() - state.started_at, 3) if state.started_at else 0.0
-        field = f"naming.{'project' if stage.project else 'common'}_resource_suffix"
-        suffix = (field, self._suffixes[field]) if field in self._suffixes else None
+        # a project's taken name: its next resource suffix renames its resources (the common suffix
+        # would rename the common VNet too, whose range the old one still holds)
+        field = "naming.project_resource_suffix"
+        suffix = (field, self._suffixes[field]) if stage.project and field in self._suffixes else None
         finding = found.finding(stage_title=stage.title, environment=stage.environment,
                                 subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id, suffix=suffix)
         self._emit(StageFinished(stage.id, state.status, elapsed, finding, found.error_class))  # type: ignore[arg-type]

@@ -52,6 +52,7 @@ _DEFAULT_MESSAGES = {
     "PrincipalNotFound": "Principal 00000000000000000000000000000000 does not exist in the "
     "directory. Check that you have the correct principal ID.",
     "StorageAccountAlreadyTaken": "The storage account named {name} is already taken.",
+    "ConflictError": "The name '{name}' is already in use by another resource.",
     "VaultAlreadyExists": "The vault name '{name}' is already in use. Vault names are globally unique so it "
     "is possible that the name is already taken. If you are sure that the vault name was not taken then it "
     "is possible that a vault with the same name was recently deleted but not purged after being placed in "

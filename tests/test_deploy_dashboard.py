@@ -372,17 +372,17 @@ async def test_a_registers_a_declined_provider_and_retries_the_stage(tmp_path: P
 
 async def test_a_sets_the_next_suffix_for_a_taken_name_and_d_deploys_the_changed_configuration(
         tmp_path: Path) -> None:
-    """A storage account's name is taken: the fix is the next common resource suffix. a applies it to
-    the draft as the review's Apply does; this run planned the old names, so d deploys the configuration
-    again on a new dashboard, where it succeeds under the new names."""
-    app = deploy_app(tmp_path, faults=["fail=Microsoft.Storage/storageAccounts:StorageAccountAlreadyTaken:1"])
+    """A project's AI Search name is taken: the fix is the next project resource suffix. a applies it
+    to the draft as the review's Apply does; this run planned the old names, so d deploys the
+    configuration again on a new dashboard, where it succeeds under the new names."""
+    app = deploy_app(tmp_path, faults=["fail=Microsoft.Search/searchServices:ConflictError:1"])
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await press_deploy(pilot, app)
         await until(pilot, lambda: screen.progress.finished is not None, what="the run to end")
         stage = screen.progress.failed()[0]
         fix = stage.failure.fix if stage.failure is not None else None
         assert stage.error_class == "conflict" and isinstance(fix, SetField)
-        assert fix == SetField(f"naming.{'project' if stage.info.project else 'common'}_resource_suffix", "-002")
+        assert stage.info.project == "001" and fix == SetField("naming.project_resource_suffix", "-002")
         assert "a sets it in the configuration" in " ".join(labels_of(screen, stage.id))
         assert not screen.check_action("deploy_again", ())
         tree = screen.query_one(StageTree)
@@ -404,4 +404,5 @@ async def test_a_sets_the_next_suffix_for_a_taken_name_and_d_deploys_the_changed
         await until(pilot, lambda: again.progress.finished is not None, what="the second run to end")
         assert again.progress.finished is not None and again.progress.finished.status == "succeeded"
         new_names = {r.name for s in again.progress.stages.values() for r in s.resources.values()}
-        assert any(name.endswith("002") for name in new_names - old_names)
+        assert any(name.startswith("aisearchprj001") and name.endswith("002") for name in new_names - old_names)
+        assert all(s.status in ("succeeded", "skipped") for s in again.progress.stages.values())
