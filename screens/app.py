@@ -36,7 +36,6 @@ from screens.messages import (
     SignInRequested,
     SubscriptionsLoaded,
 )
-from screens.modals import QuitScreen, TenantScreen, TextQuestion
 from screens.start import BACKGROUND_DELAY, StartScreen
 
 if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, the steps) load
@@ -195,6 +194,8 @@ class WizardApp(App[None]):
 
     def _choose_tenant(self, tenants: list[Any]) -> str | None:
         """Asked from the session worker: show the tenant picker and wait for the answer."""
+        from screens.modals import TenantScreen
+
         answer: list[str | None] = [None]
         done = threading.Event()
 
@@ -515,6 +516,8 @@ class WizardApp(App[None]):
         self.save_as(self.draft.name)
 
     def action_save_as(self) -> None:
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         def answered(name: str | None) -> None:
@@ -545,6 +548,8 @@ class WizardApp(App[None]):
         return True
 
     def on_export_requested(self, message: ExportRequested) -> None:
+        from screens.modals import TextQuestion
+
         message.stop()
         if message.fmt == "preset":
             self.action_save()
@@ -583,6 +588,8 @@ class WizardApp(App[None]):
     def ask_report_path(self, run_id: str | None = None, written: Callable[[Path], None] | None = None) -> None:
         """Ask where to write the handover report (of the run `run_id`, else the configuration's
         latest): next to the preset's file, or here; `written` is told the file once it is."""
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         from wizard.errors import UserError
@@ -671,6 +678,8 @@ class WizardApp(App[None]):
 
     def _quit_unless_unsaved(self) -> None:
         """Quit, asking first when the draft has unsaved changes."""
+        from screens.modals import QuitScreen
+
         if self.draft is None or not self.draft.dirty or self.wizard is None:
             self.exit()
             return
