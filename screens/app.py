@@ -72,7 +72,7 @@ class WizardApp(App[None]):
     COMMANDS = App.COMMANDS | {lambda: _wizard_commands()}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
-                tooltip="Quit; asks first when there are unsaved changes"),
+                tooltip="Quit; asks first about a deployment still running, then about unsaved changes"),
         Binding("ctrl+s", "save", "Save", id="app.save", tooltip="Save the configuration as a preset"),
         Binding("ctrl+shift+s", "save_as", "Save as", id="app.save_as", show=False,
                 tooltip="Save under another name"),
