@@ -1,0 +1,26 @@
+"""What a first user met in a workshop walk-through: each a defect seen on screen, now fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wizard_pilot import app_on, drawn
+
+from presets.store import PresetStore
+from screens.wizard_screen import WizardScreen
+
+
+async def test_a_step_with_nothing_wrong_is_marked_ok_as_soon_as_it_is_visited(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        sidebar = screen.query_one("#sidebar")
+        assert sidebar.marks["services"] == "untouched"
+        while screen.current != "services":
+            await pilot.press("]")
+        await pilot.pause()
+        assert screen.current == "services"
+        assert sidebar.marks["services"] == "ok"
+
