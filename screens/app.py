@@ -78,7 +78,7 @@ class WizardApp(App[None]):
                 tooltip="Save under another name"),
         Binding("ctrl+r", "recheck", "Recheck", id="app.recheck", tooltip="Run every live check again now"),
         Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False, tooltip="Undo the last change"),
-        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show every key"),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show or hide every key"),
     ]
 
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
@@ -699,7 +699,13 @@ class WizardApp(App[None]):
         return answer[0]
 
     def action_show_keys(self) -> None:
-        self.action_show_help_panel()
+        """`?` opens the keys panel and closes it again (Textual's own action only opens it)."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def on_unmount(self) -> None:
         if self._cancel is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import HelpPanel
 from wizard_pilot import app_on, drawn
 
 from presets.store import PresetStore
@@ -24,3 +25,14 @@ async def test_a_step_with_nothing_wrong_is_marked_ok_as_soon_as_it_is_visited(t
         assert screen.current == "services"
         assert sidebar.marks["services"] == "ok"
 
+
+async def test_question_mark_opens_the_keys_panel_and_closes_it_again(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query(HelpPanel)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel)
