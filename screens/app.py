@@ -569,7 +569,7 @@ class WizardApp(App[None]):
         kept = f" (previous version kept as {backup.name})" if backup else ""
         self.notify(f"wrote {path}{kept}", title="exported", markup=False)
         for note in result.notes[:3]:
-            self.notify(note, markup=False, timeout=8)
+            self.notify(_toast(note, path), markup=False, timeout=8)
         return True
 
     def ask_report_path(self) -> None:
@@ -712,6 +712,15 @@ class WizardApp(App[None]):
             self._cancel.set()
         if self.live is not None:
             self.live.close()
+
+
+def _toast(note: str, path: Path) -> str:
+    """An export note for a notification: its sentence, and where the lines it lists are written
+    (a note's command lines, one per variable and stage, would fill the screen as a toast)."""
+    sentence, *lines = note.split("\n")
+    if not lines:
+        return sentence
+    return f"{sentence.rstrip(':')}: the {len(lines)} lines are in the comment block of {path.name}"
 
 
 def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,

@@ -36,3 +36,16 @@ async def test_question_mark_opens_the_keys_panel_and_closes_it_again(tmp_path: 
         await pilot.press("question_mark")
         await pilot.pause()
         assert not app.screen.query(HelpPanel)
+
+
+async def test_an_export_says_where_its_hand_work_is_without_flooding_the_screen(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("global-vwan").config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot, app)
+        target = tmp_path / "variables.yaml"
+        assert app.export("ado", target)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("comment block of variables.yaml" in m for m in messages)
+        assert all("\n" not in m for m in messages), messages
+        assert "stage Prod / Prod_GenAI_Project:" in target.read_text()  # the lines the toast left out
