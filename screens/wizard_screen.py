@@ -97,6 +97,7 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
+        self.query_one(Footer).compact = narrow  # at 80 columns the spaced-out keys lost "? Keys" off the end
         wide_step = self.current in WIDE_STEPS
         self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 

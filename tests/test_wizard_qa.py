@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import HelpPanel
+from textual.widgets._footer import FooterKey
 from wizard_pilot import app_on, drawn
 
 from presets.store import PresetStore
@@ -49,3 +50,13 @@ async def test_an_export_says_where_its_hand_work_is_without_flooding_the_screen
         assert any("comment block of variables.yaml" in m for m in messages)
         assert all("\n" not in m for m in messages), messages
         assert "stage Prod / Prod_GenAI_Project:" in target.read_text()  # the lines the toast left out
+
+
+async def test_at_80_columns_the_footer_shows_every_key_whole(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("hybrid-workshop").config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot, app)
+        keys = app.screen.query(FooterKey)
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        question = next(key for key in keys if key.key == "question_mark")
+        assert question.region.right <= palette.region.x, "? Keys runs under the palette key"
