@@ -60,3 +60,20 @@ async def test_at_80_columns_the_footer_shows_every_key_whole(tmp_path: Path) ->
         palette = next(key for key in keys if key.has_class("-command-palette"))
         question = next(key for key in keys if key.key == "question_mark")
         assert question.region.right <= palette.region.x, "? Keys runs under the palette key"
+
+
+async def test_in_the_light_theme_box_titles_and_warnings_stand_out_from_the_background(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.theme = "textual-light"
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("environments")
+        await drawn(pilot, app)
+        box = screen.query_one("#env-dev")
+        background = box.background_colors[1]
+        border = box.styles.border_top[1]
+        title = box.styles.border_title_color if box.styles.has_rule("border_title_color") else border
+        warning = screen.query_one("#env-dev .field-problem.-warning").styles.color
+        for seen, what, least in ((border, "border", 0.15), (title, "title", 0.3), (warning, "warning", 0.3)):
+            assert abs(seen.brightness - background.brightness) > least, f"{what} {seen} on {background}"
