@@ -84,6 +84,12 @@ class WizardApp(App[None]):
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
                  sandbox_state: Path | None = None, faults: Any = None) -> None:
         super().__init__()
+        if self.no_color:
+            from textual.filter import Monochrome
+
+            from screens.no_color import ReadableMonochrome
+
+            self._filters = [ReadableMonochrome() if isinstance(f, Monochrome) else f for f in self._filters]
         self.demo = demo
         self.faults = faults
         """The demo sandbox's FaultPlan (`aifactory --demo --fault ...`), or None."""

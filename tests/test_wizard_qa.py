@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.color import Color
 from textual.widgets import HelpPanel
 from textual.widgets._footer import FooterKey
 from wizard_pilot import app_on, drawn
 
 from presets.store import PresetStore
+from screens.widgets.sidebar import Sidebar
 from screens.wizard_screen import WizardScreen
+from wizard.edit import try_set
 
 
 async def test_a_step_with_nothing_wrong_is_marked_ok_as_soon_as_it_is_visited(tmp_path: Path) -> None:
@@ -77,3 +81,25 @@ async def test_in_the_light_theme_box_titles_and_warnings_stand_out_from_the_bac
         warning = screen.query_one("#env-dev .field-problem.-warning").styles.color
         for seen, what, least in ((border, "border", 0.15), (title, "title", 0.3), (warning, "warning", 0.3)):
             assert abs(seen.brightness - background.brightness) > least, f"{what} {seen} on {background}"
+
+
+async def test_under_no_color_an_error_mark_does_not_sink_into_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    edit = try_set(PresetStore().load("enterprise-hub-spoke").config, "network.on_premises_prefixes", "172.21.128.0/17")
+    assert edit.config is not None
+    app = app_on(tmp_path, edit.config)  # stage's VNet overlaps on-premises: an error
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        sidebar = app.screen.query_one("#sidebar", Sidebar)
+        review = [s.id for s in sidebar.steps].index("review")
+        assert sidebar.marks["review"] == "error"
+        strip = sidebar.render_line(review)
+        background = sidebar.background_colors[1]
+        for line_filter in app.get_line_filters():
+            strip = strip.apply_filter(line_filter, background)
+        mark = next(segment for segment in strip if "✗" in segment.text)
+        assert mark.style is not None and mark.style.color is not None
+        seen = Color.from_rich_color(mark.style.color)
+        behind = Color.from_rich_color(mark.style.bgcolor) if mark.style.bgcolor else background.monochrome
+        assert abs(seen.brightness - behind.brightness) >= 0.3, f"✗ in {seen} on {behind}"
