@@ -103,3 +103,24 @@ async def test_under_no_color_an_error_mark_does_not_sink_into_the_background(
         seen = Color.from_rich_color(mark.style.color)
         behind = Color.from_rich_color(mark.style.bgcolor) if mark.style.bgcolor else background.monochrome
         assert abs(seen.brightness - behind.brightness) >= 0.3, f"✗ in {seen} on {behind}"
+
+
+async def test_turning_an_environment_off_and_undoing_it_keeps_the_keyboard_on_its_switch(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("environments")
+        await pilot.pause()
+        assert screen.pane("environments").focus_field("environments.dev.enabled")
+        await pilot.press("enter")  # dev off: the step rebuilds its boxes
+        await drawn(pilot, app)
+        assert app.draft is not None and not app.draft.config.environments.dev.enabled
+        await pilot.press("ctrl+z")
+        await drawn(pilot, app)
+        assert app.draft.config.environments.dev.enabled
+        await pilot.press("enter")  # the switch still has the keyboard: off again
+        await drawn(pilot, app)
+        assert not app.draft.config.environments.dev.enabled
+
