@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.color import Color
-from textual.widgets import HelpPanel
+from textual.widgets import DataTable, HelpPanel
 from textual.widgets._footer import FooterKey
 from wizard_pilot import app_on, drawn
 
@@ -124,3 +124,19 @@ async def test_turning_an_environment_off_and_undoing_it_keeps_the_keyboard_on_i
         await drawn(pilot, app)
         assert not app.draft.config.environments.dev.enabled
 
+
+async def test_a_project_name_typed_longer_shows_whole_in_the_projects_table(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("projects")
+        await pilot.pause()
+        pane = screen.pane("projects")
+        assert pane.focus_field("projects.0.name")
+        await pilot.press("end", *" [b]v2")
+        await drawn(pilot, app)
+        table = pane.query_one(DataTable)
+        shown = "".join(segment.text for segment in table.render_line(1))
+        assert "Customer service assistant [b]v2" in shown, shown
