@@ -42,6 +42,8 @@ class Listed:
     name: str
     path: Path
     description: str = ""
+    extends: str | None = None
+    """The built-in it was saved from: what the line says when it has no description of its own."""
 
 
 def _age(path: Path) -> str:
@@ -120,7 +122,7 @@ class StartScreen(Screen[None]):
     def read_details(self) -> None:
         """Read every preset's description (and warm the model's import for what comes next)."""
         store: PresetStore = self.app.store  # type: ignore[attr-defined]
-        listed = [Listed(i.source, i.name, i.path, i.description) for i in store.list()]
+        listed = [Listed(i.source, i.name, i.path, i.description, i.extends) for i in store.list()]
         self.post_message(self.DetailsRead(listed))
 
     def on_start_screen_details_read(self, message: StartScreen.DetailsRead) -> None:
@@ -142,7 +144,8 @@ class StartScreen(Screen[None]):
         if mine:
             options.add_option(Option(Text("Continue", style="bold underline"), disabled=True))
             for info in mine:
-                options.add_option(Option(_prompt(info.name, f"{_age(info.path)} · {info.description}"),
+                about = info.description or (f"from {info.extends}" if info.extends else "")
+                options.add_option(Option(_prompt(info.name, " · ".join(filter(None, (_age(info.path), about)))),
                                           id=f"user:{info.name}"))
         if builtin:
             options.add_option(Option(Text("Start from", style="bold underline"), disabled=True))

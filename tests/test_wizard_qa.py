@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from textual.color import Color
-from textual.widgets import DataTable, HelpPanel
+from textual.widgets import DataTable, HelpPanel, OptionList
 from textual.widgets._footer import FooterKey
-from wizard_pilot import app_on, drawn
+from wizard_pilot import app_on, demo_app, drawn
 
 from presets.store import PresetStore
 from screens.widgets.sidebar import Sidebar
@@ -140,3 +140,18 @@ async def test_a_project_name_typed_longer_shows_whole_in_the_projects_table(tmp
         table = pane.query_one(DataTable)
         shown = "".join(segment.text for segment in table.render_line(1))
         assert "Customer service assistant [b]v2" in shown, shown
+
+
+async def test_a_saved_preset_without_a_description_says_what_it_came_from(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    app.store.save("my-poc", PresetStore().load("global-vwan").config, extends="global-vwan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        choices = app.screen.query_one("#choices", OptionList)
+        prompt = ""
+        for _ in range(200):  # names first, then (read in the background) what each one is
+            await pilot.pause(0.05)
+            ids = {choices.get_option_at_index(i).id for i in range(choices.option_count)}
+            prompt = str(choices.get_option("user:my-poc").prompt) if "user:my-poc" in ids else ""
+            if "global-vwan" in prompt or (app.screen.listed and app.screen.listed[0].description):
+                break
+        assert prompt.split()[-3:] == ["·", "from", "global-vwan"], prompt
