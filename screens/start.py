@@ -221,7 +221,8 @@ class StartScreen(Screen[None]):
         try:
             result = import_file(path)
         except (UserError, OSError) as exc:
-            self.show_problem(f"cannot import {path}: {exc}")
+            said = str(exc)  # most problems name the file already: say it once
+            self.show_problem(f"cannot import: {said}" if str(path) in said else f"cannot import {path}: {said}")
             return
         self.post_message(OpenDraft(Draft(result.config, "", f"imported {path.name}", path=None,
                                           notes=list(result.notes))))

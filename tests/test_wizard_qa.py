@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 from wizard_pilot import app_on, demo_app, drawn
 
 from presets.store import PresetStore
+from screens.start import StartScreen
 from screens.widgets.sidebar import Sidebar
 from screens.wizard_screen import WizardScreen
 from wizard.edit import try_set
@@ -155,3 +156,16 @@ async def test_a_saved_preset_without_a_description_says_what_it_came_from(tmp_p
             if "global-vwan" in prompt or (app.screen.listed and app.screen.listed[0].description):
                 break
         assert prompt.split()[-3:] == ["·", "from", "global-vwan"], prompt
+
+
+async def test_an_import_that_fails_names_the_file_once(tmp_path: Path) -> None:
+    missing = tmp_path / "[red]nofile.env"
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        screen.import_path(missing)
+        await pilot.pause()
+        problem = str(screen.query_one("#problem").render())
+        assert problem.count(str(missing)) == 1, problem
+        assert "does not exist" in problem
