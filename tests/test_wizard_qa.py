@@ -169,3 +169,17 @@ async def test_an_import_that_fails_names_the_file_once(tmp_path: Path) -> None:
         problem = str(screen.query_one("#problem").render())
         assert problem.count(str(missing)) == 1, problem
         assert "does not exist" in problem
+
+
+async def test_the_review_counts_in_words_one_vnet_and_two_warnings(tmp_path: Path) -> None:
+    app = app_on(tmp_path, PresetStore().load("poc-standalone").config)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen.show_step("review")
+        await drawn(pilot, app)
+        created = str(screen.query_one("#will-create").render())
+        assert "1 VNet ·" in created and "1 registry ·" in created and "12 subnets" in created, created
+        summary = str(screen.query_one("#review-summary").render())
+        assert "(s)" not in summary and " warnings" in summary, summary
