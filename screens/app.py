@@ -35,7 +35,6 @@ from screens.messages import (
     SignInRequested,
     SubscriptionsLoaded,
 )
-from screens.modals import QuitScreen, TenantScreen, TextQuestion
 from screens.start import BACKGROUND_DELAY, StartScreen
 
 if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, the steps) load
@@ -200,6 +199,8 @@ class WizardApp(App[None]):
 
     def _choose_tenant(self, tenants: list[Any]) -> str | None:
         """Asked from the session worker: show the tenant picker and wait for the answer."""
+        from screens.modals import TenantScreen
+
         answer: list[str | None] = [None]
         done = threading.Event()
 
@@ -513,6 +514,8 @@ class WizardApp(App[None]):
         self.save_as(self.draft.name)
 
     def action_save_as(self) -> None:
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         def answered(name: str | None) -> None:
@@ -543,6 +546,8 @@ class WizardApp(App[None]):
         return True
 
     def on_export_requested(self, message: ExportRequested) -> None:
+        from screens.modals import TextQuestion
+
         message.stop()
         if message.fmt == "preset":
             self.action_save()
@@ -580,6 +585,8 @@ class WizardApp(App[None]):
 
     def ask_report_path(self) -> None:
         """Ask where to write the handover report: next to the preset's file, or here."""
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         from wizard.errors import UserError
@@ -644,6 +651,8 @@ class WizardApp(App[None]):
         self.call_from_thread(self.notify, f"wrote {path}{kept}", title="handover report", markup=False)
 
     async def action_quit(self) -> None:
+        from screens.modals import QuitScreen
+
         if self.draft is None or not self.draft.dirty or self.wizard is None:
             self.exit()
             return

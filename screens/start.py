@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 
 from presets.folders import preset_names
 from screens.messages import OpenDraft
-from screens.modals import TextQuestion
 
 if TYPE_CHECKING:
     from presets.store import PresetStore
@@ -208,6 +207,8 @@ class StartScreen(Screen[None]):
         def opened(path: str | None) -> None:
             if path:
                 self.import_path(Path(path).expanduser())
+
+        from screens.modals import TextQuestion  # loaded when first needed: the first frame does not wait
 
         self.app.push_screen(TextQuestion("Import which file? (.env or variables.yaml)",
                                           placeholder="~/aifactory/.env"), opened)

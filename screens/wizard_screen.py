@@ -58,6 +58,7 @@ class WizardScreen(Screen[None]):
         self.help_wanted = True
         self._stale_config: set[str] = set()
         """Steps whose fields have not seen the latest configuration (they refresh when shown)."""
+        self._title_shown = ""
         self._stale_findings: set[str] = set()
         self._state: tuple[LiveState, bool, str] | None = None
         self.ready = False
@@ -193,7 +194,10 @@ class WizardScreen(Screen[None]):
         steps catch up when shown (a redraw costs in proportion to what it touches)."""
         self._state = (state, live, note)
         self._stale_findings = {s.id for s in self.steps} - {self.current}
-        self.query_one("#title", Static).update(self.title_text())
+        title = self.title_text()
+        if title != self._title_shown:  # an unchanged update would still cost a layout pass
+            self._title_shown = title
+            self.query_one("#title", Static).update(title)
         self._draw_pane(self.current)
         self._mark_steps(state)
 
