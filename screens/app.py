@@ -78,12 +78,18 @@ class WizardApp(App[None]):
                 tooltip="Save under another name"),
         Binding("ctrl+r", "recheck", "Recheck", id="app.recheck", tooltip="Run every live check again now"),
         Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False, tooltip="Undo the last change"),
-        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show every key"),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show or hide every key"),
     ]
 
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
                  sandbox_state: Path | None = None, faults: Any = None) -> None:
         super().__init__()
+        if self.no_color:
+            from textual.filter import Monochrome
+
+            from screens.no_color import ReadableMonochrome
+
+            self._filters = [ReadableMonochrome() if isinstance(f, Monochrome) else f for f in self._filters]
         self.demo = demo
         self.faults = faults
         """The demo sandbox's FaultPlan (`aifactory --demo --fault ...`), or None."""
@@ -582,7 +588,7 @@ class WizardApp(App[None]):
         kept = f" (previous version kept as {backup.name})" if backup else ""
         self.notify(f"wrote {path}{kept}", title="exported", markup=False)
         for note in result.notes[:3]:
-            self.notify(note, markup=False, timeout=8)
+            self.notify(_toast(note, path), markup=False, timeout=8)
         return True
 
     def ask_report_path(self, run_id: str | None = None, written: Callable[[Path], None] | None = None) -> None:
@@ -741,13 +747,28 @@ class WizardApp(App[None]):
         return answer[0]
 
     def action_show_keys(self) -> None:
-        self.action_show_help_panel()
+        """`?` opens the keys panel and closes it again (Textual's own action only opens it)."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
         if self.live is not None:
             self.live.close()
+
+
+def _toast(note: str, path: Path) -> str:
+    """An export note for a notification: its sentence, and where the lines it lists are written
+    (a note's command lines, one per variable and stage, would fill the screen as a toast)."""
+    sentence, *lines = note.split("\n")
+    if not lines:
+        return sentence
+    return f"{sentence.rstrip(':')}: the {len(lines)} lines are in the comment block of {path.name}"
 
 
 def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,

@@ -98,6 +98,7 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
+        self.query_one(Footer).compact = narrow  # at 80 columns the spaced-out keys lost "? Keys" off the end
         wide_step = self.current in WIDE_STEPS
         self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 
@@ -136,6 +137,7 @@ class WizardScreen(Screen[None]):
         if step_id not in {s.id for s in self.steps}:
             step_id = "review"
         self.current = step_id
+        first_visit = step_id not in self.visited
         self.visited.add(step_id)
         self.query_one(ContentSwitcher).current = f"step-{step_id}"
         self.query_one(Sidebar).show(step_id)
@@ -145,6 +147,15 @@ class WizardScreen(Screen[None]):
         if field:
             self.call_after_refresh(self.pane(step_id).focus_field, field)
         self._intro()
+        if first_visit and self._state is not None:
+            self._mark_steps(self._state[0])  # a visited step with nothing wrong turns ✓ at once
+
+    def _mark_steps(self, state: LiveState) -> None:
+        """Every step's sidebar mark from the check state (the visited ones may turn ✓)."""
+        marks: dict[str, StepMark] = {
+            s.id: state.step_mark(s.id, touched=s.id in self.visited, checks=s.checks) for s in self.steps
+        }
+        self.query_one(Sidebar).set_marks(marks)
 
     def action_step(self, delta: int) -> None:
         ids = [s.id for s in self.steps]
@@ -188,10 +199,7 @@ class WizardScreen(Screen[None]):
             self._title_shown = title
             self.query_one("#title", Static).update(title)
         self._draw_pane(self.current)
-        marks: dict[str, StepMark] = {
-            s.id: state.step_mark(s.id, touched=s.id in self.visited, checks=s.checks) for s in self.steps
-        }
-        self.query_one(Sidebar).set_marks(marks)
+        self._mark_steps(state)
 
     def _draw_pane(self, step_id: str) -> None:
         """Bring one pane up to date with the configuration and the check state."""
