@@ -428,3 +428,19 @@ async def test_deploy_asks_first_and_not_now_submits_nothing(tmp_path: Path) -> 
         await pilot.pause()
         assert not isinstance(app.screen, (DeployConfirm, DeployScreen))
         assert not list(runs_dir().glob("*.jsonl")), "a run was journalled without a yes"
+
+
+async def test_after_deploying_the_factorys_own_names_are_not_taken(tmp_path: Path) -> None:
+    """Re-checking after a deployment: the names it deployed are held by it, which is no error."""
+    app = deploy_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await press_deploy(pilot, app)
+        await until(pilot, lambda: screen.progress.finished is not None, what="the run to end")
+        assert screen.progress.finished is not None and screen.progress.finished.status == "succeeded"
+        await pilot.press("escape")
+        await pilot.pause()
+        app.action_recheck()
+        await settle(pilot, app)
+        names = [f for f in app.live_state.findings if f.check == "names"]
+        assert names and all(f.severity == "info" and "own deployment" in f.message for f in names), names
+        assert app.live_state.cells[("names", "dev")] == "pass"

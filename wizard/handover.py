@@ -135,32 +135,38 @@ def build(inputs: ReportInputs) -> Document:
 NAME_TAKEN = "AIF-LIVE-NAME-TAKEN"
 
 
-def settle_own_names(checks: Checks, run: RunSummary | None) -> Checks:
-    """After a deployment, the preflight finds the factory's own names taken: by itself. Those
-    findings become notes saying so (and their grid cells are judged without them), so the report
-    does not ask the customer to rename what was just deployed."""
+def own_names_settled(findings: tuple[Finding, ...], run: RunSummary | None) -> tuple[Finding, ...]:
+    """`findings` with each "name taken" error about a name `run` deployed turned into a note that
+    the factory's own deployment holds it (the wizard's live grid and the report both use this)."""
     if run is None:
-        return checks
+        return findings
     deployed = {r.name for stage in run.stages for r in stage.resources if r.state.lower() == "succeeded"}
 
     def ours(finding: Finding) -> bool:
         return finding.code == NAME_TAKEN and finding.severity == "error" and any(
             re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", finding.message) for name in deployed)
 
-    settled = tuple(
-        replace(f, severity="info", hint="", message=f"{f.message.split(' is taken', 1)[0]} is held by this "
-                f"factory's own deployment (run {run.run_id})")
-        if ours(f) else f for f in checks.findings)
+    return tuple(
+        replace(f, severity="info", hint="", fix=None, message=f"{f.message.split(' is taken', 1)[0]} is held by "
+                f"this factory's own deployment (run {run.run_id})")
+        if ours(f) else f for f in findings)
+
+
+def settle_own_names(checks: Checks, run: RunSummary | None) -> Checks:
+    """After a deployment, the preflight finds the factory's own names taken: by itself. Those
+    findings become notes saying so (and their grid cells are judged without them), so the report
+    does not ask the customer to rename what was just deployed."""
+    settled = own_names_settled(checks.findings, run)
     if settled == checks.findings:
         return checks
     grid = None
     if checks.grid is not None:
         grid = {env: dict(cells) for env, cells in checks.grid.items()}
-        for finding in (f for f in checks.findings if ours(f)):
-            cells = grid.get(finding.environment, {})
-            if finding.check in cells:
-                cells[finding.check] = status_of([f for f in settled if f.environment == finding.environment
-                                                  and f.check == finding.check])
+        for before, after in zip(checks.findings, settled, strict=True):
+            cells = grid.get(before.environment, {})
+            if before is not after and before.check in cells:
+                cells[before.check] = status_of([f for f in settled if f.environment == before.environment
+                                                 and f.check == before.check])
     return replace(checks, findings=settled, grid=grid)
 
 
