@@ -9,7 +9,8 @@ GPT-5.1 Global 1.25 in / 10 out per 1M tokens (eastus2; ~ elsewhere but swedence
 1.375 / 11 (swedencentral, ~ elsewhere); text-embedding-3-large Global 0.13 and Standard 0.143
 (eastus2) per 1M; private endpoint 0.01/h and 0.01/GB each way (~westus); Cosmos DB 0.008 per
 100 RU/s-hour and 0.25/GB (~westus); Bastion Basic 0.19/h (~australiaeast); public IP 0.005/h;
-intra-region peering 0.01/GB each way. Storage GB and the admin VM have no row (not in the totals).
+intra-region peering 0.01/GB each way; storage hot ZRS 0.023 and hot LRS 0.0184 per GB-month
+(eastus2, ~ elsewhere; 100 GB per account). The admin VM has no row (not in the totals).
 A month is 730 h, so 730/24 days.
 """
 
@@ -36,6 +37,12 @@ PE_DATA = 10 * 0.01 * 2                # 10 GB each way per endpoint
 PEERING = 100 * 0.01 * 2               # 100 GB each way
 GPT51_GLOBAL = 10 * 1.25 + 2 * 10      # 10M input + 2M output tokens per project
 GPT51_DZ = 10 * 1.375 + 2 * 11
+LAKE = 100 * 0.023                     # the common data lake, 100 GB hot ZRS
+
+
+def project_storage(projects: int) -> float:
+    """Two hot LRS accounts of 100 GB per project."""
+    return 2 * projects * 100 * 0.0184
 
 
 def logs(price: float) -> float:
@@ -51,20 +58,23 @@ def _estimate(name: str, assumptions: Assumptions | None = None) -> Estimate:
 def _hub_spoke_env(log_price: float) -> float:
     # 3 projects with Search S1, GPT-5.1 Data Zone, embeddings Global, Cosmos (3 × 400 RU/s, 3 × 10 GB);
     # 5 vaults; 29 endpoints (5 + 3 × 8); hub peering.
-    return (ACR_PREMIUM + logs(log_price) + 5 * KV_PER_VAULT + 3 * 730 * 0.336 + 3 * GPT51_DZ + 3 * 5 * 0.13
+    return (ACR_PREMIUM + logs(log_price) + LAKE + project_storage(3) + 5 * KV_PER_VAULT + 3 * 730 * 0.336
+            + 3 * GPT51_DZ + 3 * 5 * 0.13
             + 3 * 4 * 730 * 0.008 + 3 * 10 * 0.25 + 29 * PE_MONTH + 29 * PE_DATA + PEERING)
 
 
 def _vwan_env(log_price: float, s1_price: float) -> float:
     # 1 project with Search S1, GPT-5.1 Global, embeddings Global; 12 endpoints; peered to the virtual hub.
-    return (ACR_PREMIUM + logs(log_price) + 3 * KV_PER_VAULT + 730 * s1_price + GPT51_GLOBAL + 5 * 0.13
+    return (ACR_PREMIUM + logs(log_price) + LAKE + project_storage(1) + 3 * KV_PER_VAULT + 730 * s1_price
+            + GPT51_GLOBAL + 5 * 0.13
             + 12 * PE_MONTH + 12 * PE_DATA + PEERING)
 
 
 HAND_COMPUTED = {
     # Dev only (eastus2), 1 project (AI Foundry, AI Search Basic, embeddings Standard); 12 endpoints:
     # common 5 (2 KV, lake blob+dfs, ACR) + project 7 (KV, 2 storage × blob+file, search, Foundry).
-    "poc-standalone": ACR_PREMIUM + logs(2.76) + 3 * KV_PER_VAULT + 730 * 0.101 + GPT51_GLOBAL + 5 * 0.143
+    "poc-standalone": ACR_PREMIUM + logs(2.76) + LAKE + project_storage(1) + 3 * KV_PER_VAULT + 730 * 0.101
+    + GPT51_GLOBAL + 5 * 0.143
     + 12 * PE_MONTH + 12 * PE_DATA,
     # dev eastus2, stage westeurope, prod swedencentral.
     "enterprise-hub-spoke": _hub_spoke_env(2.76) + _hub_spoke_env(2.99) + _hub_spoke_env(2.99),
@@ -72,7 +82,8 @@ HAND_COMPUTED = {
     "global-vwan": _vwan_env(2.76, 0.336) + _vwan_env(2.99, 0.336) + _vwan_env(2.76, 0.444),
     # Dev (westeurope), 2 projects with Search Basic and GPT-5.1 Data Zone; Bastion Basic and its IP;
     # 19 endpoints (5 + 2 × 7); the admin VM (Standard_D2s_v5) has no price.
-    "hybrid-workshop": ACR_PREMIUM + logs(2.99) + 730 * 0.19 + 730 * 0.005 + 4 * KV_PER_VAULT + 2 * 730 * 0.101
+    "hybrid-workshop": ACR_PREMIUM + logs(2.99) + LAKE + project_storage(2) + 730 * 0.19 + 730 * 0.005
+    + 4 * KV_PER_VAULT + 2 * 730 * 0.101
     + 2 * GPT51_DZ + 2 * 5 * 0.13 + 19 * PE_MONTH + 19 * PE_DATA,
 }
 
@@ -85,10 +96,10 @@ def test_each_builtin_preset_matches_the_hand_computed_figure(name: str) -> None
 
 
 def test_unpriced_items_are_shown_and_named_not_dropped() -> None:
-    result = _estimate("poc-standalone")
+    result = _estimate("hybrid-workshop")
     unpriced = [line.item for line in result.environments[0].lines if line.monthly is None]
-    assert unpriced == ["Data lake, hot ZRS (common)", "Project storage, hot LRS (2 accounts)"]
-    assert any("no price in the snapshot for Data lake" in note for note in result.notes)
+    assert unpriced == ["Admin VM Standard_D2s_v5"]
+    assert any("no price in the snapshot for Admin VM Standard_D2s_v5" in note for note in result.notes)
 
 
 def test_a_region_without_rows_is_priced_at_another_region_and_says_so() -> None:
@@ -166,7 +177,7 @@ def test_cost_command_prints_tables_totals_assumptions_and_the_snapshot() -> Non
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "authored snapshot of 2026-12-02, USD" in out
-    assert "dev · eastus2" in out and "Total, all environments: 332.49 USD a month" in out
+    assert "dev · eastus2" in out and "Total, all environments: 338.47 USD a month" in out
     assert "log_gb_per_day" in out and "assumes 1 GB/day (log_gb_per_day)" in out
 
 

@@ -180,8 +180,11 @@ def vm_meter(size: str) -> Meter:
 
 KEY_VAULT_OPERATIONS = _m("keyvault.operations", "Key Vault", "Key Vault", "Standard", "Operations",
                           "count", "10K ops", per=10_000)
-STORAGE_HOT_LRS = _m("storage.hot_lrs", "Storage", "General Block Blob v2", "Hot LRS", "Hot LRS Data Stored",
+STORAGE_HOT_LRS = _m("storage.hot_lrs", "Storage", "Blob Storage", "Hot LRS", "Hot LRS Data Stored",
                      "GB/month", "GB·month")
+"""Hot LRS GB sit under the product `Blob Storage`, hot ZRS under `General Block Blob v2`: so the stored
+eastus2 listing of the API shows, and a public note on querying it ('productName = Blob Storage only
+works for LRS and GRS … for ZRS/GZRS, use General Block Blob v2')."""
 STORAGE_HOT_ZRS = _m("storage.hot_zrs", "Storage", "General Block Blob v2", "Hot ZRS", "Hot ZRS Data Stored",
                      "GB/month", "GB·month")
 ACR_METERS: dict[str, Meter] = {
