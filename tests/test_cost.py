@@ -8,7 +8,7 @@ operations; AI Search Basic 0.101 and Standard S1 0.336 per SU-hour (S1 0.444 in
 GPT-5.1 Global 1.25 in / 10 out per 1M tokens (eastus2; ~ elsewhere but swedencentral), Data Zone
 1.375 / 11 (swedencentral, ~ elsewhere); text-embedding-3-large Global 0.13 and Standard 0.143
 (eastus2) per 1M; private endpoint 0.01/h and 0.01/GB each way (~westus); Cosmos DB 0.008 per
-100 RU/s-hour and 0.25/GB (~westus); Bastion Basic 0.19/h (~australiaeast); public IP 0.005/h;
+100 RU/s-hour and 0.25/GB (eastus2, ~ elsewhere); Bastion Basic 0.19/h (~australiaeast); public IP 0.005/h;
 intra-region peering 0.01/GB each way; storage hot ZRS 0.023 and hot LRS 0.0184 per GB-month
 (eastus2, ~ elsewhere; 100 GB per account). The admin VM has no row (not in the totals).
 A month is 730 h, so 730/24 days.

@@ -208,8 +208,9 @@ AKS_TIERS: dict[str, Meter] = {
 }
 COSMOS_THROUGHPUT = _m("cosmos.ru", "Azure Cosmos DB", "Azure Cosmos DB", "RUs", "100 RU/s", "hour",
                        "100 RU/s·h")
-COSMOS_STORAGE = _m("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "Data Stored",
+COSMOS_STORAGE = _m("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "RUs",
                     "Data Stored", "GB/month", "GB·month")
+"""Provisioned-throughput accounts' GB are billed on the `RUs` SKU's `Data Stored` meter (stored eastus2 listing)."""
 PRIVATE_ENDPOINT = _m("private_link.endpoint", "Virtual Network", "Virtual Network Private Link", "Standard",
                       "Standard Private Endpoint", "hour", "h")
 _DIRECTIONS: tuple[tuple[Direction, str], ...] = (("in", "Ingress"), ("out", "Egress"))
