@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import deploy_run, preflight, project_plan, results, server_load, startup, wizard_live, wizard_start
+from bench import (
+    dashboard,
+    deploy_run,
+    preflight,
+    project_plan,
+    results,
+    server_load,
+    startup,
+    wizard_live,
+    wizard_start,
+)
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report,
               "wizard_start": wizard_start.report, "wizard_live": wizard_live.report,
-              "deploy_run": deploy_run.report, "project_plan": project_plan.report}
+              "deploy_run": deploy_run.report, "project_plan": project_plan.report, "dashboard": dashboard.report}
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from screens.messages import (
     ApplyFix,
     ConfigReplaced,
+    DeployRequested,
     ExportRequested,
     FieldEdited,
     LiveEvent,
@@ -79,9 +80,11 @@ class WizardApp(App[None]):
     ]
 
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
-                 sandbox_state: Path | None = None) -> None:
+                 sandbox_state: Path | None = None, faults: Any = None) -> None:
         super().__init__()
         self.demo = demo
+        self.faults = faults
+        """The demo sandbox's FaultPlan (`aifactory --demo --fault ...`), or None."""
         self.draft = draft
         self._store = store
         self.sandbox_state = sandbox_state
@@ -111,8 +114,10 @@ class WizardApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on a configuration are hidden until one is open (the start screen shows
-        only what it can do)."""
-        return self.draft is not None or action not in ("save", "save_as", "recheck", "undo")
+        only what it can do), and on the deployment dashboard, where they do nothing."""
+        if action not in ("save", "save_as", "recheck", "undo"):
+            return True
+        return self.draft is not None and not any(type(s).__name__ == "DeployScreen" for s in self.screen_stack)
 
     def get_default_screen(self) -> Screen[Any]:
         """The start screen is the first screen itself (no blank screen painted before it)."""
@@ -174,7 +179,7 @@ class WizardApp(App[None]):
 
         try:
             live = open_session(demo=self.demo, device_code=device_code, choose_tenant=self._choose_tenant,
-                                sandbox_state=self.sandbox_state)
+                                sandbox_state=self.sandbox_state, faults=self.faults)
         except LiveRunError as exc:
             self.post_message(SessionFailed(exc.message, exc.hint))
             return
@@ -537,6 +542,47 @@ class WizardApp(App[None]):
 
         self.push_screen(QuitScreen(self.draft.name), answered)
 
+    # ------------------------------------------------------------------ deploy
+
+    def on_deploy_requested(self, message: DeployRequested) -> None:
+        """Open the dashboard on a new run of the draft (in the session the checks use)."""
+        message.stop()
+        if self.draft is None:
+            return
+        if self.live is None:
+            self.notify("deploying needs the session: sign in first (or wait for the demo sandbox to open)",
+                        title="not deployed", severity="warning", markup=False)
+            return
+        from screens.dashboard.screen import DeployScreen
+
+        live, config = self.live, self.draft.config
+        name = self.draft.name or self.draft.extends or "new configuration"
+
+        def start() -> Any:
+            """In the dashboard's worker: plan, preflight, open the journal (nothing submitted yet)."""
+            from deploy.launch import start_run
+
+            return start_run(config, live, consent=self._consent, config_name=name)
+
+        source = f"--preset {self.draft.name or self.draft.extends}" if self.draft.name or self.draft.extends else ""
+        report = f"aifactory report {source}{' --demo' if self.demo else ''}" if source else ""
+        self.push_screen(DeployScreen(start, name=name, demo=self.demo, report=report))
+
+    def _consent(self, subscription_id: str, namespaces: list[str]) -> bool:
+        """Asked from the run's threads: may these providers be registered? (a modal answers)"""
+        from screens.dashboard.questions import ConsentScreen
+
+        answer = [False]
+        done = threading.Event()
+
+        def answered(value: bool | None) -> None:
+            answer[0] = bool(value)
+            done.set()
+
+        self.call_from_thread(self.push_screen, ConsentScreen(subscription_id, namespaces), answered)
+        done.wait()
+        return answer[0]
+
     def action_show_keys(self) -> None:
         self.action_show_help_panel()
 
@@ -548,6 +594,7 @@ class WizardApp(App[None]):
 
 
 def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,
-             sandbox_state: Path | None = None) -> WizardApp:
-    """The one factory of the wizard, used by the CLI and the tests."""
-    return WizardApp(demo=demo, draft=draft, store=store, sandbox_state=sandbox_state)
+             sandbox_state: Path | None = None, faults: Any = None) -> WizardApp:
+    """The one factory of the wizard, used by the CLI and the tests (`faults`: the demo sandbox's
+    FaultPlan)."""
+    return WizardApp(demo=demo, draft=draft, store=store, sandbox_state=sandbox_state, faults=faults)

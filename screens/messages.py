@@ -116,6 +116,11 @@ class ExportRequested(Message):
 
 
 @dataclass
+class DeployRequested(Message):
+    """Deploy the configuration now (the review's Deploy button): the App opens the dashboard."""
+
+
+@dataclass
 class QuotasRead(Message):
     """The quota usages behind the SKU step's bars were read (in a worker, through the session's cache)."""
 

@@ -151,8 +151,12 @@ def write_output(path: Path, text: str) -> None:
 @click.option("--preset", "preset", metavar="NAME", help="Open the wizard straight on this preset.")
 @click.option("--config", "config", type=FilePath(),
               help="Open the wizard straight on this file (preset YAML, .env or variables.yaml).")
+@click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE", callback=lambda c, p, v: _fault_specs(c, p, v),
+              help="With --demo: make the sandbox misbehave (repeatable), e.g. "
+                   "fail=Microsoft.Search/searchServices:InsufficientQuota:1 breaks one project's deployment "
+                   "once, so a retry on the dashboard recovers it. Forms as for `aifactory sandbox serve`.")
 @click.pass_context
-def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None) -> None:
+def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None, faults: tuple[str, ...]) -> None:
     """Set up Microsoft's Enterprise Scale AI Factory on Azure.
 
     With no command, the wizard opens (against Azure; --demo against the offline sandbox):
@@ -164,11 +168,13 @@ def cli(ctx: click.Context, demo: bool, preset: str | None, config: Path | None)
     Exit codes: 0 ok, 1 validation found errors (warnings too with --strict),
                 2 bad input or usage, 130 interrupted.
     """
+    if faults and not demo:
+        fail("--fault only applies to --demo", "add --demo, or drop --fault")
     if ctx.invoked_subcommand is None:
-        run_wizard(demo=demo, preset=preset, config=config)
+        run_wizard(demo=demo, preset=preset, config=config, faults=faults)
 
 
-def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
+def run_wizard(*, demo: bool, preset: str | None, config: Path | None, faults: tuple[str, ...] = ()) -> None:
     """Open the Textual wizard, or say which headless command to run when there is no terminal."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not _served():
         source = f"--preset {preset}" if preset else f"--config {config}" if config else "--preset poc-standalone"
@@ -178,9 +184,10 @@ def run_wizard(*, demo: bool, preset: str | None, config: Path | None) -> None:
     draft = None
     if preset or config:
         draft = _draft_of(load_source(preset, config), builtin=bool(preset))
+    from sandbox.faults import parse_faults
     from screens.app import make_app
 
-    make_app(demo=demo, draft=draft).run()
+    make_app(demo=demo, draft=draft, faults=parse_faults(list(faults)) if faults else None).run()
 
 
 def _served() -> bool:

@@ -7,10 +7,11 @@ from collections import Counter
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from screens.messages import ExportRequested
+from screens.messages import DeployRequested, ExportRequested
 from screens.steps.base import StepPane
 from screens.widgets.findings import FindingList
 from screens.widgets.grid import PreflightGrid
@@ -57,6 +58,8 @@ class ReviewStep(StepPane):
     ReviewStep #exports Button { margin-right: 1; }
     """
 
+    BINDINGS = [Binding("d", "deploy", "Deploy", id="review.deploy", tooltip="Deploy now and watch the dashboard")]
+
     def compose_body(self) -> ComposeResult:
         yield PreflightGrid(id="grid")
         yield Static("", id="review-summary", markup=False)
@@ -68,6 +71,7 @@ class ReviewStep(StepPane):
             yield Button("Save preset", id="export-preset", variant="primary", tooltip="ctrl+s")
             yield Button("Export .env", id="export-env", tooltip="The AI Factory's GitHub Actions file")
             yield Button("Export variables.yaml", id="export-ado", tooltip="The AI Factory's Azure DevOps file")
+            yield Button("Deploy", id="deploy", variant="success", tooltip="Deploy it now and watch (d)")
 
     def show_config(self, config: FactoryConfig) -> None:
         super().show_config(config)
@@ -90,5 +94,11 @@ class ReviewStep(StepPane):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id and event.button.id.startswith("export-"):
+        if event.button.id == "deploy":
+            self.action_deploy()
+        elif event.button.id and event.button.id.startswith("export-"):
             self.post_message(ExportRequested(event.button.id.removeprefix("export-")))
+
+    def action_deploy(self) -> None:
+        """Ask the App to deploy (it opens the dashboard)."""
+        self.post_message(DeployRequested())

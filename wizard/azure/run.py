@@ -116,20 +116,21 @@ def open_session(
     choose_tenant: TenantChooser | None = None,
     sandbox_state: Any = None,
     fresh: bool = False,
+    faults: Any = None,
 ) -> LiveSession:
     """Sign in to Azure (or open the sandbox with `demo`), settling on one tenant.
 
     With several visible tenants and none named, `choose_tenant` is asked; without it, the error
     lists them. Raises LiveRunError with what to run when there is no usable sign-in, or when the
     demo's saved state cannot be read. `fresh` (with `demo`) seeds a new sandbox in memory
-    instead of opening the saved state.
+    instead of opening the saved state; `faults` (with `demo`) is the sandbox's `FaultPlan`.
     """
     if demo:
         from sandbox.state_file import StateFileError
         from wizard.azure.demo import STATE_HINT, demo_session
 
         try:
-            session, tenant_id, notes = demo_session(path=sandbox_state, fresh=fresh)
+            session, tenant_id, notes = demo_session(path=sandbox_state, fresh=fresh, faults=faults)
         except StateFileError as exc:
             raise LiveRunError(f"the demo sandbox state {exc}", STATE_HINT) from None
         return LiveSession(session, tenant_id, True, token_account(session.credential), notes)
