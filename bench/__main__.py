@@ -14,12 +14,14 @@ from bench import (
     server_load,
     startup,
     wizard_live,
+    wizard_picker,
     wizard_start,
 )
 
 BENCHMARKS = {"startup": startup.report, "preflight": preflight.report, "server": server_load.report,
               "wizard_start": wizard_start.report, "wizard_live": wizard_live.report,
-              "deploy_run": deploy_run.report, "project_plan": project_plan.report, "dashboard": dashboard.report}
+              "deploy_run": deploy_run.report, "project_plan": project_plan.report, "dashboard": dashboard.report,
+              "wizard_picker": wizard_picker.report}
 
 
 def main() -> None:

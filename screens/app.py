@@ -33,6 +33,7 @@ from screens.messages import (
     SessionFailed,
     SessionReady,
     SignInRequested,
+    SubscriptionsLoaded,
 )
 from screens.modals import QuitScreen, TenantScreen, TextQuestion
 from screens.start import BACKGROUND_DELAY, StartScreen
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, 
     from presets.store import PresetStore
     from screens.widgets.fields import ConfigField
     from screens.wizard_screen import WizardScreen
+    from wizard.azure.choices import SubscriptionChoice
     from wizard.draft import Draft
     from wizard.live_state import LiveState
     from wizard.model import FactoryConfig
@@ -102,6 +104,10 @@ class WizardApp(App[None]):
         self._redraw_pending = False
         self._last_redraw = 0.0
         self._redraw_timer: Timer | None = None
+        self.subscriptions: list[SubscriptionChoice] | None = None
+        """What the session can see, read once per session for the subscription pickers (None: not yet)."""
+        self.subscriptions_problem = ""
+        """Why `subscriptions` is missing: not signed in, still reading, a failed read."""
 
     @cached_property
     def store(self) -> PresetStore:
@@ -205,8 +211,41 @@ class WizardApp(App[None]):
         self.session_status = (f"demo: {who} in the demo tenant {message.tenant_id}" if message.demo
                                else f"signed in as {who} in tenant {message.tenant_id}")
         self._status_everywhere()
+        self.load_subscriptions()
         if self.draft is not None and self.wizard is not None:
             self.schedule_live(self.all_cells(), now=True)
+
+    @work(thread=True, exclusive=True, group="subscriptions", exit_on_error=False,
+          description="listing the subscriptions")
+    def load_subscriptions(self) -> None:
+        """Read the subscriptions the session can see, for the pickers (cached by the session)."""
+        from azure.core.exceptions import AzureError
+
+        from wizard.azure.choices import list_subscriptions
+
+        if self.live is None:
+            return
+        if self.subscriptions is None:
+            self.post_message(SubscriptionsLoaded(None, "reading the subscriptions this sign-in can see…"))
+        try:
+            choices = list_subscriptions(self.live.session)
+        except AzureError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.post_message(SubscriptionsLoaded(None, f"could not list the subscriptions ({first}); "
+                                                        "paste an id instead"))
+            return
+        self.post_message(SubscriptionsLoaded(choices))
+
+    def on_subscriptions_loaded(self, message: SubscriptionsLoaded) -> None:
+        from screens.pickers import SubscriptionPicker
+
+        self.subscriptions, self.subscriptions_problem = message.choices, message.problem
+        for screen in self.screen_stack:
+            if isinstance(screen, SubscriptionPicker):
+                screen.show_choices(message.choices, message.problem)
+        wizard = self.wizard
+        if wizard is not None:
+            wizard.pane("environments").show_subscriptions(message.choices)  # type: ignore[attr-defined]
 
     def on_session_failed(self, message: SessionFailed) -> None:
         self.session_status = f"not signed in: {message.message}"
@@ -243,6 +282,7 @@ class WizardApp(App[None]):
         if not edit.ok:
             field.show_problems(edit.problems)
             field.add_class("-refused")
+            field.revert_choice()
         elif field.has_class("-refused"):
             field.remove_class("-refused")
             field.show_problems([])
@@ -414,6 +454,7 @@ class WizardApp(App[None]):
             self.notify("the live checks start once the session is open", markup=False)
             return
         self.live.clear_cache()
+        self.load_subscriptions()
         self.schedule_live(self.all_cells(), now=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -500,6 +541,9 @@ class WizardApp(App[None]):
         if message.fmt == "preset":
             self.action_save()
             return
+        if message.fmt == "report":
+            self.ask_report_path()
+            return
         default = ".env" if message.fmt == "env" else "variables.yaml"
 
         def answered(path: str | None) -> None:
@@ -528,6 +572,71 @@ class WizardApp(App[None]):
             self.notify(note, markup=False, timeout=8)
         return True
 
+    def ask_report_path(self) -> None:
+        """Ask where to write the handover report: next to the preset's file, or here."""
+        if self.draft is None:
+            return
+        from wizard.errors import UserError
+        from wizard.handover import format_for
+
+        stem = self.draft.name or (self.draft.extends or "aifactory")
+        folder = self.draft.path.parent if self.draft.path is not None else Path.cwd()
+        default = folder / f"{self.draft.path.stem if self.draft.path else stem}-handover.html"
+
+        def problem(answer: str) -> str | None:
+            try:
+                format_for(answer)
+            except UserError as exc:
+                return str(exc)
+            return None
+
+        def answered(path: str | None) -> None:
+            if path:
+                self.write_report(Path(path).expanduser())
+
+        self.push_screen(TextQuestion("Write the handover report to which file (.html or .md)?", str(default),
+                                      check=problem), answered)
+
+    def write_report(self, path: Path) -> None:
+        """Take what the wizard knows now (on the UI thread), then build and write the report in
+        the background: reading the live VNets and the journal may take a moment."""
+        if self.draft is None:
+            return
+        from screens.steps.review import ReviewStep
+        from wizard import handover
+
+        by: handover.CheckedBy | None = None if self.live is None else "demo" if self.demo else "azure"
+        checks = handover.checks_from_state(self.live_state, self.draft.config, by)
+        review = self.wizard.pane("review") if self.wizard is not None else None
+        assumptions = review.cost_assumptions() if isinstance(review, ReviewStep) else None
+        name = self.config_name()
+        self._write_report(path, name, self.draft.config, checks, assumptions)
+
+    @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
+    def _write_report(self, path: Path, name: str, config: FactoryConfig, checks: Any, assumptions: Any) -> None:
+        from datetime import datetime
+
+        from deploy.run_report import report_run
+        from wizard import handover
+        from wizard.atomic_file import atomic_write
+
+        live = self.live
+        vnets, notes = live.live_vnets(config) if live is not None else ({}, [])
+        if notes:
+            checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
+        estimate, problem = handover.estimate_for(config, assumptions)
+        inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
+                                       report_run(name, demo=self.demo))
+        try:
+            text = handover.render(handover.build(inputs), handover.format_for(str(path)))
+            backup = atomic_write(path, text)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"cannot write {path}: {exc.strerror or exc}", title="no report",
+                                  severity="error", markup=False, timeout=10)
+            return
+        kept = f" (previous version kept as {backup.name})" if backup else ""
+        self.call_from_thread(self.notify, f"wrote {path}{kept}", title="handover report", markup=False)
+
     async def action_quit(self) -> None:
         if self.draft is None or not self.draft.dirty or self.wizard is None:
             self.exit()
@@ -544,6 +653,12 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ deploy
 
+    def config_name(self) -> str:
+        """The name runs of the draft are journalled under, and its report looks them up by."""
+        if self.draft is None:
+            return ""
+        return self.draft.name or self.draft.extends or "new configuration"
+
     def on_deploy_requested(self, message: DeployRequested) -> None:
         """Open the dashboard on a new run of the draft (in the session the checks use)."""
         message.stop()
@@ -556,7 +671,7 @@ class WizardApp(App[None]):
         from screens.dashboard.screen import DeployScreen
 
         live, config = self.live, self.draft.config
-        name = self.draft.name or self.draft.extends or "new configuration"
+        name = self.config_name()
 
         def start() -> Any:
             """In the dashboard's worker: plan, preflight, open the journal (nothing submitted yet)."""

@@ -38,6 +38,8 @@ class WizardCommands(Provider):
             ("Save preset as…", partial(app.run_action, "save_as"), "save under another name"),
             ("Export .env (GitHub Actions)", partial(app.post_message, ExportRequested("env")), ""),
             ("Export variables.yaml (Azure DevOps)", partial(app.post_message, ExportRequested("ado")), ""),
+            ("Handover report", partial(app.post_message, ExportRequested("report")),
+             "one HTML or Markdown file for the customer"),
             ("Re-run the live checks", partial(app.run_action, "recheck"), "ctrl+r"),
             ("Undo the last change", partial(app.run_action, "undo"), "ctrl+z"),
         ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:  # the start screen must paint before pydantic and the model are imported
+    from wizard.azure.choices import SubscriptionChoice
     from wizard.draft import Draft
     from wizard.events import Event
     from wizard.findings import Finding
@@ -110,9 +111,18 @@ class SignInRequested(Message):
 
 @dataclass
 class ExportRequested(Message):
-    """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml) or `preset`."""
+    """Write the configuration as `fmt`: `env` (.env), `ado` (variables.yaml), `preset`, or
+    `report` (the handover report)."""
 
     fmt: str
+
+
+@dataclass
+class SubscriptionsLoaded(Message):
+    """The subscriptions the session can see were read (or could not be: `problem` says why)."""
+
+    choices: list[SubscriptionChoice] | None
+    problem: str = ""
 
 
 @dataclass

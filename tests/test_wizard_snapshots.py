@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wizard_pilot import demo_app, settle
+from wizard_pilot import app_on, demo_app, settle, show_step
 
+from presets.store import PresetStore
 from screens.wizard_screen import WizardScreen
 
 
@@ -48,3 +49,14 @@ def test_step_at_100x32(snap_compare: Any, tmp_path: Path, step: str) -> None:
 def test_review_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path, "enterprise-hub-spoke"), run_before=_on_step("review"),
                         terminal_size=(80, 24))
+
+
+def test_signin_step_at_100x32(snap_compare: Any, tmp_path: Path) -> None:
+    """Against real Azure (not demo) before signing in: the step says how, nothing is read yet."""
+    app = app_on(tmp_path, PresetStore().load("enterprise-hub-spoke").config)
+
+    async def run_before(pilot: Any) -> None:
+        await show_step(pilot, app, "signin")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 32))

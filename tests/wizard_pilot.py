@@ -6,11 +6,14 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from presets.store import PresetStore
 from screens.app import WizardApp, make_app
+from screens.pickers import FilterPicker
 from screens.steps import StepPane
+from screens.widgets.fields import field_dom_id
+from screens.widgets.pick_field import PickButton
 from screens.wizard_screen import WizardScreen
 from wizard.draft import Draft
 from wizard.model import FactoryConfig
@@ -67,3 +70,20 @@ async def show_step(pilot: Any, app: WizardApp, step_id: str) -> StepPane:
     for control in screen.query(Input):
         control.cursor_blink = False
     return screen.pane(step_id)
+
+
+async def open_picker(pilot: Any, step: StepPane, path: str) -> FilterPicker:
+    """Focus the field's button and press enter, as a person would."""
+    step.query_one(f"#{field_dom_id(path)} PickButton", PickButton).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    picker = pilot.app.screen
+    assert isinstance(picker, FilterPicker)
+    picker.query_one(Input).cursor_blink = False  # steady snapshots
+    return picker
+
+
+def shown(picker: FilterPicker) -> list[str]:
+    """The ids of the rows the list shows now."""
+    options = picker.query_one(OptionList)
+    return [options.get_option_at_index(i).id or "" for i in range(options.option_count)]

@@ -727,6 +727,63 @@ def prices_show(as_json: bool) -> None:
         click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
 
 
+# ------------------------------------------------------------------------------------ report
+
+
+@cli.command()
+@source_options
+@click.option("--demo", is_flag=True, help="Run the live checks against the built-in sandbox (demo tenant), not Azure.")
+@click.option("--run", "run_id", metavar="RUN_ID",
+              help="Report this deployment run (default: this configuration's latest, to the sandbox with --demo).")
+@click.option("-o", "--output", type=FilePath(), required=True, help="The report: FILE.html or FILE.md.")
+def report(preset: str | None, config: Path | None, demo: bool, run_id: str | None, output: Path) -> None:
+    """Write the handover report for the customer: one self-contained HTML or Markdown file.
+
+    The landing zone in words and a drawing, environments and subscriptions, the address plan
+    with the room left, every resource name, the preflight grid and open findings with their
+    fixes, what was deployed, the monthly cost estimate, and the next steps (variables to
+    create, who needs which role). Signed in (or with --demo) the live checks run; otherwise
+    the offline rules only, and the report says so.
+    """
+    from datetime import datetime
+
+    from wizard import handover
+    from wizard.errors import UserError
+
+    try:
+        fmt = handover.format_for(str(output))
+    except UserError as exc:
+        fail(exc.message, exc.hint)
+    loaded = load_source(preset, config)
+    cfg = loaded.config
+    vnets: dict[Any, Any] = {}
+    if demo or _signed_in():
+        from wizard.azure.run import LiveRunError, run_live_validation
+
+        try:
+            outcome = run_live_validation(cfg, demo=demo, read_vnets=True)
+        except LiveRunError as exc:
+            fail(exc.message, exc.hint)
+        checks = handover.checks_from_result(outcome.result, "demo" if demo else "azure", outcome.notes)
+        vnets = outcome.vnets
+    else:
+        checks = handover.offline_checks(cfg, f"offline: {FRESH_VNETS}")
+    estimate, cost_problem = handover.estimate_for(cfg)
+    from deploy.run_report import report_run
+
+    try:
+        run = report_run(loaded.name, run_id, demo=demo)
+    except UserError as exc:
+        fail(exc.message, exc.hint)
+    checks = handover.settle_own_names(checks, run)
+    inputs = handover.ReportInputs(loaded.name, cfg, checks, datetime.now().astimezone(), estimate, cost_problem,
+                                   vnets, run)
+    write_output(output, handover.render(handover.build(inputs), fmt))
+    errors = sum(f.severity == "error" for f in checks.findings)
+    click.echo(f"report of {loaded.name}: checked {'offline' if checks.by == 'offline' else 'live (' + checks.by + ')'}"
+               f", {errors} open error(s)", err=True)
+
+
 # ------------------------------------------------------------------------------------ plan
 
 

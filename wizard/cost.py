@@ -183,6 +183,32 @@ class Estimate:
         }
 
 
+def money(value: float | None, currency: str) -> str:
+    """`1,234.56 USD`, or `no price` for a line the snapshot cannot price."""
+    return "no price" if value is None else f"{value:,.2f} {currency}"
+
+
+def quantity_text(line: Line) -> str:
+    """`30.42 day`, `50 × 10K ops`: a line's quantity in its unit."""
+    number = f"{line.quantity:,.2f}".rstrip("0").rstrip(".")
+    return f"{number} × {line.unit}" if line.unit[:1].isdigit() else f"{number} {line.unit}"
+
+
+def unit_price_text(line: Line) -> str:
+    """`0.03 / 10K ops`, or `no price`; a price region that stood in is shown by the caller."""
+    if line.unit_price is None:
+        return "no price"
+    return f"{line.unit_price:,.6f}".rstrip("0").rstrip(".") + f" / {line.unit}"
+
+
+def compact(estimate: Estimate) -> str:
+    """The monthly figure per environment and in total, on one line with the prices' date."""
+    parts = [f"{env.name} {money(env.total, estimate.currency)}" for env in estimate.environments]
+    if len(parts) > 1:
+        parts.append(f"total {money(estimate.total, estimate.currency)}")
+    return f"{' · '.join(parts) or 'no environment enabled'} a month (prices of {estimate.snapshot_date})"
+
+
 ESTIMATED_SERVICES: frozenset[str] = frozenset({
     "ai_foundry", "ai_search", "cosmos_db", "foundry_caphost", "azure_ml", "aks_for_azure_ml", "aks",
     "vision", "speech", "document_intelligence", "content_safety", "azure_openai",

@@ -10,23 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wizard.cost import Assumptions, Estimate, Line
-
-
-def money(value: float | None, currency: str) -> str:
-    """`1,234.56 USD`, or `no price` for a line the snapshot cannot price."""
-    return "no price" if value is None else f"{value:,.2f} {currency}"
-
-
-def _quantity(line: Line) -> str:
-    number = f"{line.quantity:,.2f}".rstrip("0").rstrip(".")
-    return f"{number} × {line.unit}" if line.unit[:1].isdigit() else f"{number} {line.unit}"
+from wizard.cost import Assumptions, Estimate, Line, money, quantity_text, unit_price_text
 
 
 def _unit_price(line: Line, currency: str) -> Text:
     if line.unit_price is None:
         return Text("no price", style="yellow")
-    text = Text(f"{line.unit_price:,.6f}".rstrip("0").rstrip(".") + f" / {line.unit}")
+    text = Text(unit_price_text(line))
     if line.stand_in:
         text.append(f" ~{line.price_region}", style="yellow")
     return text
@@ -44,7 +34,7 @@ def environment_table(estimate: Estimate, index: int) -> Table:
         item = Text(line.item)
         if line.basis:
             item.append(f"\n  assumes {line.basis}", style="dim")
-        table.add_row(item, _quantity(line), _unit_price(line, estimate.currency),
+        table.add_row(item, quantity_text(line), _unit_price(line, estimate.currency),
                       Text(money(line.monthly, estimate.currency), style="yellow" if line.monthly is None else ""))
     return table
 

@@ -1,4 +1,5 @@
-"""Step 1: the landing-zone mode, with a line on when to use each and a drawing of what is built."""
+"""Step 1: the landing-zone mode, with a line on when to use each and a drawing of what is built
+(the words and drawings are the core's, wizard/landing_zones.py: the handover report says them too)."""
 
 from __future__ import annotations
 
@@ -11,51 +12,8 @@ from screens.messages import FieldEdited
 from screens.steps.base import StepPane
 from screens.widgets.fields import ConfigField
 from screens.widgets.toggle import ChoiceList, Toggle
-from wizard.model import FactoryConfig, HubSpokeZone, HybridZone, StandaloneZone, VwanZone
-
-MODES = {"standalone": StandaloneZone, "hub_spoke": HubSpokeZone, "vwan": VwanZone, "hybrid": HybridZone}
-"""The four modes; each one's description comes from its model's `mode` field."""
-
-TITLES = {"standalone": "Standalone", "hub_spoke": "Hub and spoke", "vwan": "Virtual WAN",
-          "hybrid": "Hybrid (private + allow-listed public)"}
-
-WHEN = {
-    "standalone": "A proof of concept or a workshop: nothing to connect to, the factory brings its own DNS.",
-    "hub_spoke": "An enterprise landing zone with a hub VNet: private only, DNS zones in the hub.",
-    "vwan": "The organisation routes through Azure Virtual WAN: each environment joins a virtual hub.",
-    "hybrid": "People reach services from known IPs, a VPN or Bastion, beside private endpoints.",
-}
-
-ACCESS_PATHS = {"ip_allow_list": "IP allow-list", "vpn": "Point-to-site VPN", "bastion": "Azure Bastion"}
-"""Hybrid mode's ways in besides the private endpoints (the model's PublicAccessPath values)."""
-
-DRAWINGS = {
-    "standalone": (
-        "┌ dev VNet (own) ───────────────┐\n"
-        "│ common │ prj001 │ prj002 │ …  │\n"
-        "└──────┬────────────────────────┘\n"
-        "       └ private DNS zones in the common RG"
-    ),
-    "hub_spoke": (
-        "        ┌ hub VNet ┐  DNS zones, firewall\n"
-        "        └────┬─────┘\n"
-        "   peering ┌─┴───────┬────────┐\n"
-        "         dev      stage     prod"
-    ),
-    "vwan": (
-        "   ┌ Virtual WAN hub ──────────┐\n"
-        "   └──┬──────────┬─────────┬───┘\n"
-        " connection  connection  connection\n"
-        "     dev        stage      prod"
-    ),
-    "hybrid": (
-        "people ─ IP allow-list ─┐\n"
-        "       ─ VPN ───────────┼─▶ ┌ dev VNet ┐\n"
-        "       ─ Bastion ───────┘   │ private  │\n"
-        "                            │ endpoints│\n"
-        "                            └──────────┘"
-    ),
-}
+from wizard.landing_zones import ACCESS_PATHS, DRAWINGS, MODES, TITLES, about
+from wizard.model import FactoryConfig, HybridZone
 
 
 class LandingZoneStep(StepPane):
@@ -73,7 +31,7 @@ class LandingZoneStep(StepPane):
     def compose_body(self) -> ComposeResult:
         mode = self.config.mode
         yield ChoiceList(list(TITLES.items()), mode, id="mode")
-        yield Static(self._about(mode), id="mode-when", markup=False)
+        yield Static(about(mode), id="mode-when", markup=False)
         yield Static(Text(DRAWINGS[mode], no_wrap=True, overflow="crop"), id="mode-drawing")
         zone = self.config.landing_zone
         if isinstance(zone, HybridZone):
@@ -103,11 +61,6 @@ class LandingZoneStep(StepPane):
         paths = [p for p in ACCESS_PATHS if (p == key and event.value) or (p != key and p in zone.access_paths)]
         self.post_message(FieldEdited("landing_zone.access_paths", paths))
 
-    @staticmethod
-    def _about(mode: str) -> str:
-        description = MODES[mode].model_fields["mode"].description or ""
-        return f"{description}\n{WHEN[mode]}"
-
     def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
         if event.value in MODES and event.value != self.config.mode:
@@ -116,7 +69,7 @@ class LandingZoneStep(StepPane):
     def show_config(self, config: FactoryConfig) -> None:
         super().show_config(config)
         mode = config.mode
-        self.query_one("#mode-when", Static).update(self._about(mode))
+        self.query_one("#mode-when", Static).update(about(mode))
         self.query_one("#mode-drawing", Static).update(Text(DRAWINGS[mode], no_wrap=True, overflow="crop"))
         self.query_one("#mode", ChoiceList).choose(mode)
         zone = config.landing_zone

@@ -8,14 +8,16 @@ from collections import Counter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import ItemGrid
 from textual.widgets import Button, Static
 
 from screens.messages import DeployRequested, ExportRequested
 from screens.steps.base import StepPane
 from screens.widgets.findings import FindingList
 from screens.widgets.grid import PreflightGrid
+from wizard.cost import Assumptions, compact
 from wizard.findings import Finding
+from wizard.handover import estimate_for
 from wizard.live_state import LiveState
 from wizard.model import FactoryConfig
 from wizard.naming import environment_names
@@ -32,6 +34,12 @@ SHORT_TYPES = {
     "Microsoft.Search/searchServices": "search services",
     "Microsoft.ManagedIdentity/userAssignedIdentities": "identities",
 }
+
+
+def monthly_cost(config: FactoryConfig, assumptions: Assumptions | None = None) -> str:
+    """The estimate per environment, compact (`aifactory cost` and the report give every line)."""
+    estimate, problem = estimate_for(config, assumptions)
+    return f"monthly estimate: {compact(estimate) if estimate is not None else problem}"
 
 
 def will_create(config: FactoryConfig) -> Text:
@@ -53,9 +61,10 @@ class ReviewStep(StepPane):
     DEFAULT_CSS = """
     ReviewStep #review-summary { color: $text-muted; }
     ReviewStep #will-create { height: auto; margin: 1 0; }
+    ReviewStep #review-cost { height: auto; }
     ReviewStep #review-findings { height: auto; }
-    ReviewStep #exports { height: auto; margin-top: 1; }
-    ReviewStep #exports Button { margin-right: 1; }
+    ReviewStep #exports { height: auto; margin-top: 1; grid-gutter: 0 1; }
+    ReviewStep #exports Button { width: 100%; }
     """
 
     BINDINGS = [Binding("d", "deploy", "Deploy", id="review.deploy", tooltip="Deploy now and watch the dashboard")]
@@ -63,19 +72,32 @@ class ReviewStep(StepPane):
     def compose_body(self) -> ComposeResult:
         yield PreflightGrid(id="grid")
         yield Static("", id="review-summary", markup=False)
+        yield Static(monthly_cost(self.config), id="review-cost", markup=False)
         yield Static("Findings", classes="section")
         yield FindingList(id="review-findings")
         yield Static("Will create", classes="section")
         yield Static(will_create(self.config), id="will-create")
-        with Horizontal(id="exports"):
+        with ItemGrid(id="exports", min_column_width=26):
             yield Button("Save preset", id="export-preset", variant="primary", tooltip="ctrl+s")
             yield Button("Export .env", id="export-env", tooltip="The AI Factory's GitHub Actions file")
             yield Button("Export variables.yaml", id="export-ado", tooltip="The AI Factory's Azure DevOps file")
+            yield Button("Handover report", id="export-report",
+                         tooltip="One HTML (or Markdown) file for the customer: plan, names, checks, cost, next steps")
             yield Button("Deploy", id="deploy", variant="success", tooltip="Deploy it now and watch (d)")
 
     def show_config(self, config: FactoryConfig) -> None:
         super().show_config(config)
         self.query_one("#will-create", Static).update(will_create(config))
+        self.query_one("#review-cost", Static).update(monthly_cost(config, self.cost_assumptions()))
+
+    def cost_assumptions(self) -> Assumptions | None:
+        """What the SKU step's cost panels assume: the person may have changed it there."""
+        panes = self.screen.query("#step-skus")
+        return getattr(panes.first(), "assumptions", None) if panes else None
+
+    def on_show(self) -> None:
+        """Shown again: the SKU step's assumptions may have changed meanwhile."""
+        self.query_one("#review-cost", Static).update(monthly_cost(self.config, self.cost_assumptions()))
 
     def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
         """Redraw the grid, the summary line and the findings."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from screens.messages import SignInRequested
@@ -17,8 +17,8 @@ class SignInStep(StepPane):
     STEP_ID = "signin"
     DEFAULT_CSS = """
     SignInStep #signin-status { margin-bottom: 1; }
-    SignInStep Horizontal { height: auto; }
-    SignInStep Button { margin-right: 2; }
+    SignInStep #signin-buttons { height: auto; }
+    SignInStep #signin-buttons Button { margin-bottom: 1; }
     """
 
     def __init__(self, config: FactoryConfig, *, demo: bool) -> None:
@@ -27,7 +27,7 @@ class SignInStep(StepPane):
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.status, id="signin-status", markup=False)
-        with Horizontal():
+        with Vertical(id="signin-buttons"):  # stacked: side by side they overflow a narrow pane
             yield Button("Sign in (az login)", id="signin-cli", variant="primary",
                          tooltip="Use the Azure CLI's sign-in, or the environment's service principal")
             yield Button("Sign in with a device code", id="signin-device",

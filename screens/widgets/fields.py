@@ -126,6 +126,18 @@ class ConfigField(Vertical):
         elif isinstance(control, Input) and not control.has_focus:
             control.value = display_value(value)
 
+    def revert_choice(self) -> None:
+        """A refused choice (a toggle, a list, a select) shows the value the configuration still
+        holds again; typed text stays as it was, for the person to correct."""
+        value, control = self._value, self.control
+        if self.spec.kind == "list" and self.spec.choices:
+            for toggle, choice in zip(self.query(Toggle), self.spec.choices, strict=True):
+                toggle.value = choice in (value or [])  # type: ignore[operator]
+        elif isinstance(control, Toggle):
+            control.value = bool(value)
+        elif isinstance(control, Select):
+            control.value = str(value)
+
     def show_problems(self, problems: list[FieldProblem] | list[str], severity: str = "error") -> None:
         """Show what is wrong under the input (an empty list clears it)."""
         texts = [p.message if isinstance(p, FieldProblem) else p for p in problems]

@@ -191,6 +191,8 @@ class LiveOutcome:
 
     result: PreflightResult
     notes: list[str] = field(default_factory=list)
+    vnets: dict[EnvName, LiveVnet] = field(default_factory=dict)
+    """The AI Factory VNets that exist (read only when asked: `read_vnets`)."""
 
 
 def run_live_validation(
@@ -203,11 +205,14 @@ def run_live_validation(
     register: bool | Callable[[dict[str, list[str]]], bool] = False,
     on_finding: Callable[[Finding], None] | None = None,
     fresh: bool = False,
+    read_vnets: bool = False,
 ) -> LiveOutcome:
     """Open a session, run the preflight once, and close it: what `aifactory validate` does.
 
     `register` registers missing providers and runs again: True always, or a callable asked
     with what is missing (the CLI's confirmation prompt). `fresh`: see `open_session`.
+    `read_vnets` also reads the AI Factory VNets that exist, in the same session (the handover
+    report plans the addresses from them, as `aifactory network` does).
     """
     live = open_session(demo=demo, tenant=tenant, device_code=device_code, choose_tenant=choose_tenant,
                         fresh=fresh)
@@ -219,6 +224,10 @@ def run_live_validation(
         if missing and (register is True or (callable(register) and register(missing))):
             notes += register_providers(live, missing)
             result = run_preflight(prepared, live.session, tenant_id=live.tenant_id, on_finding=on_finding)
+        vnets: dict[EnvName, LiveVnet] = {}
+        if read_vnets:
+            vnets, read_notes = live.live_vnets(config)
+            notes += [note for note in read_notes if note not in notes]
     finally:
         live.close()
-    return LiveOutcome(result, notes)
+    return LiveOutcome(result, notes, vnets)

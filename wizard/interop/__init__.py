@@ -32,7 +32,7 @@ from wizard.interop.dotenv import EnvDocument
 from wizard.interop.errors import InteropError
 from wizard.interop.generate import APPENDED_SECTION, comment_for, generate
 from wizard.interop.github import with_spellings
-from wizard.interop.handwork import block, read_block, sections_for, with_block
+from wizard.interop.handwork import Section, block, read_block, sections_for, with_block
 from wizard.interop.keys import Format, lookup
 from wizard.interop.per_environment import restore
 from wizard.interop.tagdoc import VarDoc, parse_tag_comment
@@ -46,10 +46,12 @@ __all__ = [
     "Format",
     "ImportResult",
     "InteropError",
+    "Section",
     "VarDoc",
     "detect_format",
     "export_ado",
     "export_env",
+    "handwork",
     "import_file",
     "parse_tag_comment",
 ]
@@ -183,6 +185,14 @@ def _export(fmt: Format, config: FactoryConfig, base: str | Path | None) -> Expo
         written = with_spellings(values, document.values()) if fmt == "env" else values
         text = with_block(_render(fmt, document, written), sections, base_text)
     return _result(text, [*notes, *(section.note() for section in sections)], fmt)
+
+
+def handwork(config: FactoryConfig, fmt: Format) -> list[Section]:
+    """What an export of `config` in `fmt` leaves to do by hand (the notes and the file's comment
+    block say the same): variables the GitHub uploader never sends, per-environment values."""
+    values, overrides, _ = values_from_config(config, fmt)
+    kept, _ = scrub(values)
+    return sections_for(fmt, with_spellings(kept, None) if fmt == "env" else kept, overrides)
 
 
 def export_env(config: FactoryConfig, base: str | Path | None = None) -> ExportResult:
