@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand
+from wizard.findings import Finding, Fix, OpenLink, RegisterProvider, RunCommand, SetField
 
 ErrorClass = Literal["transient", "quota", "registration", "permission", "policy", "conflict", "template", "other"]
 """What kind of failure it is; `StageFinished.error_class` carries it."""
@@ -119,9 +119,11 @@ class Classified:
     namespaces: tuple[str, ...] = ()
     """Provider namespaces to register (registration only)."""
 
-    def finding(self, *, stage_title: str, environment: str, subscription_id: str, scope_id: str) -> Finding:
-        """The failure as a Finding with the fix each front end renders its own way."""
-        hint, fix = _remedy(self, subscription_id, scope_id)
+    def finding(self, *, stage_title: str, environment: str, subscription_id: str, scope_id: str,
+                suffix: tuple[str, str] | None = None) -> Finding:
+        """The failure as a Finding with the fix each front end renders its own way; `suffix` is the
+        stage's resource-suffix field and its value (a taken name is fixed by the next suffix)."""
+        hint, fix = _remedy(self, subscription_id, scope_id, suffix)
         message = f"{stage_title}: {self.explanation} ({self.cause.code}: {_first_line(self.cause.message)})"
         return Finding("error", f"AIF-DEPLOY-{self.error_class.upper()}", message, hint,
                        environment=environment, check="deploy", fix=fix)
@@ -183,7 +185,16 @@ def _explain(kind: ErrorClass, cause: ArmErrorNode) -> str:
     return "the deployment failed"
 
 
-def _remedy(found: Classified, subscription_id: str, scope_id: str) -> tuple[str, Fix | None]:
+def next_suffix(suffix: str) -> str | None:
+    """The resource suffix after `suffix` (`-001` -> `-002`), None after `-999` or for another form."""
+    digits = suffix[1:]
+    if not (suffix.startswith("-") and len(digits) == 3 and digits.isdigit()) or digits == "999":
+        return None
+    return f"-{int(digits) + 1:03d}"
+
+
+def _remedy(found: Classified, subscription_id: str, scope_id: str,
+            suffix: tuple[str, str] | None = None) -> tuple[str, Fix | None]:
     kind, cause = found.error_class, found.cause
     if kind == "quota":
         return ("request more quota for this resource type and region (or pick another SKU or region), "
@@ -206,6 +217,10 @@ def _remedy(found: Classified, subscription_id: str, scope_id: str) -> tuple[str
         if vault and ("vault" in cause.message.lower() or cause.code.lower() == "vaultalreadyexists"):
             return ("purge the soft-deleted vault (or recover it), or change the salt so names differ; "
                     "then retry the stage", RunCommand(f"az keyvault purge --name {vault.group(1)}"))
+        bumped = next_suffix(suffix[1]) if suffix is not None else None
+        if suffix is not None and bumped is not None:  # the AI Factory's own way to re-create under new names
+            return (f"set {suffix[0]} to {bumped} so the names differ (or remove what holds the name), then "
+                    "deploy again", SetField(suffix[0], bumped))
         return ("change the name (a different salt in naming) or remove what holds it, then retry the stage",
                 None)
     if kind == "template":

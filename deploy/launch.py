@@ -139,7 +139,8 @@ def start_run(config: FactoryConfig | None, session: Any, *, state_dir: Path | N
               "demo": bool(getattr(session, "demo", False)), "plan": plan_path(journal_path).name,
               "config": _scrubbed(prepared) if prepared is not None else None}
     journal = Journal.create(journal_path, header)
-    return Run(plan, azure, journal, run_id=run_id, consent=consent, options=options, refused=refusal, **clock)
+    return Run(plan, azure, journal, run_id=run_id, consent=consent, options=options, refused=refusal,
+               suffixes=_suffixes(header["config"]), **clock)
 
 
 def resume_run(run_id_or_config: str | FactoryConfig | None, session: Any, *, state_dir: Path | None = None,
@@ -150,6 +151,7 @@ def resume_run(run_id_or_config: str | FactoryConfig | None, session: Any, *, st
     plan = load_plan(plan_path(record.path))
     journal = Journal.reopen(record.path)
     return Run(plan, getattr(session, "session", session), journal, run_id=record.run_id, consent=consent,
+               suffixes=_suffixes(record.header.get("config")),
                previous=record, options=options, **clock)
 
 
@@ -172,6 +174,15 @@ def find_run(run_id_or_config: str | FactoryConfig | None, state_dir: Path | Non
         raise RunNotFound("there is no unfinished deployment run to resume",
                           "aifactory deploy starts one (it skips what an earlier run deployed)")
     return runs[-1]
+
+
+def _suffixes(config: Any) -> dict[str, str]:
+    """The resource-suffix fields of a journalled configuration (a run's header) and their values."""
+    naming = config.get("naming") if isinstance(config, dict) else None
+    if not isinstance(naming, dict):
+        return {}
+    return {f"naming.{key}": str(naming[key]) for key in ("common_resource_suffix", "project_resource_suffix")
+            if isinstance(naming.get(key), str)}
 
 
 def _scrubbed(config: FactoryConfig) -> Any:

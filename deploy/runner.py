@@ -119,7 +119,7 @@ class Run:
                  consent: Consent | bool = False, previous: RunRecord | None = None,
                  options: RunOptions | None = None, refused: DeployRefused | None = None,
                  clock: Callable[[], float] = time.monotonic, advance: Callable[[float], None] | None = None,
-                 tags: dict[str, str] | None = None) -> None:
+                 tags: dict[str, str] | None = None, suffixes: dict[str, str] | None = None) -> None:
         """`previous` is the record of the run being resumed (its stages that succeeded are
         skipped, those it left running re-attached); `refused` makes a run that submits nothing
         and says why. `clock` and `advance` let tests run on the sandbox's frozen clock: when
@@ -134,6 +134,9 @@ class Run:
         self._refused = refused
         self._clock, self._advance = clock, advance
         self._tags = {"aifactory-run": run_id, **(tags or {})}
+        self._suffixes = suffixes or {}
+        """`naming.project_resource_suffix` (and the common one) -> its value (a project's taken name
+        is fixed by the next suffix)."""
         self._states = {s.id: _StageState(s, Target.of(s), vnets=vnets_written(s)) for s in plan.stages}
         self._pending: set[str] = set(self._states)
         """Stages waiting for what they depend on (or for a slot)."""
@@ -375,8 +378,9 @@ class Run:
         self._set(state, "pending")
         state.attempt = 0
         state.poll_errors = 0
-        with self._lock:  # a person retrying a stage may now consent to what they declined
-            self._declined.pop(state.target.subscription_id, None)
+        with self._lock:  # a person retrying a stage may now consent to what they declined, or
+            self._declined.pop(state.target.subscription_id, None)  # have registered it meanwhile:
+            self._providers.pop(state.target.subscription_id, None)  # the states are read again
         for dependent in self.plan.dependents(stage_id):
             other = self._states[dependent.id]
             if other.status in ("blocked", "canceled"):
@@ -560,8 +564,12 @@ class Run:
             return
         self._set(state, "failed" if self._interrupt != "cancel" else "canceled")
         elapsed = round(self._now() - state.started_at, 3) if state.started_at else 0.0
+        # a project's taken name: its next resource suffix renames its resources (the common suffix
+        # would rename the common VNet too, whose range the old one still holds)
+        field = "naming.project_resource_suffix"
+        suffix = (field, self._suffixes[field]) if stage.project and field in self._suffixes else None
         finding = found.finding(stage_title=stage.title, environment=stage.environment,
-                                subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id)
+                                subscription_id=stage.scope.subscription_id, scope_id=stage.scope.id, suffix=suffix)
         self._emit(StageFinished(stage.id, state.status, elapsed, finding, found.error_class))  # type: ignore[arg-type]
         for dependent in self.plan.dependents(stage.id):
             other = self._states[dependent.id]

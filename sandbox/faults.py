@@ -51,6 +51,12 @@ _DEFAULT_MESSAGES = {
     "'[{{\"policyAssignment\":{{\"name\":\"Deny-Public-Endpoints\"}}}}]'.",
     "PrincipalNotFound": "Principal 00000000000000000000000000000000 does not exist in the "
     "directory. Check that you have the correct principal ID.",
+    "StorageAccountAlreadyTaken": "The storage account named {name} is already taken.",
+    "ConflictError": "The name '{name}' is already in use by another resource.",
+    "VaultAlreadyExists": "The vault name '{name}' is already in use. Vault names are globally unique so it "
+    "is possible that the name is already taken. If you are sure that the vault name was not taken then it "
+    "is possible that a vault with the same name was recently deleted but not purged after being placed in "
+    "a recoverable state.",
 }
 
 
@@ -70,14 +76,14 @@ class ResourceFailure:
     times: int | None = None
     """How many resources fail before the fault stops firing; None for always."""
 
-    def render_message(self) -> str:
-        """The message, with a default that names the resource type."""
+    def render_message(self, name: str = "") -> str:
+        """The message, with a default that names the resource type (and the resource `name`)."""
         if self.message:
             return self.message
         template = _DEFAULT_MESSAGES.get(
             self.code, "The resource operation completed with terminal provisioning state 'Failed'."
         )
-        return template.format(type=self.resource_type)
+        return template.format(type=self.resource_type, name=name)
 
 
 @dataclass

@@ -377,7 +377,8 @@ def runtime_problem(
         return denial
     failure = arm.resource_failure(rtype)
     if failure is not None:
-        return ArmError(FAILURE_STATUS.get(failure.code, 400), failure.code, failure.render_message())
+        return ArmError(FAILURE_STATUS.get(failure.code, 400), failure.code,
+                        failure.render_message(rid.rstrip("/").rsplit("/", 1)[-1]))
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,6 @@ from screens.messages import (
     SignInRequested,
     SubscriptionsLoaded,
 )
-from screens.modals import QuitScreen, TenantScreen, TextQuestion
 from screens.start import BACKGROUND_DELAY, StartScreen
 
 if TYPE_CHECKING:  # the start screen paints before these (pydantic, the model, the steps) load
@@ -72,18 +72,24 @@ class WizardApp(App[None]):
     COMMANDS = App.COMMANDS | {lambda: _wizard_commands()}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
-                tooltip="Quit; asks first when there are unsaved changes"),
+                tooltip="Quit; asks first about a deployment still running, then about unsaved changes"),
         Binding("ctrl+s", "save", "Save", id="app.save", tooltip="Save the configuration as a preset"),
         Binding("ctrl+shift+s", "save_as", "Save as", id="app.save_as", show=False,
                 tooltip="Save under another name"),
         Binding("ctrl+r", "recheck", "Recheck", id="app.recheck", tooltip="Run every live check again now"),
         Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False, tooltip="Undo the last change"),
-        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show every key"),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys", tooltip="Show or hide every key"),
     ]
 
     def __init__(self, *, demo: bool, draft: Draft | None = None, store: PresetStore | None = None,
                  sandbox_state: Path | None = None, faults: Any = None) -> None:
         super().__init__()
+        if self.no_color:
+            from textual.filter import Monochrome
+
+            from screens.no_color import ReadableMonochrome
+
+            self._filters = [ReadableMonochrome() if isinstance(f, Monochrome) else f for f in self._filters]
         self.demo = demo
         self.faults = faults
         """The demo sandbox's FaultPlan (`aifactory --demo --fault ...`), or None."""
@@ -194,6 +200,8 @@ class WizardApp(App[None]):
 
     def _choose_tenant(self, tenants: list[Any]) -> str | None:
         """Asked from the session worker: show the tenant picker and wait for the answer."""
+        from screens.modals import TenantScreen
+
         answer: list[str | None] = [None]
         done = threading.Event()
 
@@ -335,21 +343,26 @@ class WizardApp(App[None]):
 
         message.stop()
         fix = message.finding.fix
+        done = message.done
         if isinstance(fix, SetField):
             self.post_message(FieldEdited(fix.field, fix.value))
             self.notify(f"{fix.describe()}", title="applied", markup=False)
         elif isinstance(fix, RegisterProvider):
-            self.register_provider(fix.subscription_id, fix.namespace)
+            self.register_provider(fix.subscription_id, fix.namespace, done)
+            return  # `done` once Azure was asked
         elif isinstance(fix, RunCommand):
             self.copy_to_clipboard(fix.command)
             self.notify(fix.command, title="copied to the clipboard", markup=False, timeout=8)
         elif isinstance(fix, OpenLink):
             self.open_url(fix.url)
             self.notify(fix.url, title="opened", markup=False)
+        if done is not None:
+            self.call_later(done)  # after the edit posted above
 
     @work(thread=True, group="register", exit_on_error=False, description="registering a provider")
-    def register_provider(self, subscription_id: str, namespace: str) -> None:
-        """Ask Azure to register a provider (the person pressed Register), then re-check."""
+    def register_provider(self, subscription_id: str, namespace: str,
+                          done: Callable[[], None] | None = None) -> None:
+        """Ask Azure to register a provider (the person pressed Register), then re-check (and `done`)."""
         from wizard.azure.run import register_providers
 
         if self.live is None:
@@ -358,6 +371,8 @@ class WizardApp(App[None]):
         for note in notes:
             self.call_from_thread(self.notify, note, markup=False)
         self.call_from_thread(self.schedule_live, self.all_cells(), True)
+        if done is not None:
+            self.call_from_thread(done)
 
     # ------------------------------------------------------------------ live checks
 
@@ -507,6 +522,8 @@ class WizardApp(App[None]):
         self.save_as(self.draft.name)
 
     def action_save_as(self) -> None:
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         def answered(name: str | None) -> None:
@@ -537,12 +554,14 @@ class WizardApp(App[None]):
         return True
 
     def on_export_requested(self, message: ExportRequested) -> None:
+        from screens.modals import TextQuestion
+
         message.stop()
         if message.fmt == "preset":
             self.action_save()
             return
         if message.fmt == "report":
-            self.ask_report_path()
+            self.ask_report_path(message.run_id, message.written)
             return
         default = ".env" if message.fmt == "env" else "variables.yaml"
 
@@ -569,11 +588,14 @@ class WizardApp(App[None]):
         kept = f" (previous version kept as {backup.name})" if backup else ""
         self.notify(f"wrote {path}{kept}", title="exported", markup=False)
         for note in result.notes[:3]:
-            self.notify(note, markup=False, timeout=8)
+            self.notify(_toast(note, path), markup=False, timeout=8)
         return True
 
-    def ask_report_path(self) -> None:
-        """Ask where to write the handover report: next to the preset's file, or here."""
+    def ask_report_path(self, run_id: str | None = None, written: Callable[[Path], None] | None = None) -> None:
+        """Ask where to write the handover report (of the run `run_id`, else the configuration's
+        latest): next to the preset's file, or here; `written` is told the file once it is."""
+        from screens.modals import TextQuestion
+
         if self.draft is None:
             return
         from wizard.errors import UserError
@@ -592,12 +614,13 @@ class WizardApp(App[None]):
 
         def answered(path: str | None) -> None:
             if path:
-                self.write_report(Path(path).expanduser())
+                self.write_report(Path(path).expanduser(), run_id, written)
 
         self.push_screen(TextQuestion("Write the handover report to which file (.html or .md)?", str(default),
                                       check=problem), answered)
 
-    def write_report(self, path: Path) -> None:
+    def write_report(self, path: Path, run_id: str | None = None,
+                     written: Callable[[Path], None] | None = None) -> None:
         """Take what the wizard knows now (on the UI thread), then build and write the report in
         the background: reading the live VNets and the journal may take a moment."""
         if self.draft is None:
@@ -610,10 +633,13 @@ class WizardApp(App[None]):
         review = self.wizard.pane("review") if self.wizard is not None else None
         assumptions = review.cost_assumptions() if isinstance(review, ReviewStep) else None
         name = self.config_name()
-        self._write_report(path, name, self.draft.config, checks, assumptions)
+        self._write_report(path, name, self.draft.config, checks, assumptions, run_id, written)
 
     @work(thread=True, group="report", exit_on_error=False, description="writing the handover report")
-    def _write_report(self, path: Path, name: str, config: FactoryConfig, checks: Any, assumptions: Any) -> None:
+    def _write_report(self, path: Path, name: str, config: FactoryConfig, checks: Any, assumptions: Any,
+                      run_id: str | None, written: Callable[[Path], None] | None) -> None:
+        """What `aifactory report ... [--run RUN_ID]` writes (`report_run` may raise RunNotFound, a
+        UserError the App shows)."""
         from datetime import datetime
 
         from deploy.run_report import report_run
@@ -625,8 +651,10 @@ class WizardApp(App[None]):
         if notes:
             checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
         estimate, problem = handover.estimate_for(config, assumptions)
+        run = report_run(name, run_id, demo=self.demo)
+        checks = handover.settle_own_names(checks, run)
         inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
-                                       report_run(name, demo=self.demo))
+                                       run)
         try:
             text = handover.render(handover.build(inputs), handover.format_for(str(path)))
             backup = atomic_write(path, text)
@@ -636,8 +664,28 @@ class WizardApp(App[None]):
             return
         kept = f" (previous version kept as {backup.name})" if backup else ""
         self.call_from_thread(self.notify, f"wrote {path}{kept}", title="handover report", markup=False)
+        if written is not None:
+            self.call_from_thread(written, path)
 
     async def action_quit(self) -> None:
+        """A deployment still running is asked about first (cancel it in Azure, leave it running, or
+        keep watching), then unsaved changes."""
+        dashboard: Any = next((s for s in self.screen_stack if type(s).__name__ == "DeployScreen"), None)
+        if dashboard is None or not dashboard.running:
+            self._quit_unless_unsaved()
+            return
+        from screens.dashboard.questions import InterruptScreen
+
+        def answered(answer: str | None) -> None:
+            if answer in ("cancel", "leave"):
+                dashboard.stop(answer == "cancel", then=self._quit_unless_unsaved)
+
+        self.push_screen(InterruptScreen(), answered)
+
+    def _quit_unless_unsaved(self) -> None:
+        """Quit, asking first when the draft has unsaved changes."""
+        from screens.modals import QuitScreen
+
         if self.draft is None or not self.draft.dirty or self.wizard is None:
             self.exit()
             return
@@ -699,13 +747,28 @@ class WizardApp(App[None]):
         return answer[0]
 
     def action_show_keys(self) -> None:
-        self.action_show_help_panel()
+        """`?` opens the keys panel and closes it again (Textual's own action only opens it)."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
         if self.live is not None:
             self.live.close()
+
+
+def _toast(note: str, path: Path) -> str:
+    """An export note for a notification: its sentence, and where the lines it lists are written
+    (a note's command lines, one per variable and stage, would fill the screen as a toast)."""
+    sentence, *lines = note.split("\n")
+    if not lines:
+        return sentence
+    return f"{sentence.rstrip(':')}: the {len(lines)} lines are in the comment block of {path.name}"
 
 
 def make_app(*, demo: bool = False, draft: Draft | None = None, store: PresetStore | None = None,

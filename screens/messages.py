@@ -7,7 +7,9 @@ their widget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -83,6 +85,9 @@ class ApplyFix(Message):
     """Apply a finding's fix (its Apply button, or `a` on a selected finding)."""
 
     finding: Finding
+    done: Callable[[], None] | None = None
+    """Called on the UI thread once the fix is applied (a provider once Azure was asked to register
+    it): the dashboard retries the failed stage or offers to deploy again."""
 
 
 @dataclass
@@ -115,6 +120,10 @@ class ExportRequested(Message):
     `report` (the handover report)."""
 
     fmt: str
+    run_id: str | None = None
+    """The report's deployment run (the dashboard's); None: the configuration's latest."""
+    written: Callable[[Path], None] | None = None
+    """Called on the UI thread with the file once the report is written."""
 
 
 @dataclass

@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 
 from presets.folders import preset_names
 from screens.messages import OpenDraft
-from screens.modals import TextQuestion
 
 if TYPE_CHECKING:
     from presets.store import PresetStore
@@ -42,6 +41,8 @@ class Listed:
     name: str
     path: Path
     description: str = ""
+    extends: str | None = None
+    """The built-in it was saved from: what the line says when it has no description of its own."""
 
 
 def _age(path: Path) -> str:
@@ -120,7 +121,7 @@ class StartScreen(Screen[None]):
     def read_details(self) -> None:
         """Read every preset's description (and warm the model's import for what comes next)."""
         store: PresetStore = self.app.store  # type: ignore[attr-defined]
-        listed = [Listed(i.source, i.name, i.path, i.description) for i in store.list()]
+        listed = [Listed(i.source, i.name, i.path, i.description, i.extends) for i in store.list()]
         self.post_message(self.DetailsRead(listed))
 
     def on_start_screen_details_read(self, message: StartScreen.DetailsRead) -> None:
@@ -142,7 +143,8 @@ class StartScreen(Screen[None]):
         if mine:
             options.add_option(Option(Text("Continue", style="bold underline"), disabled=True))
             for info in mine:
-                options.add_option(Option(_prompt(info.name, f"{_age(info.path)} · {info.description}"),
+                about = info.description or (f"from {info.extends}" if info.extends else "")
+                options.add_option(Option(_prompt(info.name, " · ".join(filter(None, (_age(info.path), about)))),
                                           id=f"user:{info.name}"))
         if builtin:
             options.add_option(Option(Text("Start from", style="bold underline"), disabled=True))
@@ -206,6 +208,8 @@ class StartScreen(Screen[None]):
             if path:
                 self.import_path(Path(path).expanduser())
 
+        from screens.modals import TextQuestion  # loaded when first needed: the first frame does not wait
+
         self.app.push_screen(TextQuestion("Import which file? (.env or variables.yaml)",
                                           placeholder="~/aifactory/.env"), opened)
 
@@ -218,7 +222,8 @@ class StartScreen(Screen[None]):
         try:
             result = import_file(path)
         except (UserError, OSError) as exc:
-            self.show_problem(f"cannot import {path}: {exc}")
+            said = str(exc)  # most problems name the file already: say it once
+            self.show_problem(f"cannot import: {said}" if str(path) in said else f"cannot import {path}: {said}")
             return
         self.post_message(OpenDraft(Draft(result.config, "", f"imported {path.name}", path=None,
                                           notes=list(result.notes))))

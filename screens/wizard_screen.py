@@ -58,6 +58,7 @@ class WizardScreen(Screen[None]):
         self.help_wanted = True
         self._stale_config: set[str] = set()
         """Steps whose fields have not seen the latest configuration (they refresh when shown)."""
+        self._title_shown = ""
         self._stale_findings: set[str] = set()
         self._state: tuple[LiveState, bool, str] | None = None
         self.ready = False
@@ -97,6 +98,7 @@ class WizardScreen(Screen[None]):
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
         self.query_one(Sidebar).set_narrow(narrow)
+        self.query_one(Footer).compact = narrow  # at 80 columns the spaced-out keys lost "? Keys" off the end
         wide_step = self.current in WIDE_STEPS
         self.query_one(HelpPane).set_class(narrow or wide_step or not self.help_wanted, "-hidden")
 
@@ -135,6 +137,7 @@ class WizardScreen(Screen[None]):
         if step_id not in {s.id for s in self.steps}:
             step_id = "review"
         self.current = step_id
+        first_visit = step_id not in self.visited
         self.visited.add(step_id)
         self.query_one(ContentSwitcher).current = f"step-{step_id}"
         self.query_one(Sidebar).show(step_id)
@@ -144,6 +147,15 @@ class WizardScreen(Screen[None]):
         if field:
             self.call_after_refresh(self.pane(step_id).focus_field, field)
         self._intro()
+        if first_visit and self._state is not None:
+            self._mark_steps(self._state[0])  # a visited step with nothing wrong turns ✓ at once
+
+    def _mark_steps(self, state: LiveState) -> None:
+        """Every step's sidebar mark from the check state (the visited ones may turn ✓)."""
+        marks: dict[str, StepMark] = {
+            s.id: state.step_mark(s.id, touched=s.id in self.visited, checks=s.checks) for s in self.steps
+        }
+        self.query_one(Sidebar).set_marks(marks)
 
     def action_step(self, delta: int) -> None:
         ids = [s.id for s in self.steps]
@@ -182,12 +194,12 @@ class WizardScreen(Screen[None]):
         steps catch up when shown (a redraw costs in proportion to what it touches)."""
         self._state = (state, live, note)
         self._stale_findings = {s.id for s in self.steps} - {self.current}
-        self.query_one("#title", Static).update(self.title_text())
+        title = self.title_text()
+        if title != self._title_shown:  # an unchanged update would still cost a layout pass
+            self._title_shown = title
+            self.query_one("#title", Static).update(title)
         self._draw_pane(self.current)
-        marks: dict[str, StepMark] = {
-            s.id: state.step_mark(s.id, touched=s.id in self.visited, checks=s.checks) for s in self.steps
-        }
-        self.query_one(Sidebar).set_marks(marks)
+        self._mark_steps(state)
 
     def _draw_pane(self, step_id: str) -> None:
         """Bring one pane up to date with the configuration and the check state."""

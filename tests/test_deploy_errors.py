@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from deploy.errors import classify
+from deploy.errors import classify, next_suffix
 from deploy.journal import Journal, JournalError, load_run, read_lines
 from wizard.events import RunFinished, StageFinished
+from wizard.findings import SetField
 
 
 def wrapped(*leaves: dict[str, str], depth: int = 1) -> dict[str, object]:
@@ -61,6 +62,17 @@ def test_a_registration_names_its_namespace_and_a_vault_conflict_its_purge() -> 
     fix = vault.finding(stage_title="t", environment="dev", subscription_id="s", scope_id="x").fix
     assert vault.error_class == "conflict" and fix is not None
     assert fix.command == "az keyvault purge --name kv-aif-dev"  # type: ignore[union-attr]
+
+
+def test_a_taken_name_is_fixed_by_the_next_resource_suffix() -> None:
+    taken = classify(wrapped({"code": "StorageAccountAlreadyTaken",
+                              "message": "The storage account named saprj001 is already taken."}))
+    assert taken.error_class == "conflict"
+    fix = taken.finding(stage_title="t", environment="dev", subscription_id="s", scope_id="x",
+                        suffix=("naming.project_resource_suffix", "-009")).fix
+    assert fix == SetField("naming.project_resource_suffix", "-010")
+    assert taken.finding(stage_title="t", environment="dev", subscription_id="s", scope_id="x").fix is None
+    assert next_suffix("-999") is None and next_suffix("-01") is None and next_suffix("-099") == "-100"
 
 
 def test_a_journal_cut_short_by_a_killed_writer_is_read_and_mended(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ else by the live check that produced it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from wizard.edit import path_matches
@@ -58,8 +59,12 @@ def step(step_id: str) -> Step:
     return next(s for s in STEPS if s.id == step_id)
 
 
+@functools.lru_cache(maxsize=4096)
 def step_for_field(field: str) -> str | None:
-    """The step that edits `field` (the most specific declaration wins), or None."""
+    """The step that edits `field` (the most specific declaration wins), or None.
+
+    Cached: the sidebar asks it for every finding on every redraw, and the answer depends on the
+    path alone (STEPS never changes)."""
     best: tuple[int, str] | None = None
     for candidate in STEPS:
         for declared in candidate.fields:

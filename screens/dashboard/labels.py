@@ -38,7 +38,8 @@ BAR_FULL, BAR_EMPTY = "█", "░"
 COMPACT_LANES = 90
 """Below this many cells a lane shows its common stages by their marks alone."""
 
-FIX_VERBS = {"OpenLink": "opens the link", "RunCommand": "copies the command"}
+FIX_VERBS = {"OpenLink": "opens the link", "RunCommand": "copies the command",
+             "SetField": "sets it in the configuration", "RegisterProvider": "registers it and retries"}
 """Fixes the dashboard's `a` key applies, and what it says it does."""
 
 
@@ -260,9 +261,10 @@ def overall(progress: RunProgress, width: int) -> Text:
     return text
 
 
-def summary(progress: RunProgress, name: str, report: str) -> Text:
+def summary(progress: RunProgress, name: str, report: str, written: str = "") -> Text:
     """What a finished run did, what is left to do, and where to look next: `report` is the
-    `aifactory report ...` command for this configuration (the run and the output file are added)."""
+    `aifactory report ...` command for this configuration (the run and the output file are added),
+    `written` the file the handover report of this run was written to, once it was."""
     text = Text()
     refused = progress.refused
     if refused is not None:
@@ -299,7 +301,10 @@ def summary(progress: RunProgress, name: str, report: str) -> Text:
     else:
         text.append("■ ", style="bold yellow")
         text.append(f"{name}: left running in Azure; `aifactory resume` picks it up where it is.")
-    if report:
+    if written:
+        text.append("\n  handover report: ", style="dim")
+        text.append(f"wrote {home_relative(written)}")
+    elif report:
         text.append("\n  handover report: ", style="dim")
         text.append(f"{report} --run {progress.run_id} -o report.html")
     if finished.journal:

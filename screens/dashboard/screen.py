@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from rich.text import Text
@@ -21,14 +22,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static, Tree
+from textual.widgets import Button, Footer, RichLog, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from deploy.progress import RunProgress, StageView
 from screens.dashboard import labels
 from screens.dashboard.questions import InterruptScreen
-from screens.messages import ApplyFix
+from screens.messages import ApplyFix, DeployRequested, ExportRequested
 from wizard.events import (
     DeployRefused,
     Event,
@@ -108,7 +109,9 @@ class DeployScreen(Screen[None]):
     DeployScreen #lanes { margin-bottom: 1; }
     DeployScreen.-narrow #lanes { margin-bottom: 0; }
     DeployScreen #summary { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
-    DeployScreen #summary.-hidden { display: none; }
+    DeployScreen #summary.-hidden, DeployScreen #actions.-hidden { display: none; }
+    DeployScreen #actions { height: 1; padding: 0 1; }
+    DeployScreen #actions Button { margin-right: 2; }
     DeployScreen #log {
         height: 7; border-top: solid $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1; overflow-x: hidden;
     }
@@ -120,7 +123,12 @@ class DeployScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "retry", "Retry", id="deploy.retry", tooltip="Submit the selected failed stage again"),
         Binding("a", "apply_fix", "Fix", id="deploy.fix",
-                tooltip="Do what the selected failure's fix says (open the link, copy the command)"),
+                tooltip="Do what the selected failure's fix says (set the field, register the provider, "
+                        "copy the command, open the link)"),
+        Binding("h", "handover", "Handover report", id="deploy.report",
+                tooltip="Write the handover report of this run"),
+        Binding("d", "deploy_again", "Deploy again", id="deploy.again",
+                tooltip="Deploy the configuration as a fix changed it"),
         Binding("o", "open_portal", "Portal", id="deploy.open",
                 tooltip="Open the selected stage's deployment in the Azure portal"),
         Binding("y", "copy_portal", "Copy link", id="deploy.copy", show=False,
@@ -172,6 +180,12 @@ class DeployScreen(Screen[None]):
         """What the footer's keys were last worked out for (started, running, any failed)."""
         self.start_error = ""
         """Why the run could not start, when it could not."""
+        self.written = ""
+        """Where the handover report of this run was written, once it was."""
+        self.changed = False
+        """A fix changed the configuration after this run planned it (`d` deploys it again)."""
+        self._then: Callable[[], None] | None = None
+        """Called once the run ends (a quit waiting for a cancel in Azure to finish)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -187,6 +201,8 @@ class DeployScreen(Screen[None]):
         tree.guide_depth = 2
         yield tree
         yield Static("", id="summary", classes="-hidden")
+        with Horizontal(id="actions", classes="-hidden"):
+            yield Button("Handover report (h)", id="handover", compact=True, variant="primary")
         yield RichLog(id="log", max_lines=LOG_LINES, wrap=True, markup=False, highlight=False)
         yield Footer()
 
@@ -239,6 +255,9 @@ class DeployScreen(Screen[None]):
             self._dirty.update(self.progress.apply(event))
         self._log(event)
         self._schedule()
+        if isinstance(event, RunFinished) and self._then is not None:
+            then, self._then = self._then, None
+            then()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "deploy" or event.state != WorkerState.ERROR:
@@ -310,8 +329,9 @@ class DeployScreen(Screen[None]):
         if progress.finished is not None or progress.refused is not None:
             if self.has_class("-narrow") and not self._log_toggled:
                 self.query_one("#log", RichLog).add_class("-hidden")  # the summary takes its place
-            self._show("#summary", labels.summary(progress, self.deployment, self.report))
+            self._show("#summary", labels.summary(progress, self.deployment, self.report, self.written))
             self.query_one("#summary").remove_class("-hidden")
+            self.query_one("#actions").set_class(progress.finished is None or self.run is None, "-hidden")
         keys = (self.run is not None, progress.finished is None, bool(progress.failed()))
         if keys != self._keys_for:  # the footer recomposes on a refresh: only when what applies changed
             self._keys_for = keys
@@ -371,8 +391,13 @@ class DeployScreen(Screen[None]):
             return None
         return self.progress.stages.get(ref.stage)
 
+    @property
+    def running(self) -> bool:
+        """The run was started and has not ended."""
+        return self.run is not None and self.progress.finished is None and self.progress.refused is None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self.run is not None and self.progress.finished is None and self.progress.refused is None
+        running = self.running
         if action == "retry":
             return self.run is not None and bool(self.progress.failed())
         if action in ("open_portal", "copy_portal"):
@@ -382,6 +407,10 @@ class DeployScreen(Screen[None]):
             stage = self._selected()
             return (stage is not None and stage.failure is not None
                     and type(stage.failure.fix).__name__ in labels.FIX_VERBS)
+        if action == "handover":
+            return self.run is not None and self.progress.finished is not None
+        if action == "deploy_again":
+            return self.changed and not running
         if action == "next_failure":
             return bool(self.progress.failed())
         if action == "interrupt":
@@ -398,9 +427,14 @@ class DeployScreen(Screen[None]):
             if not failed:
                 return
             stage = failed[0]
+        self.retry_stage(stage)
+
+    def retry_stage(self, stage: StageView) -> None:
+        """Submit `stage` again (after the run ended, the screen follows its new events)."""
         if self.run is None:
             return
         self._retry(stage.id, follow=self.progress.finished is not None)
+        self.query_one("#actions").add_class("-hidden")
         self.query_one("#summary", Static).add_class("-hidden")
         stage.note = "retrying…"
         self._dirty.add(stage.id)
@@ -415,10 +449,50 @@ class DeployScreen(Screen[None]):
             self.app.call_from_thread(self._follow)
 
     def action_apply_fix(self) -> None:
-        """The App applies a fix the same way wherever a finding shows (open a link, copy a command)."""
+        """The App applies a fix the same way wherever a finding shows; then a registered provider
+        retries the stage, and a changed field offers to deploy the configuration again (this run's
+        templates were planned before the change)."""
+        from wizard.findings import RegisterProvider, SetField
+
         stage = self._selected()
-        if stage is not None and stage.failure is not None:
-            self.post_message(ApplyFix(stage.failure))
+        if stage is None or stage.failure is None:
+            return
+        fix = stage.failure.fix
+
+        def retry() -> None:
+            self.retry_stage(stage)
+
+        def offer_deploy() -> None:
+            self.changed = True
+            self.query_one("#log", RichLog).write(Text(
+                f"applied: {fix.describe() if fix else ''}; this run deployed the configuration as it was: "
+                f"{'once it ends, ' if self.running else ''}d deploys it again"))
+            self.refresh_bindings()
+
+        done = retry if isinstance(fix, RegisterProvider) else offer_deploy if isinstance(fix, SetField) else None
+        self.post_message(ApplyFix(stage.failure, done))
+
+    def action_deploy_again(self) -> None:
+        """A new run of the configuration as a fix changed it, on a new dashboard."""
+        app = self.app
+        self.dismiss(None)
+        app.post_message(DeployRequested())
+
+    def action_handover(self) -> None:
+        """The App asks where and writes the report of this run (`aifactory report ... --run ID`)."""
+        if self.run is not None:
+            self.post_message(ExportRequested("report", self.run.id, self._report_written))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "handover":
+            event.stop()
+            self.action_handover()
+
+    def _report_written(self, path: Path) -> None:
+        self.written = str(path)
+        self.query_one("#log", RichLog).write(Text(f"handover report of run {self.run.id if self.run else ''}: "
+                                                   f"wrote {path}"))
+        self._schedule()
 
     def action_open_portal(self) -> None:
         stage = self._selected()
@@ -455,13 +529,28 @@ class DeployScreen(Screen[None]):
     def action_interrupt(self) -> None:
         """Ask whether to cancel in Azure or leave the deployment running."""
         def answered(answer: str | None) -> None:
-            if answer in ("cancel", "leave") and self.run is not None:
-                self._interrupt(answer == "cancel")
-                self.query_one("#log", RichLog).write(Text(
-                    "canceling the deployments in Azure…" if answer == "cancel"
-                    else "leaving the deployments running; `aifactory resume` follows them later"))
+            if answer in ("cancel", "leave"):
+                self.stop(answer == "cancel")
 
         self.app.push_screen(InterruptScreen(), answered)
+
+    def stop(self, cancel_in_azure: bool, *, then: Callable[[], None] | None = None) -> None:
+        """Cancel the run in Azure or leave it running; `then` once that is done (a cancel: when the
+        run has ended Canceled, so the journal says so)."""
+        if self.run is None:
+            if then is not None:
+                then()
+            return
+        self._interrupt(cancel_in_azure)
+        self.query_one("#log", RichLog).write(Text(
+            "canceling the deployments in Azure…" if cancel_in_azure
+            else "leaving the deployments running; `aifactory resume` follows them later"))
+        if then is None:
+            return
+        if cancel_in_azure and self.running:
+            self._then = then
+        else:
+            then()
 
     @work(thread=True, group="interrupt", exit_on_error=False, description="stopping the deployment")
     def _interrupt(self, cancel_in_azure: bool) -> None:

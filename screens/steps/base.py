@@ -57,9 +57,25 @@ class StepPane(VerticalScroll):
         reshaped = self.structure(config) != self.structure(self.config)
         self.config = config
         if reshaped:
-            self.call_later(self.recompose)
+            self.call_later(self._reshape)
         else:
             refresh_fields(self, config)
+
+    async def _reshape(self) -> None:
+        """Rebuild the step, and give focus back to the field (or button) that had it: the rebuild
+        removed the focused widget, which left the keyboard on the pane itself (enter did nothing)."""
+        focused = self.screen.focused
+        path, widget_id = "", None
+        if focused is not None and self in focused.ancestors:
+            field = next((n for n in focused.ancestors_with_self if isinstance(n, ConfigField)), None)
+            path, widget_id = (field.path, None) if field is not None else ("", focused.id)
+        await self.recompose()
+        if path:
+            self.focus_field(path)
+        elif widget_id:
+            again = self.query(f"#{widget_id}")
+            if again:
+                again.first().focus()
 
     def show_state(self, config: FactoryConfig, state: LiveState, *, live: bool, note: str) -> None:
         """Show what the checks know: by default the findings on this step (the review and the SKU

@@ -185,7 +185,7 @@ class ProjectsStep(StepPane):
             for index, (old, new) in enumerate(zip(self._cells, cells, strict=True)):
                 for column, before, after in zip(COLUMNS, old, new, strict=True):
                     if before != after:
-                        table.update_cell(str(index), column, after)
+                        table.update_cell(str(index), column, after, update_width=True)  # a longer name shows whole
         else:
             table.clear()
             for index, row in enumerate(cells):

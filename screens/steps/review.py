@@ -23,17 +23,25 @@ from wizard.model import FactoryConfig
 from wizard.naming import environment_names
 
 SHORT_TYPES = {
-    "Microsoft.Resources/resourceGroups": "resource groups",
-    "Microsoft.Network/virtualNetworks": "VNets",
-    "Microsoft.Network/virtualNetworks/subnets": "subnets",
-    "Microsoft.Network/networkSecurityGroups": "NSGs",
-    "Microsoft.KeyVault/vaults": "key vaults",
-    "Microsoft.Storage/storageAccounts": "storage accounts",
-    "Microsoft.ContainerRegistry/registries": "registries",
-    "Microsoft.CognitiveServices/accounts": "AI accounts",
-    "Microsoft.Search/searchServices": "search services",
-    "Microsoft.ManagedIdentity/userAssignedIdentities": "identities",
+    "Microsoft.Resources/resourceGroups": ("resource group", "resource groups"),
+    "Microsoft.Network/virtualNetworks": ("VNet", "VNets"),
+    "Microsoft.Network/virtualNetworks/subnets": ("subnet", "subnets"),
+    "Microsoft.Network/networkSecurityGroups": ("NSG", "NSGs"),
+    "Microsoft.KeyVault/vaults": ("key vault", "key vaults"),
+    "Microsoft.Storage/storageAccounts": ("storage account", "storage accounts"),
+    "Microsoft.ContainerRegistry/registries": ("registry", "registries"),
+    "Microsoft.CognitiveServices/accounts": ("AI account", "AI accounts"),
+    "Microsoft.Search/searchServices": ("search service", "search services"),
+    "Microsoft.ManagedIdentity/userAssignedIdentities": ("identity", "identities"),
 }
+"""ARM type -> how the review counts it, one and many (`1 VNet`, `3 VNets`)."""
+
+
+def counted(count: int, kind: str) -> str:
+    """`1 VNet`, `2 VNets`; a type not in SHORT_TYPES by its ARM name (`1 workspace`, `2 workspaces`)."""
+    many = kind.split("/")[-1]
+    one, many = SHORT_TYPES.get(kind, (many.removesuffix("s"), many))
+    return f"{count} {one if count == 1 else many}"
 
 
 def monthly_cost(config: FactoryConfig, assumptions: Assumptions | None = None) -> str:
@@ -49,7 +57,7 @@ def will_create(config: FactoryConfig) -> Text:
         counts = Counter(n.resource_type for n in environment_names(config, env)
                          if n.resource_type and n.resource_type != "Microsoft.Resources/deployments")
         text.append(f"{env}: ", style="bold")
-        parts = [f"{count} {SHORT_TYPES.get(kind, kind.split('/')[-1])}" for kind, count in counts.most_common()]
+        parts = [counted(count, kind) for kind, count in counts.most_common()]
         text.append(" · ".join(parts) + "\n")
     return text
 
@@ -105,7 +113,7 @@ class ReviewStep(StepPane):
         findings = state.findings
         errors = sum(f.severity == "error" for f in findings)
         warnings = sum(f.severity == "warning" for f in findings)
-        summary = f"{errors} error(s), {warnings} warning(s)"
+        summary = f"{errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}"
         if state.busy:
             summary += " · checking…"
         self.query_one("#review-summary", Static).update(f"{summary}{' · ' + note if note else ''}")

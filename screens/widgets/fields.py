@@ -48,6 +48,8 @@ class ConfigField(Vertical):
         self._value = _value_at(config, path)
         self._unshown: tuple[list[str], str] | None = None
         """Problems given before the field was composed."""
+        self._shown_problems: tuple[tuple[str, ...], str] = ((), "error")
+        """What the problem line shows now (it starts empty and hidden)."""
 
     def on_mount(self) -> None:
         if self._unshown is not None:
@@ -145,6 +147,10 @@ class ConfigField(Vertical):
         if line is None:  # mounted but not composed yet: shown once it is (on_mount)
             self._unshown = (texts, severity)
             return
+        shown = (tuple(texts), severity)
+        if shown == self._shown_problems:
+            return  # unchanged: an update would cost a layout pass on every redraw
+        self._shown_problems = shown
         line.update("\n".join(f"✗ {t}" if severity == "error" else f"! {t}" for t in texts))
         line.display = bool(texts)
         line.set_class(severity == "warning", "-warning")
