@@ -717,6 +717,7 @@ class WizardApp(App[None]):
                         title="not deployed", severity="warning", markup=False)
             return
         from screens.dashboard.screen import DeployScreen
+        from screens.modals import DeployConfirm
 
         live, config = self.live, self.draft.config
         name = self.config_name()
@@ -729,7 +730,31 @@ class WizardApp(App[None]):
 
         source = f"--preset {self.draft.name or self.draft.extends}" if self.draft.name or self.draft.extends else ""
         report = f"aifactory report {source}{' --demo' if self.demo else ''}" if source else ""
-        self.push_screen(DeployScreen(start, name=name, demo=self.demo, report=report))
+
+        def answered(deploy: bool | None) -> None:
+            if deploy:
+                self.push_screen(DeployScreen(start, name=name, demo=self.demo, report=report))
+
+        self.push_screen(DeployConfirm(self._deploy_summary(config, name),
+                                       sum(f.severity == "error" for f in self.live_state.findings)), answered)
+
+    def _deploy_summary(self, config: FactoryConfig, name: str) -> str:
+        """What a yes would deploy, and where: stages and resources per environment and subscription."""
+        from deploy.plan import build_plan
+
+        target = "the demo sandbox (nothing reaches Azure)" if self.demo else "Azure"
+        try:
+            plan = build_plan(config)
+        except Exception as exc:  # the preflight will say why in the dashboard; the question still stands
+            return f"Deploy {name} to {target}? (the plan could not be built here: {exc})"
+        lines = [f"Deploy {name} to {target}?"]
+        for env, _ in config.environments.enabled():
+            stages = plan.for_environment(env)
+            if stages:
+                resources = sum(len(s.resources) for s in stages)
+                lines.append(f"  {env}: {len(stages)} deployments, {resources} resources in subscription "
+                             f"{stages[0].scope.subscription_id}")
+        return "\n".join(lines)
 
     def _consent(self, subscription_id: str, namespaces: list[str]) -> bool:
         """Asked from the run's threads: may these providers be registered? (a modal answers)"""

@@ -124,3 +124,41 @@ class TenantScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class DeployConfirm(ModalScreen[bool]):
+    """Deploying is the one step that changes Azure: say what will be deployed where, and the
+    errors the review still shows, then wait for a yes. Dismisses with True to deploy."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="DeployConfirm") + """
+    DeployConfirm .errors { color: $error; margin-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Deploy", id="deploy.yes", tooltip="Submit the deployments now"),
+        Binding("escape,n", "answer(False)", "Not now", id="deploy.no", tooltip="Back to the review"),
+    ]
+
+    def __init__(self, summary: str, errors: int) -> None:
+        super().__init__()
+        self.summary = summary
+        self.errors = errors
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.summary, classes="question", markup=False)
+            if self.errors:
+                yield Static(f"The review still shows {self.errors} error{'s' if self.errors != 1 else ''}: "
+                             "the preflight will refuse the deployment until they are fixed.",
+                             classes="errors", markup=False)
+            with Horizontal():
+                yield Button("Deploy (y)", id="yes", variant="warning")
+                yield Button("Not now (esc)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # a stray enter must not deploy
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

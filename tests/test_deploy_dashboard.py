@@ -22,7 +22,7 @@ from screens.app import WizardApp, make_app
 from screens.dashboard import labels
 from screens.dashboard.questions import ConsentScreen, InterruptScreen
 from screens.dashboard.screen import DeployScreen, StageTree
-from screens.modals import QuitScreen, TextQuestion
+from screens.modals import DeployConfirm, QuitScreen, TextQuestion
 from wizard import handover
 from wizard.azure.demo import open_sandbox
 from wizard.cli import cli as cli_main
@@ -52,6 +52,9 @@ async def press_deploy(pilot: Any, app: WizardApp) -> DeployScreen:
     await settle(pilot, app)
     pane = await show_step(pilot, app, "review")
     pane.query_one("#deploy", Button).press()
+    await pilot.pause()
+    assert isinstance(app.screen, DeployConfirm)  # nothing is submitted before a yes
+    await pilot.press("y")
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, DeployScreen)
@@ -397,6 +400,8 @@ async def test_a_sets_the_next_suffix_for_a_taken_name_and_d_deploys_the_changed
         assert screen.check_action("deploy_again", ())
         old_names = {r.name for s in screen.progress.stages.values() for r in s.resources.values()}
         await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DeployConfirm), what="the question before deploying")
+        await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, DeployScreen) and app.screen is not screen,
                     what="a new dashboard")
         again = app.screen
@@ -406,3 +411,20 @@ async def test_a_sets_the_next_suffix_for_a_taken_name_and_d_deploys_the_changed
         new_names = {r.name for s in again.progress.stages.values() for r in s.resources.values()}
         assert any(name.startswith("aisearchprj001") and name.endswith("002") for name in new_names - old_names)
         assert all(s.status in ("succeeded", "skipped") for s in again.progress.stages.values())
+
+
+async def test_deploy_asks_first_and_not_now_submits_nothing(tmp_path: Path) -> None:
+    app = deploy_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        pane = await show_step(pilot, app, "review")
+        pane.query_one("#deploy", Button).press()
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, DeployConfirm)
+        text = str(question.query_one(".question").render())
+        assert "demo sandbox" in text and "dev:" in text and "resources" in text
+        await pilot.press("enter")  # focus starts on "Not now": a stray enter deploys nothing
+        await pilot.pause()
+        assert not isinstance(app.screen, (DeployConfirm, DeployScreen))
+        assert not list(runs_dir().glob("*.jsonl")), "a run was journalled without a yes"
