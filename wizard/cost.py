@@ -239,7 +239,7 @@ class _Env:
     def add(self, meter: Meter, item: str, quantity: float, basis: str = "") -> None:
         if quantity <= 0:
             return
-        quote = self.snapshot.quote(meter, self.region)
+        quote = self.snapshot.quote(meter, self.region, quantity)
         if quote is None:
             self.lines.append(Line(item, quantity, meter.label, None, None, meter.key, basis=basis))
             return

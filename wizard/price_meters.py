@@ -104,39 +104,67 @@ def _m(key: str, service: str, product: str, sku: str, meter: str, unit: UnitBas
     return Meter(key, service, product, sku, meter, unit, per, label, region=region)
 
 
-SEARCH_SERVICE = "Azure Cognitive Search"
+SEARCH_SERVICE, SEARCH_PRODUCT = "Azure Cognitive Search", "Azure AI Search"
 SEARCH_METERS: dict[str, Meter] = {
-    tier.name: _m(f"search.{tier.name}", SEARCH_SERVICE, SEARCH_SERVICE, tier.display_name,
+    tier.name: _m(f"search.{tier.name}", SEARCH_SERVICE, SEARCH_PRODUCT, tier.display_name,
                   f"{tier.display_name} Unit", "hour", "SU·h")
     for tier in SEARCH_TIERS.values() if tier.name != "free"
 }
 """One search unit (replica × partition) for an hour, per billable tier."""
 
-_MODEL_CODES: dict[str, str] = {
-    "gpt-5.1": "gpt 5.1", "gpt-5-mini": "gpt 5 mini", "gpt-5.4-mini": "gpt 5.4 mini",
-    "gpt-4o": "gpt 4o 1120", "gpt-4o-mini": "gpt 4o mini 0718",
-    "text-embedding-3-large": "text-embedding-3-large", "text-embedding-3-small": "text-embedding-3-small",
-    "text-embedding-ada-002": "text-embedding-ada-002",
+_GLOBAL, _DZ, _REGIONAL = "GlobalStandard", "DataZoneStandard", "Standard"
+_TOKEN_SKUS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "gpt-5.1": {_GLOBAL: ("Azure OpenAI GPT5", "GPT 5.1 inp Gl", "GPT 5.1 opt Gl"),
+                _DZ: ("Azure OpenAI GPT5", "GPT 5.1 inp Dz", "GPT 5.1 opt Dz")},
+    "gpt-5-mini": {_GLOBAL: ("Azure OpenAI GPT5", "GPT 5 Mini Inpt Glbl", "GPT 5 Mini outpt Glbl"),
+                   _DZ: ("Azure OpenAI GPT5", "GPT 5 Mini Inpt DZone", "GPT 5 Mini outpt DZone")},
+    "gpt-5.4-mini": {_GLOBAL: ("Azure OpenAI GPT5", "5.4 mini Inp Gl", "5.4 mini Opt Gl")},
+    "gpt-4o": {_GLOBAL: ("Azure OpenAI", "gpt 4o 1120 Inp glbl", "gpt 4o 1120 Outp glbl"),
+               _DZ: ("Azure OpenAI", "gpt 4o 1120 Inp Data Zone", "gpt 4o 1120 Outp Data Zone"),
+               _REGIONAL: ("Azure OpenAI", "gpt 4o 1120 Inp regnl", "gpt 4o 1120 Outp regnl")},
+    "gpt-4o-mini": {_GLOBAL: ("Azure OpenAI", "gpt-4o-mini-0718-Inp-glbl", "gpt-4o-mini-0718-Outp-glbl"),
+                    _DZ: ("Azure OpenAI", "gpt 4o mini 0718 Inp Data Zone", "gpt 4o mini 0718 Outp Data Zone"),
+                    _REGIONAL: ("Azure OpenAI", "gpt-4o-mini-0718-Inp-regnl", "gpt-4o-mini-0718-Outp-regnl")},
+    "text-embedding-3-large": {_GLOBAL: ("Azure OpenAI", "text-embedding-3-large-glbl", ""),
+                               _DZ: ("Azure OpenAI Embedding", "text embedding 3 large DZ", ""),
+                               _REGIONAL: ("Azure OpenAI", "text-embedding-3-large-regional", "")},
+    "text-embedding-3-small": {_GLOBAL: ("Azure OpenAI", "text-embedding-3-small-glbl", ""),
+                               _DZ: ("Azure OpenAI Embedding", "text embedding 3 small DZ", ""),
+                               _REGIONAL: ("Azure OpenAI", "text-embedding-3-small-regional", "")},
+    "text-embedding-ada-002": {_GLOBAL: ("Azure OpenAI", "embedding-ada-glbl", ""),
+                               _REGIONAL: ("Azure OpenAI", "embedding-ada-regional", "")},
 }
-"""How the API's Azure OpenAI skuNames start for each catalog model."""
-_ZONES: dict[str, str] = {"GlobalStandard": "glbl", "DataZoneStandard": "DZone", "Standard": "regnl"}
-_PTU_SKUS: dict[str, str] = {"GlobalStandard": "Global", "DataZoneStandard": "Data Zone", "Standard": "Regional"}
-OPENAI_SERVICE, OPENAI_PRODUCT = "Foundry Models", "Azure OpenAI"
+"""The API's productName and input/output skuName of each catalog model's pay-as-you-go meters.
+
+The API spells these per model generation, with no rule to derive them (`GPT 5.1 inp Gl`,
+`GPT 5 Mini Inpt Glbl`, `gpt-4o-mini-0718-Inp-glbl`, `text embedding 3 large DZ`), so each is
+written out as published: GPT-5.1 in a retrieval of the API for swedencentral (2026-07-23); the
+others in microsoft/mosaic-apim scripts/price_seed.py and apps/api/src/mosaic_api/data/model_prices.json
+(retrieved from the API 2026-09-30); `5.4 mini` in a stored registry of eastus2 API rows (2026-10-03).
+A pair the sources do not name (gpt-5.4-mini Data Zone output) is left out: its line shows no price.
+The meterName is the skuName plus " 1M Tokens" for the GPT-5 family (unit `1M`) and plus " Tokens"
+for the others (unit `1K`), as every Foundry Models row of the stored eastus2 listing shows."""
+OPENAI_SERVICE = "Foundry Models"
 
 Direction = Literal["in", "out"]
 
 
 def token_meter(model: str, sku: str, direction: Direction) -> Meter | None:
-    """The per-token meter of a pay-as-you-go deployment; None for a model the table does not know."""
-    code, zone = _MODEL_CODES.get(model), _ZONES.get(sku)
-    if code is None or zone is None:
+    """The per-token meter of a pay-as-you-go deployment; None when the table has no API name for it."""
+    names = _TOKEN_SKUS.get(model, {}).get(sku)
+    if names is None:
         return None
-    if MODELS[model].kind == "embedding":
-        name = f"{code} {zone}"
-    else:
-        name = f"{code} {'Inp' if direction == 'in' else 'Outp'} {zone}"
-    return _m(f"tokens.{model}.{sku}.{direction}", OPENAI_SERVICE, OPENAI_PRODUCT, name, f"{name} Tokens",
+    product, sku_in, sku_out = names
+    name = sku_out if direction == "out" else sku_in
+    if not name:
+        return None
+    suffix = " 1M Tokens" if product == "Azure OpenAI GPT5" else " Tokens"
+    return _m(f"tokens.{model}.{sku}.{direction}", OPENAI_SERVICE, product, name, f"{name}{suffix}",
               "count", "1M tokens", per=1_000_000)
+
+
+_PTU_SKUS: dict[str, str] = {_GLOBAL: "Global", _DZ: "Data Zone", _REGIONAL: "Regional"}
+OPENAI_PRODUCT = "Azure OpenAI"
 
 
 def ptu_meter(zone: str = "Standard") -> Meter:
@@ -152,8 +180,11 @@ def vm_meter(size: str) -> Meter:
 
 KEY_VAULT_OPERATIONS = _m("keyvault.operations", "Key Vault", "Key Vault", "Standard", "Operations",
                           "count", "10K ops", per=10_000)
-STORAGE_HOT_LRS = _m("storage.hot_lrs", "Storage", "General Block Blob v2", "Hot LRS", "Hot LRS Data Stored",
+STORAGE_HOT_LRS = _m("storage.hot_lrs", "Storage", "Blob Storage", "Hot LRS", "Hot LRS Data Stored",
                      "GB/month", "GB·month")
+"""Hot LRS GB sit under the product `Blob Storage`, hot ZRS under `General Block Blob v2`: so the stored
+eastus2 listing of the API shows, and a public note on querying it ('productName = Blob Storage only
+works for LRS and GRS … for ZRS/GZRS, use General Block Blob v2')."""
 STORAGE_HOT_ZRS = _m("storage.hot_zrs", "Storage", "General Block Blob v2", "Hot ZRS", "Hot ZRS Data Stored",
                      "GB/month", "GB·month")
 ACR_METERS: dict[str, Meter] = {
@@ -167,7 +198,7 @@ BASTION_METERS: dict[str, Meter] = {
     sku: _m(f"bastion.{sku.lower()}", "Azure Bastion", "Azure Bastion", sku, f"{sku} Gateway", "hour", "h")
     for sku in ("Basic", "Standard")
 }
-PUBLIC_IP = _m("public_ip.static", "Virtual Network", "IP Addresses", "Standard", "Static Public IP",
+PUBLIC_IP = _m("public_ip.static", "Virtual Network", "IP Addresses", "Standard", "Standard IPv4 Static Public IP",
                "hour", "h")
 AKS_TIERS: dict[str, Meter] = {
     "Standard": _m("aks.standard", "Azure Kubernetes Service", "Azure Kubernetes Service", "Standard",
@@ -177,8 +208,9 @@ AKS_TIERS: dict[str, Meter] = {
 }
 COSMOS_THROUGHPUT = _m("cosmos.ru", "Azure Cosmos DB", "Azure Cosmos DB", "RUs", "100 RU/s", "hour",
                        "100 RU/s·h")
-COSMOS_STORAGE = _m("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "Data Stored",
+COSMOS_STORAGE = _m("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "RUs",
                     "Data Stored", "GB/month", "GB·month")
+"""Provisioned-throughput accounts' GB are billed on the `RUs` SKU's `Data Stored` meter (stored eastus2 listing)."""
 PRIVATE_ENDPOINT = _m("private_link.endpoint", "Virtual Network", "Virtual Network Private Link", "Standard",
                       "Standard Private Endpoint", "hour", "h")
 _DIRECTIONS: tuple[tuple[Direction, str], ...] = (("in", "Ingress"), ("out", "Egress"))
@@ -193,8 +225,8 @@ PEERING_INTRA: dict[Direction, Meter] = {
     for d, word in _DIRECTIONS
 }
 PEERING_GLOBAL: dict[Direction, Meter] = {
-    d: _m(f"peering.global.{d}", "Virtual Network", "Global Virtual Network Peering", "Standard",
-          f"Inter-Region {word}", "GB", "GB", region="Zone 1")
+    d: _m(f"peering.global.{d}", "Virtual Network", "Global Virtual Network Peering", "Inter-Region",
+          f"Inter-Region {word}", "GB", "GB")
     for d, word in _DIRECTIONS
 }
 

@@ -117,18 +117,24 @@ class PriceSnapshot(BaseModel):
             raise ValueError(f"Count is {self.Count} but there are {len(self.Items)} items")
         return self
 
-    def quote(self, meter: Meter, region: str) -> Quote | None:
-        """The price of `meter` in `region`, or another region's when this one has no row."""
-        rows = [r for r in self.Items if meter.matches(r) and r.tierMinimumUnits == 0 and not unit_problem(meter, r)]
+    def quote(self, meter: Meter, region: str, quantity: float = 0.0) -> Quote | None:
+        """The price of `meter` in `region` for `quantity` display units, or another region's when this one
+        has no row.
+
+        A tiered meter (rows with a `tierMinimumUnits` above 0, e.g. Log Analytics ingestion: the first
+        5 GB at 0, then the paid rate) is priced at the highest tier the quantity reaches, for every unit:
+        the free allowance is per billing account, not per environment, so it is not deducted.
+        """
+        rows = [r for r in self.Items if meter.matches(r) and not unit_problem(meter, r)]
         wanted = meter.region or region
         exact = [r for r in rows if r.armRegionName == wanted]
         if exact:
-            return Quote.of(meter, exact[0], stand_in=False)
+            return Quote.of(meter, _tier(meter, exact, quantity), stand_in=False)
         if not rows:
             return None
         regions = sorted({r.armRegionName for r in rows})
         chosen = next((name for name in STAND_IN_ORDER if name in regions), regions[0])
-        return Quote.of(meter, next(r for r in rows if r.armRegionName == chosen), stand_in=True)
+        return Quote.of(meter, _tier(meter, [r for r in rows if r.armRegionName == chosen], quantity), stand_in=True)
 
     def to_text(self) -> str:
         """The file's text: stable key order, one item per line block, ends with a newline."""
@@ -152,6 +158,16 @@ class Quote:
     def of(cls, meter: Meter, row: PriceRow, *, stand_in: bool) -> Quote:
         size, _ = parse_unit(row.unitOfMeasure) or (1.0, "count")
         return cls(row.retailPrice / size * meter.per, row.armRegionName, stand_in, row)
+
+
+def _tier(meter: Meter, rows: list[PriceRow], quantity: float) -> PriceRow:
+    """Of one region's rows for a meter, the tier `quantity` (display units) reaches; the lowest tier else."""
+    def api_units(row: PriceRow) -> float:
+        size, _ = parse_unit(row.unitOfMeasure) or (1.0, "count")
+        return quantity * meter.per / size
+
+    reached = [r for r in rows if r.tierMinimumUnits <= api_units(r)]
+    return max(reached, key=lambda r: r.tierMinimumUnits) if reached else min(rows, key=lambda r: r.tierMinimumUnits)
 
 
 def unit_problem(meter: Meter, row: PriceRow) -> str:
