@@ -26,7 +26,7 @@ demo-headless: $(STAMP)
 	$(BIN)/aifactory network --preset enterprise-hub-spoke --demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --write
@@ -37,7 +37,7 @@ fuzz: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ruff check wizard presets sandbox deploy screens tests bench
 	$(BIN)/mypy wizard deploy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 schema: $(STAMP)
 	$(BIN)/aifactory export --format schema -o presets/factory-config.schema.json
