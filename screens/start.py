@@ -107,7 +107,6 @@ class StartScreen(Screen[None]):
             yield Static(self.app_status(), id="who", markup=False)
             yield OptionList(id="choices")
             yield Static("", id="problem", markup=False)
-        yield Footer()
 
     def app_status(self) -> str:
         status: str = getattr(self.app, "session_status", "")
@@ -115,6 +114,13 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fill("")
+        # The key hints follow the first frame: laying out the footer's keys would hold the list
+        # back by a third of the time the screen takes (bench/wizard_start.py).
+        self.call_after_refresh(self._add_footer)
+
+    async def _add_footer(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer draws its keys when the bindings are announced
         self.set_timer(BACKGROUND_DELAY, self.read_details)
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False, description="reading presets")
