@@ -178,3 +178,13 @@ def test_what_cannot_run_says_why_and_what_to_do(three: Path) -> None:
     unasked = aifactory("deploy", "--config", str(three), "--demo")  # no terminal, no --yes
     assert unasked.returncode == 2 and "add --yes" in unasked.stderr
     assert "Traceback" not in nothing.stderr + unknown.stderr + never.stderr + unasked.stderr
+
+
+def test_validate_after_deploying_finds_the_factorys_own_names_held_by_it() -> None:
+    """`make demo` validates poc-standalone again after a person deployed it: still exit 0."""
+    deployed = aifactory("deploy", "--preset", "poc-standalone", "--demo", "--yes", "--json", *SPEED)
+    assert deployed.returncode == 0, deployed.stderr
+    checked = aifactory("validate", "--preset", "poc-standalone", "--demo", "--json")
+    assert checked.returncode == 0, checked.stdout
+    names = [f for f in json.loads(checked.stdout)["findings"] if f.get("check") == "names"]
+    assert names and all(f["severity"] == "info" and "own deployment" in f["message"] for f in names)
