@@ -11,7 +11,6 @@ deployments still running in Azure are re-attached by name, the rest are submitt
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -62,54 +61,22 @@ def build(config: FactoryConfig, session: Any = None, *, attempts: int = 3) -> t
                     "the subnets of a live VNet decide where projects go; try again when Azure answers")
 
 
-def preflight_refusal(config: FactoryConfig, session: Any, plan: Plan | None = None) -> DeployRefused | None:
+def preflight_refusal(config: FactoryConfig, session: Any) -> DeployRefused | None:
     """A DeployRefused when the preflight reports errors, else None.
 
     Providers that are not registered do not refuse a deployment: the runner registers them, with
-    consent, when a stage needs them. A name the preflight finds taken does not either when the
-    plan's own resource holds it, where the plan puts it (an earlier run deployed it: deploying
-    again updates it, as a resume or a second deploy does).
+    consent, when a stage needs them. A name the factory's own resource holds is no error either
+    (the names check says so: deploying again updates it, as a resume or a second deploy does).
     """
     from wizard.azure.preflight import run_preflight
 
     live = getattr(session, "session", session)
     result = run_preflight(config, live, tenant_id=getattr(session, "tenant_id", None))
-    errors = tuple(f for f in result.findings if f.severity == "error" and f.code != "AIF-LIVE-PROVIDER"
-                   and not (plan is not None and f.code == TAKEN and _ours(f.message, plan, live)))
+    errors = tuple(f for f in result.findings if f.severity == "error" and f.code != "AIF-LIVE-PROVIDER")
     if not errors:
         return None
     return DeployRefused(f"the preflight found {len(errors)} error{'s' if len(errors) != 1 else ''}; fix them "
                          "(or deploy anyway with --force)", errors)
-
-
-TAKEN = "AIF-LIVE-NAME-TAKEN"
-
-
-def _ours(message: str, plan: Plan, session: Any) -> bool:
-    """True when a resource of the plan named in `message` exists at the id the plan gives it."""
-    from azure.core.exceptions import ResourceNotFoundError
-
-    for stage in plan.stages:
-        if not stage.scope.resource_group:
-            continue
-        for resource in stage.resources:
-            if not re.search(rf"(?<![\w-]){re.escape(resource.name)}(?![\w-])", message):
-                continue
-            resources = session.resources(stage.scope.subscription_id).resources
-            try:
-                resources.get_by_id(resource_id(stage.scope.id, resource.type, resource.name),
-                                    api_version=resource.api_version)
-            except ResourceNotFoundError:
-                continue
-            return True
-    return False
-
-
-def resource_id(scope_id: str, resource_type: str, name: str) -> str:
-    """The ARM id of a resource of `resource_type` called `name` (`vnet/snet` for a child) in a scope."""
-    namespace, *types = resource_type.split("/")
-    names = name.split("/")
-    return f"{scope_id}/providers/{namespace}/" + "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=False))
 
 
 def start_run(config: FactoryConfig | None, session: Any, *, state_dir: Path | None = None, force: bool = False,
@@ -128,7 +95,7 @@ def start_run(config: FactoryConfig | None, session: Any, *, state_dir: Path | N
             raise ValueError("start_run needs a configuration or a plan")
         plan, _ = build(prepared, session)
     if refusal is None and not force and prepared is not None:
-        refusal = preflight_refusal(prepared, session, plan)
+        refusal = preflight_refusal(prepared, session)
     if refusal is None and not plan.stages:
         refusal = DeployRefused("the plan has no stages: nothing to deploy")
     run_id = new_run_id()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deploy.plan import Plan, Stage
-from deploy.templates.arm import API
+from wizard.catalog import API_VERSIONS
 
 CHANGE_TYPES = ("Create", "Modify", "Delete", "NoChange", "Deploy", "Unsupported")
 """What-if change types shown, in the order a summary lists them (Ignore is only counted)."""
@@ -135,7 +135,7 @@ def _exists(resources: Any, resource_id: str) -> bool:
     from azure.core.exceptions import ResourceNotFoundError
 
     try:
-        resources.resources.get_by_id(resource_id, api_version=API[_type_and_name(resource_id)[0]])
+        resources.resources.get_by_id(resource_id, api_version=API_VERSIONS[_type_and_name(resource_id)[0]])
     except ResourceNotFoundError:
         return False
     return True

@@ -426,38 +426,12 @@ class WizardApp(App[None]):
     @work(thread=True, exclusive=True, group="live", exit_on_error=False, description="live checks")
     def run_live(self, config: FactoryConfig, cells: set[tuple[str, str]], cancel: threading.Event,
                  run: int) -> None:
-        """The affected cells' checks, reported event by event; stops when superseded.
-
-        Names this configuration's own deployment already holds are not "taken" (deploying again
-        updates them): the names cells say so instead of asking for a rename.
-        """
-        from dataclasses import replace
-
-        from wizard.events import CheckFinished, status_of
-
+        """The affected cells' checks, reported event by event; stops when superseded."""
         worker = get_current_worker()
-        deployed: Any = ...
         for event in self.live.preflight(config, cells=cells, rules=False, cancel=cancel):
             if worker.is_cancelled:
                 cancel.set()
-            if isinstance(event, CheckFinished) and event.check == "names" and event.status == "fail":
-                from wizard.handover import own_names_settled
-
-                if deployed is ...:
-                    deployed = self._own_run()
-                settled = own_names_settled(event.findings, deployed)
-                event = replace(event, findings=settled, status=status_of(settled))
             self.post_message(LiveEvent(event, run))
-
-    def _own_run(self) -> Any:
-        """What earlier runs of this configuration deployed (None when nothing was)."""
-        from deploy.run_report import report_run
-        from wizard.errors import UserError
-
-        try:
-            return report_run(self.config_name(), None, demo=self.demo)
-        except (UserError, OSError):
-            return None
 
     def on_live_event(self, message: LiveEvent) -> None:
         if message.run != self._run:
@@ -678,7 +652,6 @@ class WizardApp(App[None]):
             checks = handover.Checks(checks.by, checks.findings, checks.grid, checks.columns, tuple(notes))
         estimate, problem = handover.estimate_for(config, assumptions)
         run = report_run(name, run_id, demo=self.demo)
-        checks = handover.settle_own_names(checks, run)
         inputs = handover.ReportInputs(name, config, checks, datetime.now().astimezone(), estimate, problem, vnets,
                                        run)
         try:

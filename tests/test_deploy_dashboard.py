@@ -442,5 +442,6 @@ async def test_after_deploying_the_factorys_own_names_are_not_taken(tmp_path: Pa
         app.action_recheck()
         await settle(pilot, app)
         names = [f for f in app.live_state.findings if f.check == "names"]
-        assert names and all(f.severity == "info" and "own deployment" in f.message for f in names), names
+        assert names and all(f.severity == "info" and "already deployed by this factory" in f.message
+                             for f in names), names
         assert app.live_state.cells[("names", "dev")] == "pass"

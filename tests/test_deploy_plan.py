@@ -11,11 +11,11 @@ import pytest
 from sandbox_fixtures import Sdk, make_arm
 
 from deploy.plan import Plan, Stage, build_plan
-from deploy.templates.arm import API
 from presets.store import PresetStore
 from sandbox import seed
 from sandbox.schemas import default_set
 from wizard import naming
+from wizard.catalog import API_VERSIONS
 from wizard.model import FactoryConfig
 
 BUILTIN = sorted(info.name for info in PresetStore().list() if info.source == "builtin")
@@ -123,7 +123,7 @@ def test_every_resource_fits_its_schema_at_the_listed_api_version(name: str) -> 
     checked = 0
     for stage in plan_of(name).stages:
         for item, sub_scope in template_resources(stage.template, stage.scope.resource_group is None):
-            assert item["apiVersion"] == API[item["type"]]
+            assert item["apiVersion"] == API_VERSIONS[item["type"]]
             assert schemas.covers(item["type"], item["apiVersion"]), item["type"]
             # as the sandbox holds a template resource: its envelope and body, the name left to the provider
             body = {k: v for k, v in item.items() if k not in ("dependsOn", "scope")} | {"name": "name"}

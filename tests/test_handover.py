@@ -220,7 +220,7 @@ def test_a_demo_deployment_its_failure_and_its_resume_are_reported(tmp_path: Pat
     assert lint(text) == []
     assert "resumed: succeeded" in text and "Not deployed yet" not in text
     # the names the deployment now holds are its own, not findings to fix
-    assert "held by this factory's own deployment" in text
+    assert "already deployed by this factory" in text
     run_id = Path(json.loads(deploy.stdout.strip().splitlines()[-1])["journal"]).stem
     by_id = tmp_path / "by-id.html"
     assert report(tmp_path, "--preset", "poc-standalone", "--demo", "--run", run_id, "-o", str(by_id)).returncode == 0

@@ -798,3 +798,43 @@ SEARCH_TIERS: dict[str, SearchTier] = {
     )
 }
 """Every tier SkuConfig.ai_search_tier allows. Semantic ranker also depends on the region."""
+
+
+# --------------------------------------------------------------------------- api-versions
+
+API_VERSIONS: dict[str, str] = {
+    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+    "Microsoft.CognitiveServices/accounts": "2026-05-01",
+    "Microsoft.CognitiveServices/accounts/deployments": "2026-05-01",
+    "Microsoft.CognitiveServices/accounts/projects": "2026-05-01",
+    "Microsoft.ContainerRegistry/registries": "2025-11-01",
+    "Microsoft.ContainerService/managedClusters": "2026-05-01",
+    "Microsoft.DocumentDB/databaseAccounts": "2026-03-15",
+    "Microsoft.Insights/components": "2020-02-02",
+    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
+    "Microsoft.KeyVault/vaults": "2026-02-01",
+    "Microsoft.MachineLearningServices/workspaces": "2026-05-01",
+    "Microsoft.MachineLearningServices/workspaces/computes": "2026-05-01",
+    "Microsoft.ManagedIdentity/userAssignedIdentities": "2024-11-30",
+    "Microsoft.Network/bastionHosts": "2025-07-01",
+    "Microsoft.Network/networkSecurityGroups": "2025-07-01",
+    "Microsoft.Network/privateDnsZones": "2024-06-01",
+    "Microsoft.Network/privateDnsZones/virtualNetworkLinks": "2024-06-01",
+    "Microsoft.Network/privateEndpoints": "2025-07-01",
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": "2025-07-01",
+    "Microsoft.Network/publicIPAddresses": "2025-07-01",
+    "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections": "2025-07-01",
+    "Microsoft.Network/virtualNetworks": "2025-07-01",
+    "Microsoft.Network/virtualNetworks/subnets": "2025-07-01",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings": "2025-07-01",
+    "Microsoft.OperationalInsights/workspaces": "2025-07-01",
+    "Microsoft.Resources/deployments": "2025-04-01",
+    "Microsoft.Resources/resourceGroups": "2025-04-01",
+    "Microsoft.Search/searchServices": "2025-05-01",
+    "Microsoft.Security/pricings": "2024-01-01",
+    "Microsoft.Storage/storageAccounts": "2026-04-01",
+    "Microsoft.Storage/storageAccounts/blobServices/containers": "2026-04-01",
+}
+"""Resource type -> the api-version every deployment template uses for it, and the live checks
+read it with. Those of ../shared/reference/arm-schemas/README.md: the newest stable version each
+type has a published schema for (tests hold every template body to that schema)."""

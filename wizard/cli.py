@@ -417,8 +417,7 @@ def validate(preset: str | None, config: Path | None, demo: bool, fresh: bool, o
         findings, grid, notes = check_config(
             loaded.config, demo=demo, offline=offline, tenant=tenant, device_code=device_code,
             register=register_providers or (_confirm_register if interactive else False),
-            choose_tenant=ask_tenant if interactive else None, progress=not as_json, fresh=fresh,
-            name=loaded.name)
+            choose_tenant=ask_tenant if interactive else None, progress=not as_json, fresh=fresh)
     except UserError as exc:  # wizard.azure.run.LiveRunError: no usable sign-in, no such tenant
         fail(exc.message, exc.hint)
     ok = not has_blocking(findings, strict=strict)
@@ -445,15 +444,12 @@ def _fresh_vnets() -> Any:
 
 
 def check_config(config: Any, *, demo: bool, offline: bool, tenant: str | None, device_code: bool,
-                 register: Any, choose_tenant: Any, progress: bool, fresh: bool = False,
-                 name: str = "") -> tuple[Any, Any, list[str]]:
+                 register: Any, choose_tenant: Any, progress: bool, fresh: bool = False) -> tuple[Any, Any, list[str]]:
     """What `validate` checks: the findings (sorted), the preflight grid (None offline) and notes.
 
     The live checks run with --demo, a tenant, a device code or a plausible sign-in; otherwise the
     offline rules run alone with a finding that says how to sign in. `aifactory init` ends with
-    the same. Names that runs of the configuration called `name` deployed are held by the factory
-    itself, not taken (as in the wizard and the report). Raises wizard.azure.run.LiveRunError when
-    the session cannot start (its message and hint say why).
+    the same. Raises wizard.azure.run.LiveRunError when the session cannot start (its message and hint say why).
     """
     from wizard.findings import sort_findings
 
@@ -467,19 +463,7 @@ def check_config(config: Any, *, demo: bool, offline: bool, tenant: str | None, 
         return sort_findings(run_rules(config) + [_fresh_vnets()] + ([skipped] if skipped else [])), None, []
     outcome = _validate_live(config, demo=demo, tenant=tenant, device_code=device_code, register=register,
                              choose_tenant=choose_tenant, progress=progress, fresh=fresh)
-    result = outcome.result
-    if name:
-        from dataclasses import replace
-
-        from deploy.run_report import report_run
-        from wizard import handover
-
-        checks = handover.settle_own_names(handover.checks_from_result(result, "demo" if demo else "azure", []),
-                                           report_run(name, None, demo=demo))
-        if checks.findings != tuple(result.findings):
-            grid = {env: dict(cells) for env, cells in (checks.grid or result.grid).items()}
-            result = replace(result, findings=list(checks.findings), grid=grid)
-    return sort_findings(result.findings), result, list(outcome.notes)
+    return sort_findings(outcome.result.findings), outcome.result, list(outcome.notes)
 
 
 def print_checked(name: str, findings: Any, grid: Any, notes: list[str]) -> None:
@@ -791,7 +775,6 @@ def report(preset: str | None, config: Path | None, demo: bool, run_id: str | No
         run = report_run(loaded.name, run_id, demo=demo)
     except UserError as exc:
         fail(exc.message, exc.hint)
-    checks = handover.settle_own_names(checks, run)
     inputs = handover.ReportInputs(loaded.name, cfg, checks, datetime.now().astimezone(), estimate, cost_problem,
                                    vnets, run)
     write_output(output, handover.render(handover.build(inputs), fmt))
@@ -1223,7 +1206,7 @@ def deploy(preset: str | None, config: Path | None, demo: bool, yes: bool, force
         if not force:
             if not as_json:
                 click.echo("running the preflight…", err=True)
-            refusal = preflight_refusal(prepared, live, plan)
+            refusal = preflight_refusal(prepared, live)
         if refusal is None and not _confirmed(plan, loaded.name, live, yes=yes, as_json=as_json):
             click.echo("nothing deployed", err=True)
             sys.exit(EXIT_OK)

@@ -14,10 +14,9 @@ of the finished document goes through `wizard.secrets.redact`, so no secret reac
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -39,7 +38,6 @@ from wizard.document import (
     map_text,
 )
 from wizard.errors import UserError
-from wizard.events import status_of
 from wizard.findings import Finding, sort_findings
 from wizard.model import EnvName, FactoryConfig, HubSpokeZone, HybridZone, VwanZone
 from wizard.network import EnvironmentPlan, LiveVnet, TemplateError, network_findings, plan_all
@@ -113,7 +111,6 @@ SEVERITY: dict[str, tuple[str, Tone]] = {"error": ("✗ error", "error"), "warni
 def build(inputs: ReportInputs) -> Document:
     """The whole report, every string redacted of secrets."""
     config = inputs.config
-    inputs = replace(inputs, checks=settle_own_names(inputs.checks, inputs.run))
     plans, plan_problem = _plans(config, inputs.live_vnets)
     sections = (
         _summary(inputs),
@@ -130,44 +127,6 @@ def build(inputs: ReportInputs) -> Document:
     document = Document(f"AI Factory handover: {inputs.name}", subtitle.strip(), sections)
     redacted: Document = map_text(document, redact)
     return redacted
-
-
-NAME_TAKEN = "AIF-LIVE-NAME-TAKEN"
-
-
-def own_names_settled(findings: tuple[Finding, ...], run: RunSummary | None) -> tuple[Finding, ...]:
-    """`findings` with each "name taken" error about a name `run` deployed turned into a note that
-    the factory's own deployment holds it (the wizard's live grid and the report both use this)."""
-    if run is None:
-        return findings
-    deployed = {r.name for stage in run.stages for r in stage.resources if r.state.lower() == "succeeded"}
-
-    def ours(finding: Finding) -> bool:
-        return finding.code == NAME_TAKEN and finding.severity == "error" and any(
-            re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", finding.message) for name in deployed)
-
-    return tuple(
-        replace(f, severity="info", hint="", fix=None, message=f"{f.message.split(' is taken', 1)[0]} is held by "
-                f"this factory's own deployment (run {run.run_id})")
-        if ours(f) else f for f in findings)
-
-
-def settle_own_names(checks: Checks, run: RunSummary | None) -> Checks:
-    """After a deployment, the preflight finds the factory's own names taken: by itself. Those
-    findings become notes saying so (and their grid cells are judged without them), so the report
-    does not ask the customer to rename what was just deployed."""
-    settled = own_names_settled(checks.findings, run)
-    if settled == checks.findings:
-        return checks
-    grid = None
-    if checks.grid is not None:
-        grid = {env: dict(cells) for env, cells in checks.grid.items()}
-        for before, after in zip(checks.findings, settled, strict=True):
-            cells = grid.get(before.environment, {})
-            if before is not after and before.check in cells:
-                cells[before.check] = status_of([f for f in settled if f.environment == before.environment
-                                                 and f.check == before.check])
-    return replace(checks, findings=settled, grid=grid)
 
 
 def _section(section_id: str, blocks: list[Block], subsections: list[Section] | None = None) -> Section:

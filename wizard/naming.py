@@ -85,8 +85,8 @@ __all__ = [
     "environment_names", "foundry_account", "foundry_project", "globally_unique_names",
     "hub_connection", "hub_peering", "location_short", "log_analytics", "managed_identity",
     "ml_aks_compute", "ml_cluster", "ml_workspace", "name_findings", "name_sheet",
-    "private_endpoint", "project_acr", "project_deployment_name", "project_deployment_names",
-    "project_key_vault", "project_nsgs", "project_resource_group", "project_storage",
+    "planned_group", "planned_id", "private_endpoint", "project_acr", "project_deployment_name",
+    "project_deployment_names", "project_key_vault", "project_nsgs", "project_resource_group", "project_storage",
     "project_subnets", "project_vm", "salt5", "salt_is_provisional", "salt_random",
     "service_resources", "unique_string", "unnamed_services", "vnet_resource_group",
 ]
@@ -289,6 +289,23 @@ def globally_unique_names(config: FactoryConfig, env: EnvName) -> list[Generated
     return [
         n for n in environment_names(config, env) if n.kind in _GLOBAL_KINDS and not n.random_part
     ]
+
+
+def planned_group(config: FactoryConfig, generated: GeneratedName) -> str:
+    """The resource group the deployment plan puts a globally unique name's resource in: its
+    project's, or the common one (as deploy.plan places them)."""
+    env = generated.environment
+    if generated.project is not None:
+        return project_resource_group(config, env, generated.project)
+    return common_resource_group(config, env)
+
+
+def planned_id(config: FactoryConfig, generated: GeneratedName) -> str:
+    """The ARM id the deployment plan gives a globally unique name's resource, in its environment's
+    subscription: the live names check reads it to tell the factory's own resource from someone else's."""
+    subscription = config.environments.get(generated.environment).subscription_id or PLACEHOLDER_SUBSCRIPTION
+    return (f"/subscriptions/{subscription}/resourceGroups/{planned_group(config, generated)}/providers/"
+            f"{generated.resource_type}/{generated.name}")
 
 
 def name_findings(config: FactoryConfig) -> Iterator[Finding]:

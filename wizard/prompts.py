@@ -468,8 +468,7 @@ def _check(walk: Walk) -> list[Finding]:
         findings, grid, notes = check_config(
             walk.config, demo=walk.demo, offline=offline, device_code=not walk.demo and walk.sign_in == "device",
             tenant=None if walk.demo or not tenant or TODO in tenant else tenant,
-            register=_confirm_register, choose_tenant=ask_tenant, progress=True,
-            name=draft.name or draft.extends or "")
+            register=_confirm_register, choose_tenant=ask_tenant, progress=True)
     except LiveRunError as exc:
         say(f"✗ the live checks could not start: {exc.message}", fg="red")
         if exc.hint:

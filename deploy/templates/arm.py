@@ -6,48 +6,15 @@ as an expression, so `literal` escapes it as `[[`. The few values that cannot be
 deployment (an identity's principal id, the tenant of a demo subscription) are ARM expressions,
 written as `Expr` so the escaping leaves them alone.
 
-The api-versions are those of ../shared/reference/arm-schemas/README.md: the newest stable version
-each type has a published schema for (tests hold every body to that schema).
+The api-versions are `wizard.catalog.API_VERSIONS` (the live checks read the factory's own
+resources with the same ones).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-API: dict[str, str] = {
-    "Microsoft.Authorization/roleAssignments": "2022-04-01",
-    "Microsoft.CognitiveServices/accounts": "2026-05-01",
-    "Microsoft.CognitiveServices/accounts/deployments": "2026-05-01",
-    "Microsoft.CognitiveServices/accounts/projects": "2026-05-01",
-    "Microsoft.ContainerRegistry/registries": "2025-11-01",
-    "Microsoft.ContainerService/managedClusters": "2026-05-01",
-    "Microsoft.DocumentDB/databaseAccounts": "2026-03-15",
-    "Microsoft.Insights/components": "2020-02-02",
-    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
-    "Microsoft.KeyVault/vaults": "2026-02-01",
-    "Microsoft.MachineLearningServices/workspaces": "2026-05-01",
-    "Microsoft.MachineLearningServices/workspaces/computes": "2026-05-01",
-    "Microsoft.ManagedIdentity/userAssignedIdentities": "2024-11-30",
-    "Microsoft.Network/bastionHosts": "2025-07-01",
-    "Microsoft.Network/networkSecurityGroups": "2025-07-01",
-    "Microsoft.Network/privateDnsZones": "2024-06-01",
-    "Microsoft.Network/privateDnsZones/virtualNetworkLinks": "2024-06-01",
-    "Microsoft.Network/privateEndpoints": "2025-07-01",
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": "2025-07-01",
-    "Microsoft.Network/publicIPAddresses": "2025-07-01",
-    "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections": "2025-07-01",
-    "Microsoft.Network/virtualNetworks": "2025-07-01",
-    "Microsoft.Network/virtualNetworks/subnets": "2025-07-01",
-    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings": "2025-07-01",
-    "Microsoft.OperationalInsights/workspaces": "2025-07-01",
-    "Microsoft.Resources/deployments": "2025-04-01",
-    "Microsoft.Resources/resourceGroups": "2025-04-01",
-    "Microsoft.Search/searchServices": "2025-05-01",
-    "Microsoft.Security/pricings": "2024-01-01",
-    "Microsoft.Storage/storageAccounts": "2026-04-01",
-    "Microsoft.Storage/storageAccounts/blobServices/containers": "2026-04-01",
-}
-"""Resource type -> the api-version every template uses for it."""
+from wizard.catalog import API_VERSIONS
 
 RG_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 SUB_SCHEMA = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
@@ -73,9 +40,9 @@ def literal(value: Any) -> Any:
 
 
 def resource(rtype: str, name: str, *, depends_on: list[str] | tuple[str, ...] = (), **envelope: Any) -> dict[str, Any]:
-    """One template resource: type, its api-version from `API`, name, envelope (location, sku,
+    """One template resource: type, its api-version from `API_VERSIONS`, name, envelope (location, sku,
     properties, ...); `depends_on` lists resource ids (`rid`) deployed in the same template."""
-    body: dict[str, Any] = {"type": rtype, "apiVersion": API[rtype], "name": name}
+    body: dict[str, Any] = {"type": rtype, "apiVersion": API_VERSIONS[rtype], "name": name}
     if depends_on:
         body["dependsOn"] = list(dict.fromkeys(depends_on))
     body.update({k: v for k, v in envelope.items() if v is not None})

@@ -16,7 +16,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from wizard import catalog, naming, network
 from wizard.azure.clients import ReadCancelled
@@ -277,6 +277,15 @@ class Reads:
             return None if body is None else _live_vnet(body)
 
         return self._read(("own_vnet", sub, group.lower(), name.lower()), fetch)
+
+    def exists(self, resource_id: str, api_version: str) -> bool:
+        """Whether a resource is at `resource_id` (an ARM GET); False when it is not or cannot be read."""
+        sub = resource_id.strip("/").split("/")[1]
+
+        def fetch() -> bool:
+            return self._get_json(sub, resource_id, api_version) is not None
+
+        return self._read(("exists", resource_id.lower()), fetch)
 
     def cosmos_location(self, sub: str, region: str) -> dict[str, Any] | None:
         """Cosmos DB's view of a region for this subscription (`az cosmosdb locations show`)."""
@@ -584,15 +593,38 @@ def check_names(ctx: CheckContext, reads: Reads, t: Target) -> list[Finding]:
                                 "by a soft-deleted account", _purge_hint(deleted_accounts[name.lower()], generated),
                                 t, "names", generated.field))
             continue
-        check_kind = AVAILABILITY_KIND.get(kind)
-        if check_kind is None:
-            continue
-        free, reason = reads.name_free(t.subscription_id, check_kind, name)
-        if not free:
+        held, reason = availability(ctx, reads, t, generated)
+        if held == "ours":
+            out.append(_finding("info", "AIF-LIVE-NAME-OURS", f"{kind} name {name} is already deployed by this "
+                                f"factory (in {naming.planned_group(ctx.config, generated)}): deploying again "
+                                "updates it", "", t, "names", generated.field))
+        elif held == "taken":
             hint, fix = _next_free(ctx, reads, t, generated)
             out.append(_finding("error", "AIF-LIVE-NAME-TAKEN", f"{kind} name {name} is taken ({reason})",
                                 hint, t, "names", generated.field, fix))
     return out
+
+
+Held = Literal["free", "ours", "taken", "unchecked"]
+"""Who holds a globally unique name: nobody, this factory, someone else; or no API says."""
+
+
+def availability(ctx: CheckContext, reads: Reads, t: Target, generated: Any) -> tuple[Held, str]:
+    """Who holds `generated`'s name, and Azure's reason when it is unavailable.
+
+    A name Azure reports unavailable is the factory's own when its resource exists at the id the
+    plan gives it (`naming.planned_id`): an earlier deployment, by this wizard or by the AI Factory's
+    pipeline, journal or none. That costs one GET, asked only of an unavailable name; the preflight's
+    warm-up runs it with the other reads. A resource of that name anywhere else is someone else's.
+    """
+    check_kind = AVAILABILITY_KIND.get(generated.kind)
+    if check_kind is None:
+        return "unchecked", ""
+    free, reason = reads.name_free(t.subscription_id, check_kind, generated.name)
+    if free:
+        return "free", ""
+    ours = reads.exists(naming.planned_id(ctx.config, generated), catalog.API_VERSIONS[generated.resource_type])
+    return ("ours" if ours else "taken"), reason
 
 
 def _purge_hint(account: Any, generated: Any) -> str:

@@ -26,6 +26,7 @@ from wizard.azure.checks import (
     CheckContext,
     Reads,
     Target,
+    availability,
 )
 from wizard.azure.clients import ReadCancelled
 from wizard.edit import changed_paths, path_matches
@@ -119,10 +120,8 @@ def warm_up(ctx: CheckContext, reads: Reads) -> list[Callable[[], Any]]:
             thunks.append(partial(reads.resource, zone.hub_vnet_ids[t.name]))
         if isinstance(zone, VwanZone) and t.name in zone.virtual_hub_ids:
             thunks.append(partial(reads.resource, zone.virtual_hub_ids[t.name]))
-        for generated in ctx.unique_names(t.name):
-            kind = AVAILABILITY_KIND.get(generated.kind)
-            if kind is not None:
-                thunks.append(partial(reads.name_free, sub, kind, generated.name))
+        thunks += [partial(availability, ctx, reads, t, generated) for generated in ctx.unique_names(t.name)
+                   if generated.kind in AVAILABILITY_KIND]
     return thunks
 
 
