@@ -226,10 +226,10 @@ def render(drawing: Drawing) -> str:
     _fans(grid, across)
     drawn = grid.lines()
     shift = min((len(row) - len(row.lstrip()) for row in drawn if row.strip()), default=0)
-    text = [row[shift:] for row in drawn]
+    body = [row[shift:] for row in drawn]
     loose = sorted((s for s in drawing.shapes if isinstance(s, Label) and not any(_inside(b, s.x, s.y) for b in boxes)),
                    key=lambda s: (s.y, s.x))
-    return "\n".join([*text, *(label.text for label in loose)]).rstrip("\n")
+    return "\n".join([*body, *(label.text for label in loose)]).rstrip("\n")
 
 
 def _trees(grid: _Grid, down: list[tuple[Line, _Placed, _Placed]]) -> None:
@@ -276,7 +276,7 @@ def _fans(grid: _Grid, across: list[tuple[Line, _Placed, _Placed]]) -> None:
             if line.label:
                 grid.write(stop - 1, fan + 2, line.label)
         for row in starts:
-            grid.horizontal(row, edge, fan)
+            grid.horizontal(row, edge + 1 if (row, edge + 1) in grid.chars else edge, fan)
         for row in stops:
             grid.horizontal(row, fan, end - 1 if (row, end - 1) in grid.chars else end)
         rows = sorted(starts | stops)
