@@ -134,11 +134,12 @@ def landing_zone(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan]) -
         hub_x = (WIDTH - hub_w) / 2
         hubs = zone.hub_vnet_ids if isinstance(zone, HubSpokeZone) else zone.virtual_hub_ids
         names = sorted({hubs[name].rsplit("/", 1)[-1] for name, _ in envs if hubs.get(name)})
-        title = " ".join(["hub VNet" if isinstance(zone, HubSpokeZone) else "Virtual WAN hub", ", ".join(names)])
+        kind = "hub VNet" if isinstance(zone, HubSpokeZone) else "Virtual WAN hub"
+        title = f"{kind} {', '.join(names)}" if names else kind
         ranges = ", ".join(zone.hub_address_prefixes) or "ranges not given"
         dns = (f"private DNS zones in {zone.dns.resource_group}" if zone.dns.resource_group
                else "private DNS zones in the hub")
-        shapes += [Box(hub_x, 12, hub_w, 66, "hub"), Label(WIDTH / 2, 32, title.strip(), "middle", 14, bold=True),
+        shapes += [Box(hub_x, 12, hub_w, 66, "hub"), Label(WIDTH / 2, 32, title, "middle", 14, bold=True),
                    Label(WIDTH / 2, 50, ranges, "middle", 11, muted=True, mono=True),
                    Label(WIDTH / 2, 67, dns, "middle", 11, muted=True)]
         word = "peering" if isinstance(zone, HubSpokeZone) else "connection"
