@@ -1,9 +1,9 @@
 """Drawings for documents: the landing zone and the address plan as boxes, lines and labels.
 
 The handover report shows a picture of what gets built. Its HTML renderer turns a `Drawing` into
-inline SVG; the Markdown one prints the same facts as text. The drawing itself is plain data
-(positions, text, a kind per shape that the renderer colours), so this module knows no SVG and
-no escaping: user text stays text until a renderer escapes it.
+inline SVG; `wizard.drawing_text` turns the same `Drawing` into box-drawing text for the Markdown.
+The drawing itself is plain data (positions, text, a kind per shape that the renderer colours),
+so this module knows no SVG and no escaping: user text stays text until a renderer escapes it.
 """
 
 from __future__ import annotations
@@ -132,7 +132,10 @@ def landing_zone(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan]) -
     if isinstance(zone, HubSpokeZone | VwanZone):
         hub_w = 320
         hub_x = (WIDTH - hub_w) / 2
-        title = "hub VNet" if isinstance(zone, HubSpokeZone) else "Virtual WAN hub"
+        hubs = zone.hub_vnet_ids if isinstance(zone, HubSpokeZone) else zone.virtual_hub_ids
+        names = sorted({hubs[name].rsplit("/", 1)[-1] for name, _ in envs if hubs.get(name)})
+        kind = "hub VNet" if isinstance(zone, HubSpokeZone) else "Virtual WAN hub"
+        title = f"{kind} {', '.join(names)}" if names else kind
         ranges = ", ".join(zone.hub_address_prefixes) or "ranges not given"
         dns = (f"private DNS zones in {zone.dns.resource_group}" if zone.dns.resource_group
                else "private DNS zones in the hub")

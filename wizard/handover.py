@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from wizard import address_map, drawing, landing_zones
+from wizard import address_map, drawing, drawing_text, landing_zones
 from wizard.cost import Assumptions, Estimate, money, quantity_text, unit_price_text
 from wizard.document import (
     Block,
@@ -196,7 +196,8 @@ def _landing_zone(config: FactoryConfig, plans: dict[EnvName, EnvironmentPlan]) 
     ]
     blocks.append(Facts(tuple(facts)))
     if plans:
-        blocks.append(Figure(drawing.landing_zone(config, plans), landing_zones.DRAWINGS[mode],
+        picture = drawing.landing_zone(config, plans)
+        blocks.append(Figure(picture, drawing_text.render(picture),
                              f"What the landing zone builds: {landing_zones.TITLES[mode]}"))
     return _section("landing-zone", blocks)
 

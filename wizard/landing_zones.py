@@ -1,4 +1,4 @@
-"""What each landing-zone mode is, when to use it, and a drawing of what it builds.
+"""What each landing-zone mode is, when to use it, and a sketch of what it builds.
 
 Shared knowledge, not UI: the wizard's landing-zone step and the handover report both say it,
 so it lives in the core (no Textual) and both read it from here.
@@ -55,7 +55,8 @@ DRAWINGS: dict[LandingZoneMode, str] = {
         "                            └──────────┘"
     ),
 }
-"""A terminal drawing of what each mode builds (box-drawing characters, at most 45 columns)."""
+"""The wizard's landing-zone step's sketch of each mode (box-drawing characters, at most 45 columns): a
+generic picture for choosing a mode; the report draws the configuration's own (`wizard.drawing`)."""
 
 
 def about(mode: LandingZoneMode) -> str:
